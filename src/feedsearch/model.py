@@ -1,0 +1,66 @@
+"""The one data model that flows through readers -> index -> feeds -> related."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+
+@dataclass
+class Document:
+    """One essay, as read from one source file.
+
+    ``url`` is the essay's canonical URL when the file names one; the build fills in the
+    rest from the base URL and the slug. ``source`` is the file's path relative to the
+    archive root, with forward slashes.
+    """
+
+    slug: str
+    title: str
+    source: str
+    html: str = ""
+    text: str = ""
+    date: datetime | None = None
+    updated: datetime | None = None
+    authors: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    summary: str = ""
+    url: str | None = None
+    guid: str | None = None
+    draft: bool = False
+    content_hash: str = ""
+
+    def record(self) -> dict:
+        """The public JSON shape used by ``export`` and ``inspect``."""
+        return {
+            "slug": self.slug,
+            "title": self.title,
+            "url": self.url,
+            "date": iso(self.date),
+            "updated": iso(self.updated),
+            "authors": list(self.authors),
+            "tags": list(self.tags),
+            "summary": self.summary,
+            "source": self.source,
+            "text": self.text,
+        }
+
+    def to_dict(self) -> dict:
+        """Everything, JSON-ready, for the document store."""
+        data = asdict(self)
+        data["date"] = iso(self.date)
+        data["updated"] = iso(self.updated)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Document:
+        data = dict(data)
+        for key in ("date", "updated"):
+            if data.get(key):
+                data[key] = datetime.fromisoformat(data[key])
+        return cls(**data)
+
+
+def iso(moment: datetime | None) -> str | None:
+    """ISO 8601 with a time zone, or None."""
+    return moment.isoformat() if moment is not None else None

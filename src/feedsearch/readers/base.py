@@ -1,0 +1,79 @@
+"""What every reader is given and what it gives back, and the registry that picks one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timezone, tzinfo
+from pathlib import PurePosixPath
+from typing import ClassVar
+
+from ..model import Document
+from .decode import decode
+from .errors import ReadError
+from .meta import slugify, split_dated_name
+
+
+@dataclass
+class SourceFile:
+    """One file's decoded text plus what a reader needs to know about where it came from."""
+
+    relpath: str
+    text: str
+    default_tz: tzinfo = timezone.utc
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def stem(self) -> str:
+        return PurePosixPath(self.relpath).stem
+
+    def name_date_and_slug(self) -> tuple:
+        """The date in a ``YYYY-MM-DD-slug`` file name (or None) and the slug the name gives."""
+        day, rest = split_dated_name(self.stem)
+        return day, slugify(rest) or slugify(self.stem) or "essay"
+
+    def warn(self, reason: str) -> None:
+        self.warnings.append(reason)
+
+
+class Reader:
+    """One input format. Subclasses set ``extensions`` and implement :meth:`parse`."""
+
+    extensions: ClassVar[tuple[str, ...]] = ()
+
+    def decode(self, data: bytes) -> str:
+        return decode(data)
+
+    def parse(self, source: SourceFile) -> Document:
+        raise NotImplementedError
+
+    def read(self, data: bytes, relpath: str, default_tz: tzinfo = timezone.utc,
+             warnings: list[str] | None = None) -> Document:
+        """Bytes of one file -> a Document; non-fatal problems are appended to ``warnings``."""
+        source = SourceFile(relpath, self.decode(data), default_tz)
+        document = self.parse(source)
+        if not document.title.strip():
+            raise ReadError("no title")
+        if warnings is not None:
+            warnings.extend(source.warnings)
+        return document
+
+
+_REGISTRY: dict[str, Reader] = {}
+
+
+def register(cls: type[Reader]) -> type[Reader]:
+    """Class decorator: make ``cls`` the reader for each of its extensions."""
+    instance = cls()
+    for extension in cls.extensions:
+        _REGISTRY[extension.lower()] = instance
+    return cls
+
+
+def reader_for(name: str) -> Reader | None:
+    """The reader registered for a file name's extension, or None."""
+    suffix = PurePosixPath(name).suffix.lower()
+    return _REGISTRY.get(suffix)
+
+
+def known_extensions() -> list[str]:
+    return sorted(_REGISTRY)

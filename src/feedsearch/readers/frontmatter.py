@@ -1,0 +1,90 @@
+"""Front matter: YAML ``---``, TOML ``+++`` and JSON ``{...}`` blocks at the top of a file.
+
+Splitting is python-frontmatter's; loading is ours so that YAML 1.1 surprises do not
+reach the user (a title ``NO`` stays the text "NO", a version ``1.10`` stays "1.10") and
+TOML is read by the standard library's ``tomllib``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from typing import Any
+
+import yaml
+from frontmatter.default_handlers import BaseHandler, JSONHandler
+
+from .errors import ReadError
+
+
+class _EssayYAMLLoader(yaml.SafeLoader):
+    """SafeLoader that resolves only ``true``/``false`` as booleans and no floats."""
+
+
+_EssayYAMLLoader.yaml_implicit_resolvers = {
+    first: [(tag, regex) for tag, regex in resolvers
+            if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:float")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_EssayYAMLLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+class YAMLFrontMatter(BaseHandler):
+    FM_BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)
+    START_DELIMITER = END_DELIMITER = "---"
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        try:
+            return yaml.load(fm, Loader=_EssayYAMLLoader)  # noqa: S506 (SafeLoader subclass)
+        except yaml.YAMLError as exc:
+            where = getattr(exc, "problem_mark", None)
+            line = f" at line {where.line + 2}" if where is not None else ""
+            problem = getattr(exc, "problem", None) or "syntax error"
+            raise ReadError(f"front matter is not valid YAML{line}: {problem}") from exc
+
+
+class TOMLFrontMatter(BaseHandler):
+    FM_BOUNDARY = re.compile(r"^\+{3,}\s*$", re.MULTILINE)
+    START_DELIMITER = END_DELIMITER = "+++"
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        try:
+            return tomllib.loads(fm)
+        except tomllib.TOMLDecodeError as exc:
+            raise ReadError(f"front matter is not valid TOML: {exc}") from exc
+
+
+class JSONFrontMatter(JSONHandler):
+    def load(self, fm: str, **kwargs: object) -> Any:
+        try:
+            return json.loads(fm)
+        except json.JSONDecodeError as exc:
+            raise ReadError(f"front matter is not valid JSON: {exc.msg}") from exc
+
+
+HANDLERS: tuple[BaseHandler, ...] = (YAMLFrontMatter(), TOMLFrontMatter(), JSONFrontMatter())
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """(metadata, body). A file without front matter gives ({}, text).
+
+    Raises ReadError for front matter that does not parse or is not a mapping.
+    """
+    stripped = text.lstrip("\ufeff\n ")
+    handler = next((h for h in HANDLERS if h.detect(stripped)), None)
+    if handler is None:
+        return {}, text
+    try:
+        raw, body = handler.split(stripped)
+    except ValueError as exc:
+        raise ReadError(f"front matter opened with {handler.START_DELIMITER or '{'} "
+                        "is never closed") from exc
+    data = handler.load(raw)
+    if data is None:
+        return {}, body
+    if not isinstance(data, dict):
+        raise ReadError(f"front matter is a {type(data).__name__}, not a set of key: value pairs")
+    return {str(key).lower(): value for key, value in data.items()}, body

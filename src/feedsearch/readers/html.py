@@ -1,0 +1,115 @@
+"""HTML pages saved from a blog: the essay's body without the site around it."""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup, Tag
+
+from ..model import Document
+from .base import Reader, SourceFile, register
+from .decode import declared_charset, decode
+from .errors import ReadError
+from .htmlmeta import page_meta
+from .htmltext import first_paragraph, html_to_text
+from .meta import date_in_url, shorten, slugify, to_datetime
+
+# Where blog platforms put the essay, most specific first.
+_BODY_SELECTORS = (
+    '[itemprop="articleBody"]', ".entry-content", ".post-content", ".article-content",
+    ".gh-content", ".available-content", ".post-body", ".blog-item-content",
+    "article .sqs-layout", "article", '[role="main"]', "main",
+)
+_DROP_TAGS = ("script", "style", "noscript", "template", "form", "nav", "aside", "footer",
+              "header", "button", "iframe", "svg", "input", "select", "textarea", "link", "meta")
+# Class or id fragments of the page furniture that platforms put inside the article.
+_FURNITURE = re.compile(
+    r"share|sharing|sharedaddy|social|comment|respond|related|subscribe|newsletter|"
+    r"pagination|post-nav|nav-links|navigation|breadcrumb|byline|author-bio|entry-meta|"
+    r"entry-footer|blogitem-meta|meta-tags|widget|sidebar|advert|promo|cookie|jp-|sd-like|"
+    r"likes?-?box|wpl-",
+    re.I,
+)
+
+
+@register
+class HTMLReader(Reader):
+    extensions = (".html", ".htm", ".xhtml")
+
+    def decode(self, data: bytes) -> str:
+        return decode(data, declared_charset(data))
+
+    def parse(self, source: SourceFile) -> Document:
+        soup = BeautifulSoup(source.text, "lxml")
+        article = soup.find("article") or soup.find("main")
+        meta = page_meta(soup, article if isinstance(article, Tag) else None)
+        body = _main_body(soup)
+        if body is None:
+            raise ReadError("no body text found in the page")
+        _strip_furniture(body, meta.title)
+        html = body.decode_contents().strip()
+        text = html_to_text(html)
+        if not text:
+            raise ReadError("no body text found in the page")
+
+        name_date, name_slug = source.name_date_and_slug()
+        date = self._date(source, meta.date)
+        if date is None:
+            fallback = date_in_url(meta.url or "") or name_date
+            date = to_datetime(fallback, source.default_tz) if fallback else None
+        if date is None:
+            source.warn("no published date in the page, its URL or its file name; "
+                        "the essay is kept undated")
+        title = meta.title
+        if not title:
+            title = source.stem
+            source.warn("no title in the page; using the file name")
+        return Document(
+            slug=name_slug if not meta.url else (_url_slug(meta.url) or name_slug),
+            title=title,
+            source=source.relpath,
+            html=html,
+            text=text,
+            date=date,
+            updated=self._date(source, meta.updated),
+            authors=meta.authors,
+            tags=meta.tags,
+            summary=shorten(meta.summary or first_paragraph(text)),
+            url=meta.url if meta.url and meta.url.startswith(("http://", "https://")) else None,
+        )
+
+    @staticmethod
+    def _date(source: SourceFile, value: str | None):
+        try:
+            return to_datetime(value, source.default_tz)
+        except ValueError as exc:
+            source.warn(f"{exc}; ignored")
+            return None
+
+
+def _main_body(soup: BeautifulSoup) -> Tag | None:
+    for selector in _BODY_SELECTORS:
+        found = soup.select_one(selector)
+        if found is not None and found.get_text(strip=True):
+            return found
+    return soup.body
+
+
+def _strip_furniture(body: Tag, title: str) -> None:
+    for element in body.find_all(_DROP_TAGS):
+        element.decompose()
+    for element in body.find_all(True):
+        if element.decomposed:
+            continue
+        marks = " ".join(element.get("class") or []) + " " + (element.get("id") or "")
+        if _FURNITURE.search(marks):
+            element.decompose()
+    heading = body.find("h1")
+    if heading is not None and heading.get_text(" ", strip=True) == title:
+        heading.decompose()
+
+
+def _url_slug(url: str) -> str:
+    path = re.sub(r"[?#].*$", "", url).rstrip("/")
+    last = path.rsplit("/", 1)[-1]
+    return slugify(re.sub(r"\.html?$", "", last))

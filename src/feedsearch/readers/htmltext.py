@@ -1,0 +1,51 @@
+"""Plain text from HTML, for the index and for related posts."""
+
+from __future__ import annotations
+
+import lxml.html
+from lxml import etree
+
+_BLOCKS = {
+    "p", "div", "section", "article", "blockquote", "pre", "ul", "ol", "li", "dl", "dt", "dd",
+    "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "figure", "figcaption", "br", "hr",
+    "header", "footer", "main", "aside", "nav",
+}
+_SKIP = {"script", "style", "noscript", "template"}
+
+
+def html_to_text(html: str) -> str:
+    """Text with one blank line between blocks and single spaces inside them."""
+    if not html.strip():
+        return ""
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    parts: list[str] = []
+    _walk(root, parts)
+    blocks = ("".join(parts)).split("\n")
+    return "\n\n".join(" ".join(block.split()) for block in blocks if block.strip())
+
+
+def _walk(element: etree._Element, parts: list[str]) -> None:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag in _SKIP:
+        if element.tail:
+            parts.append(element.tail)
+        return
+    block = tag in _BLOCKS
+    if block:
+        parts.append("\n")
+    if element.text and isinstance(element.tag, str):
+        parts.append(element.text)
+    for child in element:
+        _walk(child, parts)
+    if block:
+        parts.append("\n")
+    if element.tail:
+        parts.append(element.tail)
+
+
+def first_paragraph(text: str) -> str:
+    """The first block of ``html_to_text`` output that reads like prose."""
+    for block in text.split("\n\n"):
+        if len(block.split()) >= 8:
+            return block
+    return text.split("\n\n", 1)[0] if text else ""

@@ -1,0 +1,98 @@
+"""Markdown essays, with or without front matter (YAML, TOML or JSON)."""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
+
+from ..model import Document
+from .base import Reader, SourceFile, register
+from .errors import ReadError
+from .frontmatter import split_front_matter
+from .htmltext import first_paragraph, html_to_text
+from .meta import as_list, first_of, shorten, slugify, to_datetime, unique
+
+_RENDERER = MarkdownIt("commonmark", {"html": True}).enable("table").use(footnote_plugin)
+_ATX_TITLE = re.compile(r"\A\s*#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+_MORE = re.compile(r"<!--\s*more\s*-->", re.I)
+
+
+def render_markdown(body: str) -> str:
+    return _RENDERER.render(body)
+
+
+@register
+class MarkdownReader(Reader):
+    extensions = (".md", ".markdown", ".mdown", ".mkd")
+
+    def parse(self, source: SourceFile) -> Document:
+        meta, body = split_front_matter(source.text)
+        name_date, name_slug = source.name_date_and_slug()
+
+        title = _text(first_of(meta, "title"))
+        if not title:
+            heading = _ATX_TITLE.match(body)
+            if heading:
+                title = heading.group(1).strip()
+                body = body[heading.end():]
+        if not title:
+            title = source.stem
+            source.warn("no title; using the file name")
+
+        excerpt_md = None
+        more = _MORE.search(body)
+        if more:
+            excerpt_md = body[: more.start()]
+            body = body[: more.start()] + body[more.end():]
+
+        html = render_markdown(body)
+        text = html_to_text(html)
+        if not text:
+            raise ReadError("no text after the front matter")
+
+        summary = _text(first_of(meta, "summary", "description", "excerpt"))
+        if not summary:
+            summary = html_to_text(render_markdown(excerpt_md)) if excerpt_md else ""
+            summary = shorten(summary or first_paragraph(text))
+
+        date = self._date(source, meta, ("date", "published", "pubdate"))
+        if date is None and name_date is not None:
+            date = to_datetime(name_date, source.default_tz)
+        if date is None:
+            source.warn("no date in front matter or file name; the essay is kept undated")
+
+        return Document(
+            slug=slugify(_text(meta.get("slug"))) or name_slug,
+            title=title,
+            source=source.relpath,
+            html=html,
+            text=text,
+            date=date,
+            updated=self._date(source, meta, ("updated", "lastmod", "modified", "last_modified_at")),
+            authors=unique(as_list(first_of(meta, "authors", "author"))),
+            tags=unique(as_list(meta.get("tags")) + as_list(meta.get("categories"))
+                        + as_list(meta.get("keywords"))),
+            summary=summary,
+            url=_text(first_of(meta, "canonical_url", "canonical")) or None,
+            guid=_text(first_of(meta, "guid", "id")) or None,
+            draft=meta.get("draft") is True or str(meta.get("published", "")).lower() == "false",
+        )
+
+    @staticmethod
+    def _date(source: SourceFile, meta: dict, keys: tuple[str, ...]):
+        value = first_of(meta, *keys)
+        if isinstance(value, bool):
+            return None
+        try:
+            return to_datetime(value, source.default_tz)
+        except ValueError as exc:
+            source.warn(f"{exc}; ignored")
+            return None
+
+
+def _text(value: object) -> str:
+    if value is None or isinstance(value, (dict, list)):
+        return ""
+    return " ".join(str(value).split())

@@ -1,0 +1,117 @@
+"""Small pure functions that turn loose metadata values into Document fields."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime, time, timezone, tzinfo
+
+from dateutil import parser as dateparser
+
+_FILENAME_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[-_ ]+(.+)$")
+_URL_DATE = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/")
+_NOT_SLUG = re.compile(r"[^\w]+")
+
+
+def slugify(text: str) -> str:
+    """A slug safe as one path segment: lower-case letters, digits and single hyphens.
+
+    Letters of any script are kept; everything else (``/``, ``.``, spaces) becomes a hyphen,
+    so no slug can name a parent folder or an absolute path.
+    """
+    text = unicodedata.normalize("NFKC", text).lower().replace("_", "-")
+    slug = _NOT_SLUG.sub("-", text).strip("-")
+    return re.sub(r"-{2,}", "-", slug)[:120].strip("-")
+
+
+def split_dated_name(stem: str) -> tuple[date | None, str]:
+    """``2018-06-11-grief`` -> (2018-06-11, ``grief``); other names -> (None, name)."""
+    match = _FILENAME_DATE.match(stem)
+    if not match:
+        return None, stem
+    year, month, day, rest = match.groups()
+    try:
+        return date(int(year), int(month), int(day)), rest
+    except ValueError:
+        return None, stem
+
+
+def date_in_url(url: str) -> date | None:
+    """The ``/YYYY/MM/DD/`` date that WordPress-style permalinks carry."""
+    match = _URL_DATE.search(url or "")
+    if not match:
+        return None
+    try:
+        return date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+
+
+def to_datetime(value: object, default_tz: tzinfo = timezone.utc) -> datetime | None:
+    """A time-zone-aware datetime from a YAML/TOML value or a date string.
+
+    Dates without a time become midnight; values without a zone get ``default_tz``.
+    Raises ValueError for a value that is not a date.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime.combine(value, time())
+    elif isinstance(value, time):
+        raise ValueError(f"a time without a date: {value}")
+    elif isinstance(value, (str, int, float)):
+        text = str(value).strip()
+        if not re.search(r"\d{4}", text):
+            raise ValueError(f"not a date: {text!r}")
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            try:
+                moment = dateparser.parse(text)
+            except (ValueError, OverflowError) as exc:
+                raise ValueError(f"not a date: {text!r}") from exc
+    else:
+        raise ValueError(f"not a date: {value!r}")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=default_tz)
+    return moment
+
+
+def as_list(value: object) -> list[str]:
+    """Tags or authors given as a list, or as one comma-separated string."""
+    if value is None:
+        return []
+    items = value if isinstance(value, (list, tuple)) else str(value).split(",")
+    return [" ".join(str(item).split()) for item in items if str(item).strip()]
+
+
+def unique(items: list[str]) -> list[str]:
+    """Drop repeats, ignoring case, keeping the first spelling and the order."""
+    seen: set[str] = set()
+    kept = []
+    for item in items:
+        key = item.casefold()
+        if key not in seen:
+            seen.add(key)
+            kept.append(item)
+    return kept
+
+
+def first_of(mapping: dict, *keys: str) -> object:
+    """The first non-empty value among ``keys``."""
+    for key in keys:
+        value = mapping.get(key)
+        if value not in (None, "", [], {}):
+            return value
+    return None
+
+
+def shorten(text: str, limit: int = 300) -> str:
+    """Cut ``text`` at a word boundary, with an ellipsis when anything was cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.-—")
+    return cut + "…"

@@ -1,0 +1,79 @@
+"""Plain-text essays: the first line is the title.
+
+Text copied from a blog page drags along the page's navigation at its end. Trimming rule:
+among the last 12 non-blank lines, find the earliest line that is a navigation word
+("Next", "Previous", "Share", "0 Comments", "Leave a comment", ...) such that every line
+after it is either another navigation word or a short title-like line (at most 12 words,
+not ending in sentence punctuation); cut the text there.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+
+from ..model import Document
+from .base import Reader, SourceFile, register
+from .errors import ReadError
+from .meta import shorten, to_datetime
+
+_NAV_LINE = re.compile(
+    r"^(next|previous|prev|newer|older|next post|previous post|newer post|older post|"
+    r"newer posts|older posts|share|share this|share this post|like|like this|tweet|"
+    r"back to top|back to blog|\d+ (comments?|likes?)|leave a (comment|reply)|"
+    r"comments?|reply|subscribe|tags?:.*|categories?:.*|posted in .*|filed under .*|"
+    r"[←→‹›«»<>]+.*|.*[←→‹›«»]+)$",
+    re.I,
+)
+_TRAILING_WINDOW = 12
+
+
+@register
+class TextReader(Reader):
+    extensions = (".txt", ".text")
+
+    def parse(self, source: SourceFile) -> Document:
+        lines = source.text.split("\n")
+        while lines and not lines[0].strip():
+            lines.pop(0)
+        title = " ".join(lines[0].split()) if lines else ""
+        body_lines = trim_navigation(lines[1:])
+        paragraphs = _paragraphs(body_lines)
+        if not paragraphs:
+            raise ReadError("no text after the title line")
+        name_date, name_slug = source.name_date_and_slug()
+        date = to_datetime(name_date, source.default_tz) if name_date else None
+        if date is None:
+            source.warn("no date in the file name; the essay is kept undated")
+        text = "\n\n".join(paragraphs)
+        return Document(
+            slug=name_slug,
+            title=title,
+            source=source.relpath,
+            html="".join(f"<p>{htmllib.escape(p, quote=False)}</p>\n" for p in paragraphs),
+            text=text,
+            date=date,
+            summary=shorten(paragraphs[0]),
+        )
+
+
+def trim_navigation(lines: list[str]) -> list[str]:
+    """``lines`` without the trailing navigation block described in the module docstring."""
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    window = filled[-_TRAILING_WINDOW:]
+    for position, index in enumerate(window):
+        if not _NAV_LINE.match(lines[index].strip()):
+            continue
+        rest = [lines[i].strip() for i in window[position + 1:]]
+        if all(_NAV_LINE.match(line) or _title_like(line) for line in rest):
+            return lines[:index]
+    return lines
+
+
+def _title_like(line: str) -> bool:
+    return len(line.split()) <= 12 and not line.endswith((".", "!", "?", "…", ":", ";", ",", '"'))
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
+    blocks = "\n".join(lines).split("\n\n")
+    return [" ".join(block.split()) for block in blocks if block.strip()]
