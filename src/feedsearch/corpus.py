@@ -10,7 +10,7 @@ import hashlib
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import timezone, tzinfo
+from datetime import UTC, tzinfo
 from pathlib import Path
 
 from .model import Document
@@ -65,14 +65,14 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_file(path: Path, relpath: str, default_tz: tzinfo = timezone.utc,
+def read_file(path: Path, relpath: str, default_tz: tzinfo = UTC,
               max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Document, list[str]]:
     """Read one file into a Document. Raises ReadError (with the reason) for a bad file."""
     return parse_bytes(_read_bytes(path, max_bytes), relpath, default_tz)
 
 
 def parse_bytes(data: bytes, relpath: str,
-                default_tz: tzinfo = timezone.utc) -> tuple[Document, list[str]]:
+                default_tz: tzinfo = UTC) -> tuple[Document, list[str]]:
     """Parse one file's bytes with the reader for its extension."""
     reader = reader_for(relpath)
     if reader is None:
@@ -97,20 +97,22 @@ def read_corpus(
     root: Path,
     *,
     exclude: tuple[Path, ...] = (),
-    default_tz: tzinfo = timezone.utc,
+    default_tz: tzinfo = UTC,
     include_drafts: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
     known: dict[str, Document] | None = None,
+    paths: list[Path] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> CorpusRead:
     """Read every essay under ``root``.
 
     ``known`` maps a source path to the Document read from it by an earlier build: a file
     whose content hash is unchanged is taken from there instead of being parsed again.
+    ``paths`` (from :func:`iter_source_files`) saves a second walk when the caller has it.
     """
     result = CorpusRead()
     known = known or {}
-    for path in iter_source_files(root, exclude):
+    for path in paths if paths is not None else iter_source_files(root, exclude):
         relpath = relative_source(path, root)
         if progress:
             progress(relpath)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timezone, tzinfo
+from datetime import UTC, tzinfo
 from pathlib import PurePosixPath
 from typing import ClassVar
 
@@ -19,7 +19,7 @@ class SourceFile:
 
     relpath: str
     text: str
-    default_tz: tzinfo = timezone.utc
+    default_tz: tzinfo = UTC
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -46,7 +46,7 @@ class Reader:
     def parse(self, source: SourceFile) -> Document:
         raise NotImplementedError
 
-    def read(self, data: bytes, relpath: str, default_tz: tzinfo = timezone.utc,
+    def read(self, data: bytes, relpath: str, default_tz: tzinfo = UTC,
              warnings: list[str] | None = None) -> Document:
         """Bytes of one file -> a Document; non-fatal problems are appended to ``warnings``."""
         source = SourceFile(relpath, self.decode(data), default_tz)

@@ -16,6 +16,7 @@ from .meta import as_list, first_of, shorten, slugify, to_datetime, unique
 
 _RENDERER = MarkdownIt("commonmark", {"html": True}).enable("table").use(footnote_plugin)
 _ATX_TITLE = re.compile(r"\A\s*#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+_UPDATED_KEYS = ("updated", "lastmod", "modified", "last_modified_at")
 _MORE = re.compile(r"<!--\s*more\s*-->", re.I)
 
 
@@ -70,7 +71,7 @@ class MarkdownReader(Reader):
             html=html,
             text=text,
             date=date,
-            updated=self._date(source, meta, ("updated", "lastmod", "modified", "last_modified_at")),
+            updated=self._date(source, meta, _UPDATED_KEYS),
             authors=unique(as_list(first_of(meta, "authors", "author"))),
             tags=unique(as_list(meta.get("tags")) + as_list(meta.get("categories"))
                         + as_list(meta.get("keywords"))),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime, time, timezone, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 
 from dateutil import parser as dateparser
 
@@ -47,7 +47,7 @@ def date_in_url(url: str) -> date | None:
         return None
 
 
-def to_datetime(value: object, default_tz: tzinfo = timezone.utc) -> datetime | None:
+def to_datetime(value: object, default_tz: tzinfo = UTC) -> datetime | None:
     """A time-zone-aware datetime from a YAML/TOML value or a date string.
 
     Dates without a time become midnight; values without a zone get ``default_tz``.

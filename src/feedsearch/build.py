@@ -1,0 +1,135 @@
+"""A build: archive -> documents -> index, feeds and related posts, written atomically."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, tzinfo
+from pathlib import Path
+
+from . import __version__, index, store
+from .corpus import FileWarning, iter_source_files, read_corpus
+from .feeds import FeedSite, render_feeds
+from .output import json_bytes, write_atomic
+from .related import RelatedOptions, related_map
+from .urls import essay_url, normalize_base_url
+
+DEFAULT_BASE_URL = "http://localhost:8000/"
+STORE_FORMAT = "1"
+
+
+class BuildError(Exception):
+    """A build that cannot start: a missing folder, or folders that overlap."""
+
+
+@dataclass
+class BuildOptions:
+    source: Path
+    out: Path
+    index: Path
+    base_url: str | None = None
+    title: str = "Essays"
+    description: str = ""
+    language: str = "en-us"
+    author: str | None = None
+    feed_limit: int = 20
+    include_drafts: bool = False
+    default_tz: tzinfo = UTC
+    related: RelatedOptions = field(default_factory=RelatedOptions)
+
+
+@dataclass
+class BuildReport:
+    documents: int = 0
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    drafts: int = 0
+    warnings: list[FileWarning] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        return (f"{self.documents} essays: {self.added} added, {self.updated} updated, "
+                f"{self.removed} removed, {self.unchanged} unchanged, {self.skipped} skipped, "
+                f"{self.drafts} drafts, {len(self.warnings)} warnings, {self.seconds:.2f}s")
+
+
+def check_folders(options: BuildOptions) -> None:
+    source, out, idx = (Path(p).resolve() for p in (options.source, options.out, options.index))
+    if not source.is_dir():
+        raise BuildError(f"source folder {options.source} does not exist")
+    if out == idx or idx.is_relative_to(out) or out.is_relative_to(idx):
+        raise BuildError("--out and --index must be separate folders, neither inside the other")
+    if source.is_relative_to(out) or source.is_relative_to(idx):
+        raise BuildError("the source folder cannot be inside the output or index folder")
+
+
+def build(options: BuildOptions,
+          progress: Callable[[int], Callable[[str], None]] | None = None) -> BuildReport:
+    """Run a whole build. ``progress(total)`` may return a callback called once per file."""
+    started = time.perf_counter()
+    check_folders(options)
+    report = BuildReport()
+    base_url = normalize_base_url(options.base_url or DEFAULT_BASE_URL)
+    if not options.base_url:
+        report.notes.append(f"no --base-url given: feed links point at {base_url}")
+
+    fingerprint = f"{__version__}|{STORE_FORMAT}|{base_url}|{options.default_tz}"
+    fresh = store.get_meta(options.index).get("fingerprint") != fingerprint
+    known = {} if fresh else store.load_documents(options.index)
+    known_slugs = {source: document.slug for source, document in known.items()}
+
+    roots = (Path(options.out), Path(options.index))
+    paths = list(iter_source_files(Path(options.source), exclude=roots))
+    read = read_corpus(Path(options.source), exclude=roots, default_tz=options.default_tz,
+                       include_drafts=options.include_drafts, known=known, paths=paths,
+                       progress=progress(len(paths)) if progress else None)
+    documents = read.documents
+    for document in documents:
+        document.url = document.url or essay_url(base_url, document.slug)
+
+    # Reused documents are the stored objects themselves; a new slug (a duplicate appeared
+    # or went away) still needs re-indexing.
+    changed = [d for d in documents
+               if known.get(d.source) is not d or known_slugs.get(d.source) != d.slug]
+    present = {d.source for d in documents}
+    removed = sorted(source for source in known if source not in present)
+    report.documents = len(documents)
+    report.added = sum(1 for d in changed if d.source not in known)
+    report.updated = len(changed) - report.added
+    report.removed = len(removed)
+    report.unchanged = len(documents) - len(changed)
+    report.skipped, report.drafts, report.warnings = read.skipped, read.drafts, read.warnings
+
+    related = related_map(documents, options.related)
+    site = FeedSite(options.title, base_url, options.description, options.language,
+                    options.author, options.feed_limit)
+    files = render_feeds(documents, site)
+    files["related.json"] = json_bytes(related)
+
+    index.sync_index(options.index, changed, removed, recreate=fresh)
+    store.save(options.index, documents, related,
+               {"fingerprint": fingerprint, "base_url": base_url, "title": options.title})
+    out = Path(options.out)
+    report.outputs = [write_atomic(out / name, data, roots) for name, data in files.items()]
+    _remove_stale_tag_feeds(out, {name.split("/")[1] for name in files if name.startswith("tags/")})
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _remove_stale_tag_feeds(out: Path, current: set[str]) -> None:
+    """Tag feed folders of tags no essay carries any more; only folders we wrote."""
+    tags = out / "tags"
+    if not tags.is_dir():
+        return
+    for folder in tags.iterdir():
+        if folder.is_dir() and folder.name not in current:
+            names = {p.name for p in folder.iterdir()}
+            if names <= {"feed.xml", "atom.xml"}:
+                shutil.rmtree(folder)

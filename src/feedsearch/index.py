@@ -1,0 +1,110 @@
+"""The Whoosh index: its schema, and bringing it in line with a build's documents."""
+
+from __future__ import annotations
+
+import warnings
+from datetime import UTC, datetime
+from pathlib import Path
+
+with warnings.catch_warnings():
+    # Whoosh 2.7.4 has invalid escape sequences that newer Pythons warn about at compile time.
+    warnings.simplefilter("ignore", SyntaxWarning)
+    from whoosh import index as whoosh_index
+    from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+    from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+
+from .model import Document
+
+WHOOSH_DIR = "whoosh"
+WRITE_LOCK_TIMEOUT = 60.0
+
+
+def make_schema() -> Schema:
+    """Only what search needs is stored; full documents live in the document store."""
+    stem = StemmingAnalyzer()
+    return Schema(
+        slug=ID(stored=True, unique=True),
+        source=ID(stored=True, unique=True),
+        title=TEXT(analyzer=stem, stored=True, field_boost=2.0),
+        body=TEXT(analyzer=stem, phrase=True),
+        summary=TEXT(analyzer=stem),
+        tags=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
+        author=TEXT(analyzer=StandardAnalyzer(stoplist=None)),
+        authors=STORED(),
+        date=DATETIME(stored=True, sortable=True),
+        date_iso=STORED(),
+        url=STORED(),
+        hash=STORED(),
+        # Unstemmed words of title and body, for "did you mean" suggestions.
+        spell=TEXT(analyzer=StandardAnalyzer(stoplist=None), spelling=True),
+    )
+
+
+def whoosh_dir(index_dir: Path) -> Path:
+    return Path(index_dir) / WHOOSH_DIR
+
+
+def exists(index_dir: Path) -> bool:
+    folder = whoosh_dir(index_dir)
+    return folder.is_dir() and whoosh_index.exists_in(str(folder))
+
+
+def open_index(index_dir: Path):
+    """Open an existing index for searching."""
+    return whoosh_index.open_dir(str(whoosh_dir(index_dir)))
+
+
+def _open_or_create(index_dir: Path, recreate: bool):
+    folder = whoosh_dir(index_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    if recreate or not whoosh_index.exists_in(str(folder)):
+        return whoosh_index.create_in(str(folder), make_schema())
+    return whoosh_index.open_dir(str(folder))
+
+
+def sync_index(index_dir: Path, changed: list[Document], removed: list[str],
+               recreate: bool = False, lock_timeout: float = WRITE_LOCK_TIMEOUT) -> None:
+    """Add or replace ``changed`` documents and delete ``removed`` sources, in one commit.
+
+    With ``recreate`` the index starts empty. Readers keep seeing the last commit until
+    this one lands.
+    """
+    ix = _open_or_create(index_dir, recreate)
+    if not changed and not removed and not recreate:
+        return
+    writer = ix.writer(timeout=lock_timeout)
+    try:
+        for source in removed:
+            writer.delete_by_term("source", source)
+        for document in changed:
+            writer.update_document(**index_fields(document))
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+
+
+def index_fields(document: Document) -> dict:
+    """A Document as the fields of one Whoosh document."""
+    fields = {
+        "slug": document.slug,
+        "source": document.source,
+        "title": document.title,
+        "body": document.text,
+        "summary": document.summary,
+        "tags": ",".join(tag.lower() for tag in document.tags),
+        "author": " ".join(document.authors),
+        "authors": list(document.authors),
+        "date_iso": document.date.isoformat() if document.date else None,
+        "url": document.url,
+        "hash": document.content_hash,
+        "spell": f"{document.title}\n{document.text}",
+    }
+    if document.date is not None:
+        fields["date"] = naive_utc(document.date)
+    return fields
+
+
+def naive_utc(moment: datetime) -> datetime:
+    """Whoosh compares naive datetimes; store every date as naive UTC."""
+    return moment.astimezone(UTC).replace(tzinfo=None)
