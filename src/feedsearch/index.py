@@ -29,6 +29,8 @@ def make_schema() -> Schema:
         body=TEXT(analyzer=stem, phrase=True),
         summary=TEXT(analyzer=stem),
         tags=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
+        # Tag words analysed like the body, so plain words match tags too.
+        tag_words=TEXT(analyzer=stem),
         author=TEXT(analyzer=StandardAnalyzer(stoplist=None)),
         authors=STORED(),
         date=DATETIME(stored=True, sortable=True),
@@ -93,6 +95,7 @@ def index_fields(document: Document) -> dict:
         "body": document.text,
         "summary": document.summary,
         "tags": ",".join(tag.lower() for tag in document.tags),
+        "tag_words": " ".join(document.tags),
         "author": " ".join(document.authors),
         "authors": list(document.authors),
         "date_iso": document.date.isoformat() if document.date else None,

@@ -1,0 +1,133 @@
+"""Search over a real Whoosh index built from the sample archive."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from feedsearch import store
+from feedsearch.search import SearchError, search
+from feedsearch.search_query import QueryError
+
+
+def _documents(built):
+    return list(store.iter_documents(built.index))
+
+
+def _phrase(text: str, where: float, length: int = 7) -> str:
+    words = re.findall(r"[A-Za-z]+(?:['’][a-z]+)?", text)
+    start = int(len(words) * where)
+    return " ".join(words[start:start + length])
+
+
+def test_every_essay_is_found_first_by_a_quoted_phrase_from_its_middle(built):
+    documents = _documents(built)
+    assert len(documents) == 18
+    for document in documents:
+        phrase = _phrase(document.text, 0.5)
+        results = search(built.index, f'"{phrase}"')
+        assert results.results, f"no result for {phrase!r} ({document.slug})"
+        assert results.results[0].slug == document.slug, phrase
+
+
+def test_every_essay_is_found_first_by_unquoted_words_from_its_end(built):
+    for document in _documents(built):
+        words = _phrase(document.text, 0.85, length=9)
+        results = search(built.index, words)
+        assert results.results and results.results[0].slug == document.slug, words
+
+
+def test_result_fields_and_snippet_marks(built):
+    results = search(built.index, "glass choir")
+    assert results.total == 1
+    hit = results.results[0]
+    assert hit.slug == "what-my-father-left-behind"
+    assert hit.title == "What My Father Left Behind"
+    assert hit.url == "https://marenholt.example/what-my-father-left-behind/"
+    assert hit.date == "2019-11-02T00:00:00+00:00"
+    assert hit.source == "2019-11-02-what-my-father-left-behind.txt"
+    assert "<mark>glass</mark> <mark>choir</mark>" in hit.snippet
+    assert hit.score > 0
+
+
+def test_all_words_first_then_any_word(built):
+    strict = search(built.index, "garage jars")
+    assert [hit.slug for hit in strict.results] == ["what-my-father-left-behind"]
+    loose = search(built.index, "garage zzzunknownword")
+    assert loose.total >= 1
+    assert loose.results[0].slug == "what-my-father-left-behind"
+
+
+def test_fields_and_exclusion(built):
+    tagged = search(built.index, "tag:grief", limit=50)
+    assert tagged.total == 5
+    for hit in tagged.results:
+        assert "grief" in hit.tags
+    without = search(built.index, "tag:grief -supermarket", limit=50)
+    assert without.total == tagged.total - 1
+    assert "grief-has-no-schedule" not in {hit.slug for hit in without.results}
+    phrase_tag = search(built.index, 'tag:"asking for help"', limit=50)
+    assert {hit.slug for hit in phrase_tag.results} == {
+        "asking-for-help", "first-therapy-session", "burnout-is-not-a-character-flaw",
+        "how-to-sit-with-a-grieving-friend"}
+    titled = search(built.index, "title:burnout")
+    assert [hit.slug for hit in titled.results] == ["burnout-is-not-a-character-flaw"]
+    by_author = search(built.index, "author:okafor")
+    assert [hit.slug for hit in by_author.results] == ["therapy-is-not-only-for-crises"]
+
+
+def test_paging_splits_results_without_overlap(built):
+    first = search(built.index, "help", limit=3, page=1)
+    second = search(built.index, "help", limit=3, page=2)
+    assert first.total == second.total > 6
+    assert len(first.results) == len(second.results) == 3
+    assert not {h.slug for h in first.results} & {h.slug for h in second.results}
+
+
+def test_did_you_mean_suggests_real_words(built):
+    results = search(built.index, "greif frends")
+    assert results.total == 0
+    assert results.suggestion is not None
+    assert results.suggestion.split()[0] == "grief"
+    assert results.suggestion.split()[1].startswith("friend")
+    assert search(built.index, "grief").suggestion is None
+
+
+def test_snippet_found_past_the_first_32k_characters(tmp_path):
+    from feedsearch.build import build
+    from tests.conftest import build_options
+
+    source = tmp_path / "essays"
+    source.mkdir()
+    filler = "Ordinary words about the weather fill this paragraph again. " * 700
+    (source / "long.md").write_text(
+        f"---\ntitle: Long\ndate: 2020-01-01\n---\n\n{filler}\n\nThe zanzibar marmalade ends it.\n"
+    )
+    options = build_options(source, tmp_path)
+    build(options)
+    hit = search(options.index, "zanzibar").results[0]
+    assert "<mark>zanzibar</mark>" in hit.snippet
+
+
+def test_search_without_an_index_says_to_build(tmp_path):
+    with pytest.raises(SearchError, match="run feedsearch build first"):
+        search(tmp_path / "nothing", "grief")
+
+
+def test_unbalanced_query_is_not_a_crash(built):
+    try:
+        results = search(built.index, 'title:(grief "unclosed')
+    except (QueryError, SearchError) as exc:
+        assert "query" in str(exc)
+    else:
+        assert isinstance(results.total, int)
+
+
+def test_json_shape_is_serialisable(built):
+    data = search(built.index, "rest").to_dict()
+    assert set(data) == {"query", "total", "suggestion", "results"}
+    assert set(data["results"][0]) == {"slug", "title", "url", "date", "source", "score",
+                                       "snippet", "tags"}
+    json.dumps(data)
