@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import os
 import re
+import sys
 
 import click
 
@@ -14,7 +15,7 @@ _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 
 
 def _use_color() -> bool:
-    return "NO_COLOR" not in os.environ and click.get_text_stream("stdout").isatty()
+    return "NO_COLOR" not in os.environ and sys.stdout.isatty()
 
 
 def snippet_for_terminal(snippet: str, color: bool) -> str:

@@ -1,0 +1,144 @@
+"""Whole builds on real folders: outputs, incremental rebuilds, determinism, confinement."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from feedsearch import store
+from feedsearch.build import BuildError, build
+from feedsearch.search import search
+from tests.conftest import build_options
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_build_writes_every_output_of_the_contract(built):
+    out = built.out
+    for name in ("feed.xml", "atom.xml", "feed.json", "related.json"):
+        assert (out / name).stat().st_size > 0
+    assert (out / "tags" / "grief" / "feed.xml").exists()
+    assert (out / "tags" / "grief" / "atom.xml").exists()
+    assert not any(p.name.endswith(".tmp") for p in out.rglob("*"))
+    assert (built.index / "documents.sqlite").exists()
+    assert not (built.out / "whoosh").exists()
+
+
+def test_identical_input_gives_byte_identical_output(corpus_dir, tmp_path):
+    first = build_options(corpus_dir, tmp_path / "a")
+    second = build_options(corpus_dir, tmp_path / "b")
+    build(first)
+    build(second)
+    assert _snapshot(first.out) == _snapshot(second.out)
+
+
+def test_rebuild_with_nothing_changed_reads_nothing_again(corpus_copy, tmp_path):
+    options = build_options(corpus_copy, tmp_path)
+    first = build(options)
+    before = _snapshot(options.out)
+    second = build(options)
+    assert (first.added, first.unchanged) == (18, 0)
+    assert (second.added, second.updated, second.removed, second.unchanged) == (0, 0, 0, 18)
+    assert _snapshot(options.out) == before
+
+
+def test_rebuild_after_edit_add_and_delete(corpus_copy, tmp_path):
+    options = build_options(corpus_copy, tmp_path)
+    build(options)
+    essay = corpus_copy / "asking-for-help.md"
+    essay.write_text(essay.read_text().replace("grown adults", "grown adults and a heron"))
+    (corpus_copy / "saying-no-at-work.md").unlink()
+    (corpus_copy / "new-essay.md").write_text(
+        "---\ntitle: A New Essay\ndate: 2024-05-01\ntags: [rest]\n---\n\n"
+        "A brand new paragraph about quokkas and rest.\n")
+    report = build(options)
+    assert (report.added, report.updated, report.removed, report.unchanged) == (1, 1, 1, 16)
+    assert search(options.index, "quokkas").results[0].slug == "new-essay"
+    assert search(options.index, "heron grown adults").results[0].slug == "asking-for-help"
+    assert search(options.index, '"yes, and here is what drops"').total == 0
+    related = json.loads((options.out / "related.json").read_text())
+    assert "saying-no-at-work" not in related
+    assert "new-essay" in related
+    exported = {d.slug for d in store.iter_documents(options.index)}
+    assert "saying-no-at-work" not in exported and "new-essay" in exported
+
+
+def test_incremental_equals_fresh_build(corpus_copy, tmp_path):
+    options = build_options(corpus_copy, tmp_path / "incremental")
+    build(options)
+    (corpus_copy / "rest-is-not-a-reward.md").unlink()
+    build(options)
+    fresh = build_options(corpus_copy, tmp_path / "fresh")
+    build(fresh)
+    assert _snapshot(options.out) == _snapshot(fresh.out)
+
+
+def test_changing_the_base_url_rebuilds_urls(corpus_copy, tmp_path):
+    options = build_options(corpus_copy, tmp_path)
+    build(options)
+    options.base_url = "https://essays.example.net/"
+    report = build(options)
+    assert report.unchanged == 0
+    hit = search(options.index, "glass choir").results[0]
+    assert hit.url == "https://essays.example.net/what-my-father-left-behind/"
+
+
+def test_bad_files_warn_and_the_rest_builds(tmp_path):
+    source = tmp_path / "essays"
+    source.mkdir()
+    (source / "good.md").write_text("---\ntitle: Good\ndate: 2021-01-01\n---\n\nFine words.\n")
+    (source / "empty.md").write_text("")
+    (source / "binary.md").write_bytes(b"\x00\x01\x02PNG")
+    (source / "broken.md").write_text("---\ntitle: [unclosed\n---\n\nBody.\n")
+    options = build_options(source, tmp_path)
+    report = build(options)
+    assert report.documents == 1
+    assert sorted(w.source for w in report.warnings) == ["binary.md", "broken.md", "empty.md"]
+    assert report.skipped == 3
+    assert search(options.index, "fine words").results[0].slug == "good"
+
+
+def test_output_folders_must_not_overlap(corpus_dir, tmp_path):
+    with pytest.raises(BuildError, match="separate folders"):
+        build(build_options(corpus_dir, tmp_path, index=tmp_path / "public" / "index"))
+    with pytest.raises(BuildError, match="does not exist"):
+        build(build_options(tmp_path / "missing", tmp_path))
+
+
+def test_outputs_inside_the_source_are_not_read_back(corpus_copy, tmp_path):
+    options = build_options(corpus_copy, tmp_path, out=corpus_copy / "public",
+                            index=corpus_copy / "index")
+    build(options)
+    report = build(options)
+    assert report.documents == 18
+    assert [w.source for w in report.warnings] == ["when-your-teenager-stops-talking.md"]
+
+
+def test_hostile_slug_cannot_escape_the_output_folder(tmp_path):
+    source = tmp_path / "essays"
+    source.mkdir()
+    (source / "evil.md").write_text(
+        "---\ntitle: Evil\nslug: ../../../outside\ndate: 2021-01-01\ntags: ['../../x', '/etc']\n"
+        "---\n\nWords.\n")
+    options = build_options(source, tmp_path / "work")
+    build(options)
+    written = {p.resolve() for p in tmp_path.rglob("*") if p.is_file()}
+    allowed = (source.resolve(), options.out.resolve(), options.index.resolve())
+    assert all(any(p.is_relative_to(root) for root in allowed) for p in written)
+    assert search(options.index, "words").results[0].slug == "outside"
+
+
+def test_stale_tag_feeds_are_removed(corpus_copy, tmp_path):
+    options = build_options(corpus_copy, tmp_path)
+    build(options)
+    assert (options.out / "tags" / "vulnerability").is_dir()
+    essay = corpus_copy / "asking-for-help.md"
+    essay.write_text(essay.read_text().replace("vulnerability, ", ""))
+    build(options)
+    assert not (options.out / "tags" / "vulnerability").exists()
+    assert (options.out / "tags" / "therapy").is_dir()
