@@ -13,7 +13,7 @@ from pathlib import Path
 from . import index, store
 from .search_query import build_query
 
-SNIPPET_CHARS = 240
+SNIPPET_CHARS = 160
 
 
 class SearchError(Exception):

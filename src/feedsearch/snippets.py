@@ -33,7 +33,7 @@ def make_snippet(hit, text: str, chars: int) -> str:
     """The best passage of ``text`` for ``hit``, or the start of the text when no term of
     the query occurs in the body (a match on title or tags only)."""
     if text:
-        fragmenter = highlight.ContextFragmenter(maxchars=chars, surround=chars // 3)
+        fragmenter = highlight.ContextFragmenter(maxchars=chars, surround=chars // 4)
         fragmenter.charlimit = None  # Whoosh's default silently stops at 32K characters
         hit.results.fragmenter = fragmenter
         hit.results.formatter = MarkFormatter()
