@@ -44,6 +44,8 @@ def test_rebuild_with_nothing_changed_reads_nothing_again(corpus_copy, tmp_path)
     second = build(options)
     assert (first.added, first.unchanged) == (18, 0)
     assert (second.added, second.updated, second.removed, second.unchanged) == (0, 0, 0, 18)
+    assert [str(w) for w in second.warnings] == [str(w) for w in first.warnings]
+    assert len(first.warnings) == 1
     assert _snapshot(options.out) == before
 
 

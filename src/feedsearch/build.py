@@ -17,7 +17,7 @@ from .related import RelatedOptions, related_map
 from .urls import essay_url, normalize_base_url
 
 DEFAULT_BASE_URL = "http://localhost:8000/"
-STORE_FORMAT = "2"
+STORE_FORMAT = "3"
 
 
 class BuildError(Exception):
@@ -114,8 +114,9 @@ def build(options: BuildOptions,
     files["related.json"] = json_bytes(related)
 
     index.sync_index(options.index, changed, removed, recreate=fresh)
-    store.save(options.index, documents, related,
-               {"fingerprint": fingerprint, "base_url": base_url, "title": options.title})
+    store.save(options.index, changed, removed, related,
+               {"fingerprint": fingerprint, "base_url": base_url, "title": options.title},
+               replace_all=fresh)
     out = Path(options.out)
     report.outputs = [write_atomic(out / name, data, roots) for name, data in files.items()]
     _remove_stale_tag_feeds(out, {name.split("/")[1] for name in files if name.startswith("tags/")})

@@ -80,6 +80,7 @@ def parse_bytes(data: bytes, relpath: str,
     warnings: list[str] = []
     document = reader.read(data, relpath, default_tz, warnings)
     document.content_hash = content_hash(data)
+    document.warnings = warnings
     return document, warnings
 
 
@@ -123,8 +124,8 @@ def read_corpus(
                 document = previous
                 result.reused += 1
             else:
-                document, notes = parse_bytes(data, relpath, default_tz)
-                result.warnings += [FileWarning(relpath, note) for note in notes]
+                document, _ = parse_bytes(data, relpath, default_tz)
+            result.warnings += [FileWarning(relpath, note) for note in document.warnings]
         except ReadError as exc:
             result.warnings.append(FileWarning(relpath, str(exc)))
             result.skipped += 1

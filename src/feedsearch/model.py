@@ -29,6 +29,9 @@ class Document:
     guid: str | None = None
     draft: bool = False
     content_hash: str = ""
+    # Problems the reader found that did not stop it, kept so that a rebuild that reuses
+    # this document reports them again.
+    warnings: list[str] = field(default_factory=list)
 
     def record(self) -> dict:
         """The public JSON shape used by ``export`` and ``inspect``."""

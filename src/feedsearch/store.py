@@ -87,27 +87,23 @@ def get_meta(index_dir: Path) -> dict[str, str]:
         return dict(db.execute("SELECT key, value FROM meta").fetchall())
 
 
-def save(index_dir: Path, documents: list[Document], related: dict[str, list[dict]],
-         meta: dict[str, str]) -> None:
-    """Replace the stored state with this build's, in one transaction."""
+def save(index_dir: Path, changed: list[Document], removed: list[str],
+         related: dict[str, list[dict]], meta: dict[str, str], replace_all: bool = False) -> None:
+    """Write this build's changes in one transaction: ``changed`` documents are stored (new
+    or replacing the same source), ``removed`` sources deleted; with ``replace_all`` every
+    earlier document goes first. The related map and meta are replaced whole."""
     Path(index_dir).mkdir(parents=True, exist_ok=True)
     with closing(_connect(index_dir, create=True)) as db, db:
-        current = dict(db.execute("SELECT source, hash FROM documents").fetchall())
-        wanted = {d.source for d in documents}
-        db.executemany("DELETE FROM documents WHERE source = ?",
-                       [(s,) for s in current if s not in wanted])
+        if replace_all:
+            db.execute("DELETE FROM documents")
+        db.executemany("DELETE FROM documents WHERE source = ?", [(s,) for s in removed])
         db.executemany(
             "INSERT OR REPLACE INTO documents (source, slug, hash, data) VALUES (?, ?, ?, ?)",
             [(d.source, d.slug, d.content_hash, json.dumps(d.to_dict(), ensure_ascii=False))
-             for d in documents if current.get(d.source) != d.content_hash
-             or _slug_changed(db, d)],
+             for d in changed],
         )
         db.execute("DELETE FROM related")
         db.executemany("INSERT INTO related (slug, data) VALUES (?, ?)",
                        [(slug, json.dumps(items)) for slug, items in related.items()])
-        db.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", meta.items())
-
-
-def _slug_changed(db: sqlite3.Connection, document: Document) -> bool:
-    row = db.execute("SELECT slug FROM documents WHERE source = ?", (document.source,)).fetchone()
-    return row is None or row[0] != document.slug
+        db.execute("DELETE FROM meta")
+        db.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
