@@ -63,8 +63,10 @@ def feed_specs(documents: list[Document], site: FeedSite) -> list[FeedSpec]:
     specs = [FeedSpec(site.title, "", ordered[: site.limit])]
     by_tag: dict[str, tuple[str, list[Document]]] = {}
     for document in ordered:
+        keys: dict[str, str] = {}
         for tag in document.tags:
-            key = slugify(tag)
+            keys.setdefault(slugify(tag), tag)  # "Work & Rest" and "work rest" are one feed
+        for key, tag in keys.items():
             if key:
                 by_tag.setdefault(key, (tag, []))[1].append(document)
     for key in sorted(by_tag):
@@ -117,7 +119,7 @@ def _add_entry(fg: FeedGenerator, document: Document) -> None:
         entry.category({"term": clean(tag)})
     entry.summary(clean(document.summary))
     entry.description(clean(document.summary))
-    entry.content(clean(absolutize_html(document.html, url)), type="html")
+    entry.content(absolutize_html(clean(document.html), url), type="html")
 
 
 def rss_bytes(site: FeedSite, spec: FeedSpec) -> bytes:
@@ -147,14 +149,14 @@ def _json_item(document: Document) -> dict:
     item = {
         "id": document.guid or document.url,
         "url": document.url,
-        "title": document.title,
-        "content_html": absolutize_html(document.html, document.url or ""),
-        "summary": document.summary,
+        "title": clean(document.title),
+        "content_html": absolutize_html(clean(document.html), document.url or ""),
+        "summary": clean(document.summary),
         "date_published": document.date.isoformat() if document.date else None,
         "date_modified": (document.updated or document.date).isoformat()
         if document.date else None,
-        "authors": [{"name": author} for author in document.authors],
-        "tags": list(document.tags),
+        "authors": [{"name": clean(author)} for author in document.authors],
+        "tags": [clean(tag) for tag in document.tags],
     }
     return {key: value for key, value in item.items() if value not in (None, [], "")}
 

@@ -98,10 +98,10 @@ def related_map(documents: list[Document],
         candidates = set(text_scores[i]) | set(tag_scores[i])
         scored = []
         for j in candidates:
-            score = (options.text_weight * text_scores[i].get(j, 0.0)
-                     + options.tag_weight * tag_scores[i].get(j, 0.0))
+            score = round(options.text_weight * text_scores[i].get(j, 0.0)
+                          + options.tag_weight * tag_scores[i].get(j, 0.0), 4)
             if score > options.min_score:
-                scored.append((round(score, 4), j))
+                scored.append((score, j))
         scored.sort(key=lambda item: (-item[0], -_timestamp(ordered[item[1]]),
                                       ordered[item[1]].slug))
         result[document.slug] = [_entry(document, ordered[j], score)

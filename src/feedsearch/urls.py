@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from html import escape
 from urllib.parse import urljoin
 
 import lxml.html
@@ -40,16 +41,31 @@ def absolutize_html(html: str, base: str) -> str:
         srcset = element.get("srcset")
         if srcset is not None:
             element.set("srcset", _absolute_srcset(srcset, base))
-    inner = [root.text or ""]
+    inner = [escape(root.text or "", quote=False)]
     inner += [etree.tostring(child, encoding="unicode", method="html") for child in root]
     return "".join(inner)
 
 
 def _absolute_srcset(srcset: str, base: str) -> str:
+    """Resolve each candidate's URL. As HTML parses srcset, a URL runs to the next
+    whitespace (so it may contain commas); its descriptors run to the next comma."""
     candidates = []
-    for candidate in srcset.split(","):
-        bits = candidate.strip().split(None, 1)
-        if bits:
-            bits[0] = urljoin(base, bits[0])
-            candidates.append(" ".join(bits))
+    position, length = 0, len(srcset)
+    while position < length:
+        while position < length and (srcset[position].isspace() or srcset[position] == ","):
+            position += 1
+        start = position
+        while position < length and not srcset[position].isspace():
+            position += 1
+        url = srcset[start:position]
+        trailing_comma = url.endswith(",")
+        url = url.rstrip(",")
+        descriptor = ""
+        if not trailing_comma:
+            end = srcset.find(",", position)
+            end = length if end == -1 else end
+            descriptor = srcset[position:end].strip()
+            position = end
+        if url:
+            candidates.append(" ".join(filter(None, [urljoin(base, url), descriptor])))
     return ", ".join(candidates)
