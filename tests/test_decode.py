@@ -7,7 +7,7 @@ import codecs
 import pytest
 
 from feedsearch.readers import ReadError
-from feedsearch.readers.decode import decode, declared_charset
+from feedsearch.readers.decode import declared_charset, decode
 
 CP1252_BYTES = b"caf\xe9 \x93quoted\x94"
 CP1252_TEXT = "café “quoted”"

@@ -17,6 +17,8 @@ from .model import Document
 from .readers import ReadError, reader_for
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+# Site generators' output and tooling folders: never essays of their own.
+SKIPPED_FOLDERS = frozenset({"_site", "node_modules", "__pycache__"})
 
 
 @dataclass
@@ -44,14 +46,16 @@ class CorpusRead:
 def iter_source_files(root: Path, exclude: tuple[Path, ...] = ()) -> Iterator[Path]:
     """Every file under ``root`` that a reader handles, in a stable order.
 
-    Hidden files and folders are left out, symlinked folders are not followed, and folders
-    in ``exclude`` (the output and index folders) are never walked.
+    Hidden files and folders and generator output (``_site``) are left out, symlinked
+    folders are not followed, and folders in ``exclude`` (the output and index folders) are
+    never walked.
     """
     excluded = {p.resolve() for p in exclude}
     for folder, dirs, files in os.walk(root, followlinks=False):
         here = Path(folder)
         dirs[:] = sorted(d for d in dirs
-                         if not d.startswith((".", "_")) and (here / d).resolve() not in excluded)
+                         if not d.startswith(".") and d not in SKIPPED_FOLDERS
+                         and (here / d).resolve() not in excluded)
         for name in sorted(files):
             if not name.startswith(".") and reader_for(name) is not None:
                 yield here / name
@@ -81,6 +85,7 @@ def parse_bytes(data: bytes, relpath: str,
     document = reader.read(data, relpath, default_tz, warnings)
     document.content_hash = content_hash(data)
     document.warnings = warnings
+    document.base_slug = document.slug
     return document, warnings
 
 
@@ -88,7 +93,7 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise ReadError(f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit")
+            raise ReadError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit")
         return path.read_bytes()
     except OSError as exc:
         raise ReadError(f"cannot read file: {exc.strerror or exc}") from exc
@@ -140,10 +145,15 @@ def read_corpus(
 
 
 def _dedupe_slugs(result: CorpusRead) -> None:
-    """Two essays with one slug are both kept; the later one (by source path) gets a suffix."""
+    """Two essays with one slug are both kept; the one read later gets a suffix.
+
+    Suffixes start again from each essay's own slug every time, so a reused essay loses its
+    suffix once its namesake is gone, and an incremental build equals a fresh one.
+    """
     taken: dict[str, str] = {}
     for document in result.documents:
-        slug = base = document.slug
+        document.slug = base = document.base_slug or document.slug
+        slug = base
         n = 2
         while slug in taken:
             slug = f"{base}-{n}"

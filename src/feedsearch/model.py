@@ -29,6 +29,8 @@ class Document:
     guid: str | None = None
     draft: bool = False
     content_hash: str = ""
+    # The slug the reader gave, before a suffix that tells two essays with one slug apart.
+    base_slug: str = ""
     # Problems the reader found that did not stop it, kept so that a rebuild that reuses
     # this document reports them again.
     warnings: list[str] = field(default_factory=list)

@@ -67,6 +67,7 @@ def _decode_bytes(data: bytes, declared: str | None) -> str:
 def _candidates(declared: str | None) -> list[str]:
     found = []
     if declared:
+        declared = declared.strip().lower()
         found.append("cp1252" if declared in _WINDOWS_1252_ALIASES else declared)
     found.append("cp1252")
     return found

@@ -41,7 +41,7 @@ class YAMLFrontMatter(BaseHandler):
             return yaml.load(fm, Loader=_EssayYAMLLoader)  # noqa: S506 (SafeLoader subclass)
         except yaml.YAMLError as exc:
             where = getattr(exc, "problem_mark", None)
-            line = f" at line {where.line + 2}" if where is not None else ""
+            line = f" at line {where.line + 1}" if where is not None else ""
             problem = getattr(exc, "problem", None) or "syntax error"
             raise ReadError(f"front matter is not valid YAML{line}: {problem}") from exc
 

@@ -25,6 +25,9 @@ from .meta import as_list, unique
 _ARTICLE_TYPES = {"article", "blogposting", "newsarticle", "posting", "socialmediaposting",
                   "techarticle", "report", "scholarlyarticle"}
 _TITLE_SEPARATORS = re.compile(r"\s+[|—–·•:-]\s+")
+_PUBLISHED_CLASS = re.compile(r"published|entry-date|post-date|dt-published|date--published",
+                              re.I)
+_UPDATED_CLASS = re.compile(r"updated|modified", re.I)
 _TAG_LINK = re.compile(r"(/tags?/|/category/|/categories/|[?&](tag|category)=)", re.I)
 
 
@@ -44,9 +47,10 @@ def page_meta(soup: BeautifulSoup, article: Tag | None) -> PageMeta:
     ld = _json_ld_article(soup)
     metas = _meta_values(soup)
     scope = article or soup
-    published_time = scope.find("time", class_=re.compile("published|date", re.I)) or \
-        scope.find("time", attrs={"datetime": True})
-    updated_time = scope.find("time", class_=re.compile("updated|modified", re.I))
+    published_time = scope.find("time", class_=_PUBLISHED_CLASS, datetime=True) or next(
+        (t for t in scope.find_all("time", datetime=True)
+         if not _UPDATED_CLASS.search(" ".join(t.get("class") or []))), None)
+    updated_time = scope.find("time", class_=_UPDATED_CLASS, datetime=True)
     url = _link_href(soup, "canonical") or _first(metas.get("og:url"))
     return PageMeta(
         title=_clean(_str(ld.get("headline")) or _first(metas.get("og:title"))
@@ -56,7 +60,7 @@ def page_meta(soup: BeautifulSoup, article: Tag | None) -> PageMeta:
         updated=_str(ld.get("dateModified")) or _first(metas.get("article:modified_time"))
         or (updated_time.get("datetime") if updated_time else None),
         authors=unique(_ld_names(ld.get("author")) or as_list(_first(metas.get("author")))
-                       or [a.get_text(" ", strip=True) for a in scope.select('a[rel~="author"]')]),
+                       or [_clean(a.get_text(" ")) for a in scope.select('a[rel~="author"]')]),
         tags=unique(_tags(soup, scope, metas, ld)),
         summary=_clean(_first(metas.get("description")) or _first(metas.get("og:description"))),
         url=url or None,
@@ -129,11 +133,15 @@ def _h1(article: Tag | None) -> str:
 def _page_title(soup: BeautifulSoup, metas: dict) -> str:
     if soup.title is None:
         return ""
-    title = soup.title.get_text(" ", strip=True)
+    title = _clean(soup.title.get_text(" ", strip=True))
     site = _first(metas.get("og:site_name"))
-    parts = _TITLE_SEPARATORS.split(title)
-    if len(parts) > 1 and (site is None or _clean(parts[-1]) == _clean(site)):
-        return " ".join(parts[:-1]) if len(parts) == 2 else parts[0]
+    separators = list(_TITLE_SEPARATORS.finditer(title))
+    if not separators:
+        return title
+    last = separators[-1]
+    suffix = title[last.end():]
+    if site is None or suffix == _clean(site):
+        return title[: last.start()]
     return title
 
 

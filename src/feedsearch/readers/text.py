@@ -22,7 +22,7 @@ _NAV_LINE = re.compile(
     r"newer posts|older posts|share|share this|share this post|like|like this|tweet|"
     r"back to top|back to blog|\d+ (comments?|likes?)|leave a (comment|reply)|"
     r"comments?|reply|subscribe|tags?:.*|categories?:.*|posted in .*|filed under .*|"
-    r"[←→‹›«»<>]+.*|.*[←→‹›«»]+)$",
+    r"[←→‹›«»]\s*\S+(\s+\S+){0,7}|\S+(\s+\S+){0,7}\s*[←→‹›«»])$",
     re.I,
 )
 _TRAILING_WINDOW = 12
