@@ -11,7 +11,7 @@ from feedsearch.model import Document
 from feedsearch.readers import ReadError, reader_for
 from feedsearch.readers.frontmatter import split_front_matter
 
-UNDATED = "no date in front matter or file name; the essay is kept undated"
+UNDATED = "no date in front matter or file name; searchable, but left out of the feeds"
 
 
 def read_md(text: str, relpath: str = "essay.md") -> tuple[Document, list[str]]:

@@ -93,7 +93,7 @@ def test_html_is_escaped() -> None:
 def test_undated_text_warns() -> None:
     document, warnings = read_txt("Title\n\nBody.\n", "undated.txt")
     assert document.date is None
-    assert warnings == ["no date in the file name; the essay is kept undated"]
+    assert warnings == ["no date in the file name; searchable, but left out of the feeds"]
     assert document.slug == "undated"
 
 

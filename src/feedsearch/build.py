@@ -17,7 +17,7 @@ from .related import RelatedOptions, related_map
 from .urls import essay_url, normalize_base_url
 
 DEFAULT_BASE_URL = "http://localhost:8000/"
-STORE_FORMAT = "4"
+STORE_FORMAT = "5"
 
 
 class BuildError(Exception):

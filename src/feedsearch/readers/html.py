@@ -59,7 +59,7 @@ class HTMLReader(Reader):
             date = to_datetime(fallback, source.default_tz) if fallback else None
         if date is None:
             source.warn("no published date in the page, its URL or its file name; "
-                        "the essay is kept undated")
+                        "searchable, but left out of the feeds")
         title = meta.title
         if not title:
             title = source.stem

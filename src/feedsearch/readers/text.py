@@ -44,7 +44,7 @@ class TextReader(Reader):
         name_date, name_slug = source.name_date_and_slug()
         date = to_datetime(name_date, source.default_tz) if name_date else None
         if date is None:
-            source.warn("no date in the file name; the essay is kept undated")
+            source.warn("no date in the file name; searchable, but left out of the feeds")
         text = "\n\n".join(paragraphs)
         return Document(
             slug=name_slug,
