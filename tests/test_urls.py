@@ -6,7 +6,8 @@ from urllib.parse import unquote
 
 import lxml.html
 
-from feedsearch.urls import absolutize_html, essay_url, normalize_base_url
+from feedsearch.sanitize import feed_html as absolutize_html
+from feedsearch.urls import essay_url, normalize_base_url
 
 ESSAY = "https://site.example/essays/grief/"
 

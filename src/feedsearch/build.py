@@ -6,18 +6,19 @@ import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, tzinfo
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from . import __version__, index, store
 from .corpus import FileWarning, iter_source_files, read_corpus
-from .feeds import FeedSite, render_feeds
+from .feeds import STYLESHEET_NAME, FeedSite, render_feeds
 from .output import json_bytes, write_atomic
 from .related import RelatedOptions, related_map
 from .urls import essay_url, normalize_base_url
 
 DEFAULT_BASE_URL = "http://localhost:8000/"
 STORE_FORMAT = "5"
+GROUP_FOLDERS = ("tags", "authors")
 
 
 class BuildError(Exception):
@@ -36,8 +37,21 @@ class BuildOptions:
     author: str | None = None
     feed_limit: int = 20
     include_drafts: bool = False
+    include_future: bool = False
     default_tz: tzinfo = UTC
+    full_content: bool = True
+    tag_feeds: bool = True
+    author_feeds: bool = False
+    xsl: bool = False  # write our stylesheet to OUT/feed.xsl and link the feeds to it
+    xsl_url: str | None = None  # or link the feeds to a stylesheet of your own
+    websub_hub: str | None = None
     related: RelatedOptions = field(default_factory=RelatedOptions)
+
+    def feed_site(self, base_url: str) -> FeedSite:
+        stylesheet = self.xsl_url or (base_url + STYLESHEET_NAME if self.xsl else None)
+        return FeedSite(self.title, base_url, self.description, self.language, self.author,
+                        self.feed_limit, self.full_content, self.tag_feeds, self.author_feeds,
+                        stylesheet, self.websub_hub)
 
 
 @dataclass
@@ -49,6 +63,7 @@ class BuildReport:
     unchanged: int = 0
     skipped: int = 0
     drafts: int = 0
+    future: int = 0
     warnings: list[FileWarning] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
@@ -57,7 +72,9 @@ class BuildReport:
     def summary(self) -> str:
         return (f"{self.documents} essays: {self.added} added, {self.updated} updated, "
                 f"{self.removed} removed, {self.unchanged} unchanged, {self.skipped} skipped, "
-                f"{self.drafts} drafts, {len(self.warnings)} warnings, {self.seconds:.2f}s")
+                f"{self.drafts} drafts, "
+                + (f"{self.future} scheduled, " if self.future else "")
+                + f"{len(self.warnings)} warnings, {self.seconds:.2f}s")
 
 
 def check_folders(options: BuildOptions) -> None:
@@ -91,6 +108,13 @@ def build(options: BuildOptions,
                        include_drafts=options.include_drafts, known=known, paths=paths,
                        progress=progress(len(paths)) if progress else None)
     documents = read.documents
+    if not options.include_future:
+        now = datetime.now(UTC)
+        documents = [d for d in documents if d.date is None or d.date <= now]
+        report.future = len(read.documents) - len(documents)
+        if report.future:
+            report.notes.append(f"{report.future} essays dated in the future are left out "
+                                "until their date (--future includes them)")
     for document in documents:
         document.url = document.url or essay_url(base_url, document.slug)
 
@@ -108,9 +132,7 @@ def build(options: BuildOptions,
     report.skipped, report.drafts, report.warnings = read.skipped, read.drafts, read.warnings
 
     related = related_map(documents, options.related)
-    site = FeedSite(options.title, base_url, options.description, options.language,
-                    options.author, options.feed_limit)
-    files = render_feeds(documents, site)
+    files = render_feeds(documents, options.feed_site(base_url))
     files["related.json"] = json_bytes(related)
 
     index.sync_index(options.index, changed, removed, recreate=fresh)
@@ -119,18 +141,20 @@ def build(options: BuildOptions,
                replace_all=fresh)
     out = Path(options.out)
     report.outputs = [write_atomic(out / name, data, roots) for name, data in files.items()]
-    _remove_stale_tag_feeds(out, {name.split("/")[1] for name in files if name.startswith("tags/")})
+    _remove_stale_group_feeds(out, files)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _remove_stale_tag_feeds(out: Path, current: set[str]) -> None:
-    """Tag feed folders of tags no essay carries any more; only folders we wrote."""
-    tags = out / "tags"
-    if not tags.is_dir():
-        return
-    for folder in tags.iterdir():
-        if folder.is_dir() and folder.name not in current:
-            names = {p.name for p in folder.iterdir()}
-            if names <= {"feed.xml", "atom.xml"}:
+def _remove_stale_group_feeds(out: Path, files: dict[str, bytes]) -> None:
+    """Tag and author feed folders that this build did not write (the tag is gone, or the
+    option was turned off); only folders that hold nothing but our feeds are removed."""
+    current = {tuple(name.split("/")[:2]) for name in files if name.count("/") == 2}
+    for group in GROUP_FOLDERS:
+        parent = out / group
+        if not parent.is_dir():
+            continue
+        for folder in parent.iterdir():
+            stale = folder.is_dir() and (group, folder.name) not in current
+            if stale and {p.name for p in folder.iterdir()} <= {"feed.xml", "atom.xml"}:
                 shutil.rmtree(folder)

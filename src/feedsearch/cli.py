@@ -7,6 +7,7 @@ loads the HTML and Markdown stack.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -53,6 +54,29 @@ def _progress_bar():
             bar.__exit__(None, None, None)
 
 
+def _timezone(_ctx, _param, value: str | None):
+    if value is None:
+        return None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise click.BadParameter(f"unknown time zone {value!r} (try e.g. Europe/Berlin)") from exc
+
+
+def _language(_ctx, _param, value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", value):
+        raise click.BadParameter(f"{value!r} is not a language code such as en-us or de")
+    return value.lower()
+
+
+def _web_url(_ctx, _param, value: str | None) -> str | None:
+    if value is not None and not re.match(r"https?://[^/\s]+", value):
+        raise click.BadParameter(f"{value!r} is not an http(s) URL")
+    return value
+
+
 @cli.command()
 @click.argument("source", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
@@ -60,17 +84,31 @@ def _progress_bar():
 @click.option("--index", "index_dir", required=True,
               type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the search index (never inside --out).")
-@click.option("--base-url", help="The site's address; essay URLs are BASE_URL/<slug>/.")
+@click.option("--base-url", callback=_web_url,
+              help="The site's address; essay URLs are BASE_URL/<slug>/.")
 @click.option("--title", default="Essays", show_default=True, help="The feeds' title.")
 @click.option("--description", default="", help="The feeds' description.")
 @click.option("--author", help="The site's author, named in the feeds.")
-@click.option("--language", default="en-us", show_default=True, help="The feeds' language.")
+@click.option("--language", default="en-us", show_default=True, callback=_language,
+              help="The feeds' language code.")
+@click.option("--timezone", "default_tz", callback=_timezone,
+              help="Time zone for dates written without one (default UTC).")
 @click.option("--feed-limit", default=20, show_default=True, type=click.IntRange(min=1),
               help="Entries per feed.")
-@click.option("--drafts", is_flag=True, help="Include essays marked as drafts.")
+@click.option("--summary-only", is_flag=True, help="Feeds carry summaries, not full essays.")
+@click.option("--tag-feeds/--no-tag-feeds", default=True, show_default=True,
+              help="Write OUT/tags/<tag>/feed.xml and atom.xml.")
+@click.option("--author-feeds", is_flag=True, help="Write OUT/authors/<author>/ feeds too.")
+@click.option("--xsl", is_flag=True,
+              help="Write OUT/feed.xsl so a feed opened in a browser reads as a page.")
+@click.option("--xsl-url", callback=_web_url, help="Link the feeds to your own XSL stylesheet.")
+@click.option("--websub-hub", callback=_web_url, help="Announce this WebSub hub in the feeds.")
+@click.option("--drafts", "include_drafts", is_flag=True,
+              help="Include essays marked as drafts.")
+@click.option("--future", "include_future", is_flag=True,
+              help="Include essays dated in the future.")
 @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
-def build(source, out, index_dir, base_url, title, description, author, language, feed_limit,
-          drafts, as_json) -> None:
+def build(source, out, index_dir, as_json, summary_only, default_tz, **options) -> None:
     """Read SOURCE and write the search index, the feeds and the related-posts map.
 
     \b
@@ -80,11 +118,13 @@ def build(source, out, index_dir, base_url, title, description, author, language
     from .build import BuildError, BuildOptions
     from .build import build as run_build
 
-    options = BuildOptions(source, out, index_dir, base_url, title, description, language,
-                           author, feed_limit, drafts)
+    if default_tz is not None:
+        options["default_tz"] = default_tz
+    build_options = BuildOptions(source, out, index_dir, full_content=not summary_only,
+                                 **options)
     try:
         with _progress_bar() as progress:
-            report = run_build(options, progress)
+            report = run_build(build_options, progress)
     except BuildError as exc:
         raise _fail(str(exc)) from exc
     except OSError as exc:
@@ -97,14 +137,15 @@ def build(source, out, index_dir, base_url, title, description, author, language
         click.echo(json.dumps({
             "documents": report.documents, "added": report.added, "updated": report.updated,
             "removed": report.removed, "unchanged": report.unchanged,
-            "skipped": report.skipped, "drafts": report.drafts,
+            "skipped": report.skipped, "drafts": report.drafts, "future": report.future,
             "warnings": [str(w) for w in report.warnings],
             "outputs": [str(p) for p in report.outputs], "index": str(index_dir),
             "seconds": round(report.seconds, 3)}, indent=2))
         return
     tag_feeds = sum(1 for p in report.outputs if "tags" in p.parts) // 2
     click.echo(f"Feeds:   {out / 'feed.xml'}  {out / 'atom.xml'}  {out / 'feed.json'}")
-    click.echo(f"         {out / 'tags'}/<tag>/feed.xml and atom.xml ({tag_feeds} tags)")
+    if tag_feeds:
+        click.echo(f"         {out / 'tags'}/<tag>/feed.xml and atom.xml ({tag_feeds} tags)")
     click.echo(f"Related: {out / 'related.json'}")
     click.echo(f"Index:   {index_dir}")
     click.echo(report.summary(), err=True)

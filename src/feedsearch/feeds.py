@@ -2,32 +2,36 @@
 
 feedgen writes RSS and Atom; it is wrapped here where it needs it: entries are appended in
 our order (it prepends by default), every date is time-zone aware, the feed's update time
-is the newest entry's (it defaults to now, which would change the file on every build), and
-XML-illegal characters are removed before it sees them (it raises on them).
+is the newest entry's (it defaults to now, which would change the file on every build),
+XML-illegal characters are removed before it sees them (it raises on them), and the RSS
+channel <link> is added last (feedgen uses whichever link came last). What feedgen cannot
+write (xml:base, a WebSub hub link, an XSL stylesheet) is added to its output with lxml.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from . import __version__
+from .jsonfeed import json_feed_bytes
 from .model import Document
 from .readers.meta import slugify
-from .urls import absolutize_html
+from .sanitize import clean_text, feed_html
 
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+ATOM_NS = "http://www.w3.org/2005/Atom"
+XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+STYLESHEET_NAME = "feed.xsl"
 
 
 @dataclass
 class FeedSite:
-    """What a feed says about the site it belongs to."""
+    """What a feed says about the site it belongs to, and how its feeds are made."""
 
     title: str
     base_url: str
@@ -35,6 +39,11 @@ class FeedSite:
     language: str = "en-us"
     author: str | None = None
     limit: int = 20
+    full_content: bool = True
+    tag_feeds: bool = True
+    author_feeds: bool = False
+    stylesheet: str | None = None  # URL of an XSL stylesheet for browsers
+    hub: str | None = None  # WebSub hub URL
 
 
 @dataclass
@@ -42,13 +51,11 @@ class FeedSpec:
     """One feed: its entries, and where it is published relative to the output folder."""
 
     title: str
-    folder: str  # "" for the site feed, "tags/<tag-slug>" for a tag
+    folder: str  # "" for the site feed, "tags/<slug>" or "authors/<slug>"
     entries: list[Document]
 
-
-def clean(text: str | None) -> str:
-    """``text`` without the control characters that XML 1.0 forbids."""
-    return _XML_ILLEGAL.sub("", text or "")
+    def url(self, site: FeedSite, name: str) -> str:
+        return site.base_url + (f"{self.folder}/" if self.folder else "") + name
 
 
 def newest_first(documents: list[Document]) -> list[Document]:
@@ -58,107 +65,112 @@ def newest_first(documents: list[Document]) -> list[Document]:
 
 
 def feed_specs(documents: list[Document], site: FeedSite) -> list[FeedSpec]:
-    """The site feed and one feed per tag, each limited to the newest ``site.limit``."""
+    """The site feed, then one feed per tag and per author (as ``site`` asks), each limited
+    to the newest ``site.limit`` entries."""
     ordered = newest_first(documents)
     specs = [FeedSpec(site.title, "", ordered[: site.limit])]
-    by_tag: dict[str, tuple[str, list[Document]]] = {}
-    for document in ordered:
-        keys: dict[str, str] = {}
-        for tag in document.tags:
-            keys.setdefault(slugify(tag), tag)  # "Work & Rest" and "work rest" are one feed
-        for key, tag in keys.items():
-            if key:
-                by_tag.setdefault(key, (tag, []))[1].append(document)
-    for key in sorted(by_tag):
-        label, tagged = by_tag[key]
-        specs.append(FeedSpec(f"{site.title}: {label}", f"tags/{key}", tagged[: site.limit]))
+    groups = []
+    if site.tag_feeds:
+        groups.append(("tags", lambda d: d.tags))
+    if site.author_feeds:
+        groups.append(("authors", lambda d: d.authors))
+    for folder, labels_of in groups:
+        for key, (label, members) in sorted(_group(ordered, labels_of).items()):
+            specs.append(FeedSpec(f"{site.title}: {label}", f"{folder}/{key}",
+                                  members[: site.limit]))
     return specs
 
 
-def _url(site: FeedSite, folder: str, name: str) -> str:
-    return site.base_url + (f"{folder}/" if folder else "") + name
+def _group(ordered: list[Document], labels_of) -> dict[str, tuple[str, list[Document]]]:
+    groups: dict[str, tuple[str, list[Document]]] = {}
+    for document in ordered:
+        keys: dict[str, str] = {}
+        for label in labels_of(document):
+            keys.setdefault(slugify(label), label)  # "Work & Rest" and "work rest" are one
+        for key, label in keys.items():
+            if key:
+                groups.setdefault(key, (label, []))[1].append(document)
+    return groups
 
 
 def _generator(site: FeedSite, spec: FeedSpec, self_url: str) -> FeedGenerator:
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)
-    fg.id(_url(site, spec.folder, ""))
-    fg.title(clean(spec.title))
-    fg.description(clean(site.description or spec.title))
-    fg.subtitle(clean(site.description or spec.title))
+    fg.id(spec.url(site, ""))
+    fg.title(clean_text(spec.title))
+    fg.description(clean_text(site.description or spec.title))
+    fg.subtitle(clean_text(site.description or spec.title))
     fg.language(site.language)
-    if site.author:
-        fg.author({"name": clean(site.author)})
+    # Atom needs an author for every entry; the feed's covers entries that name none.
+    fg.author({"name": clean_text(site.author or site.title)})
     fg.generator("feedsearch", __version__)
     fg.link(href=self_url, rel="self")
-    fg.link(href=site.base_url, rel="alternate")  # RSS's channel <link> is the last one added
+    fg.link(href=site.base_url, rel="alternate")  # last, so RSS's channel <link> is the site
     newest = max((d.updated or d.date for d in spec.entries), default=EPOCH)
     fg.updated(newest)
     fg.lastBuildDate(newest)
     for document in spec.entries:
-        _add_entry(fg, document)
+        _add_entry(fg, document, site.full_content)
     return fg
 
 
-def _add_entry(fg: FeedGenerator, document: Document) -> None:
+def _add_entry(fg: FeedGenerator, document: Document, full_content: bool) -> None:
     entry = fg.add_entry(order="append")
     url = document.url or ""
-    entry.id(document.guid or url)
-    if document.guid is None:
-        entry.guid(url, permalink=True)
-    else:
-        entry.guid(document.guid, permalink=document.guid.startswith(("http://", "https://")))
-    entry.title(clean(document.title))
+    identifier = document.feed_id()
+    entry.id(identifier)
+    entry.guid(identifier, permalink=identifier == url and url.startswith(("http:", "https:")))
+    entry.title(clean_text(document.title))
     entry.link(href=url, rel="alternate")
     entry.published(document.date)
     entry.updated(document.updated or document.date)
     for author in document.authors:
-        entry.author({"name": clean(author)})
-        entry.dc.dc_creator(clean(author))
+        entry.author({"name": clean_text(author)})
+        entry.dc.dc_creator(clean_text(author))
     for tag in document.tags:
-        entry.category({"term": clean(tag)})
-    entry.summary(clean(document.summary))
-    entry.description(clean(document.summary))
-    entry.content(absolutize_html(clean(document.html), url), type="html")
+        entry.category({"term": clean_text(tag)})
+    entry.summary(clean_text(document.summary))
+    entry.description(clean_text(document.summary))
+    if full_content:
+        entry.content(feed_html(document.html, url), type="html")
+
+
+def _finish(xml: bytes, site: FeedSite, atom: bool, entries: list[Document]) -> bytes:
+    """Add what feedgen cannot: xml:base on Atom content (the essay's URL), a WebSub hub
+    link, an XSL stylesheet."""
+    if not (atom or site.hub or site.stylesheet):
+        return xml
+    root = etree.fromstring(xml)
+    if atom:
+        for element, document in zip(root.iterfind(f"{{{ATOM_NS}}}entry"), entries, strict=True):
+            content = element.find(f"{{{ATOM_NS}}}content")
+            if content is not None and document.url:
+                content.set(XML_BASE, document.url)
+    if site.hub:
+        parent = root if atom else root.find("channel")
+        hub = etree.Element(f"{{{ATOM_NS}}}link", rel="hub", href=site.hub)
+        first_entry = parent.find(f"{{{ATOM_NS}}}entry" if atom else "item")
+        if first_entry is not None:
+            first_entry.addprevious(hub)
+        else:
+            parent.append(hub)
+    etree.indent(root, space="  ")
+    head = b"<?xml version='1.0' encoding='UTF-8'?>\n"
+    if site.stylesheet:
+        stylesheet = etree.ProcessingInstruction(
+            "xml-stylesheet", f'type="text/xsl" href="{site.stylesheet}"')
+        head += etree.tostring(stylesheet, encoding="UTF-8") + b"\n"
+    return head + etree.tostring(root, encoding="UTF-8", xml_declaration=False) + b"\n"
 
 
 def rss_bytes(site: FeedSite, spec: FeedSpec) -> bytes:
-    return _generator(site, spec, _url(site, spec.folder, "feed.xml")).rss_str(pretty=True)
+    xml = _generator(site, spec, spec.url(site, "feed.xml")).rss_str(pretty=True)
+    return _finish(xml, site, atom=False, entries=spec.entries)
 
 
 def atom_bytes(site: FeedSite, spec: FeedSpec) -> bytes:
-    return _generator(site, spec, _url(site, spec.folder, "atom.xml")).atom_str(pretty=True)
-
-
-def json_feed_bytes(site: FeedSite, spec: FeedSpec) -> bytes:
-    """JSON Feed 1.1 (https://jsonfeed.org/version/1.1); feedgen does not write it."""
-    feed = {
-        "version": "https://jsonfeed.org/version/1.1",
-        "title": spec.title,
-        "home_page_url": site.base_url,
-        "feed_url": _url(site, spec.folder, "feed.json"),
-        "description": site.description or spec.title,
-        "language": site.language,
-        "authors": [{"name": site.author}] if site.author else [],
-        "items": [_json_item(document) for document in spec.entries],
-    }
-    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-def _json_item(document: Document) -> dict:
-    item = {
-        "id": document.guid or document.url,
-        "url": document.url,
-        "title": clean(document.title),
-        "content_html": absolutize_html(clean(document.html), document.url or ""),
-        "summary": clean(document.summary),
-        "date_published": document.date.isoformat() if document.date else None,
-        "date_modified": (document.updated or document.date).isoformat()
-        if document.date else None,
-        "authors": [{"name": clean(author)} for author in document.authors],
-        "tags": [clean(tag) for tag in document.tags],
-    }
-    return {key: value for key, value in item.items() if value not in (None, [], "")}
+    xml = _generator(site, spec, spec.url(site, "atom.xml")).atom_str(pretty=True)
+    return _finish(xml, site, atom=True, entries=spec.entries)
 
 
 def render_feeds(documents: list[Document], site: FeedSite) -> dict[str, bytes]:
@@ -170,8 +182,11 @@ def render_feeds(documents: list[Document], site: FeedSite) -> dict[str, bytes]:
         files[prefix + "atom.xml"] = atom_bytes(site, spec)
         if not spec.folder:
             files["feed.json"] = json_feed_bytes(site, spec)
+    if site.stylesheet and site.stylesheet == site.base_url + STYLESHEET_NAME:
+        files[STYLESHEET_NAME] = stylesheet_bytes()
     return files
 
 
-def feed_paths(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
-    return [Path(out_dir) / name for name in files]
+def stylesheet_bytes() -> bytes:
+    """The XSL stylesheet that makes a feed opened in a browser read as a page."""
+    return (Path(__file__).parent / "data" / STYLESHEET_NAME).read_bytes()

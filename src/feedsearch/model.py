@@ -35,6 +35,12 @@ class Document:
     # this document reports them again.
     warnings: list[str] = field(default_factory=list)
 
+    def feed_id(self) -> str:
+        """The entry id in feeds: a front-matter id or guid wins (a moved site keeps its
+        ids); else the URL, which comes from the slug and so survives edits to the text,
+        title and date."""
+        return self.guid or self.url or ""
+
     def record(self) -> dict:
         """The public JSON shape used by ``export`` and ``inspect``."""
         return {

@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from html import escape
 from urllib.parse import urljoin
-
-import lxml.html
-from lxml import etree
-
-_URL_ATTRIBUTES = ("href", "src", "poster")
 
 
 def normalize_base_url(url: str) -> str:
@@ -21,29 +14,16 @@ def essay_url(base_url: str, slug: str) -> str:
     return f"{normalize_base_url(base_url)}{slug}/"
 
 
-@lru_cache(maxsize=4096)
-def absolutize_html(html: str, base: str) -> str:
-    """Every href, src, srcset and poster in ``html`` resolved against ``base``.
+URL_ATTRIBUTES = frozenset({"href", "src", "poster", "cite"})
 
-    Feed readers and RSS-to-email services show content away from the site, where a
-    relative URL points nowhere.
-    """
-    if not base or not html.strip():
-        return html
-    root = lxml.html.fragment_fromstring(html, create_parent="div")
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        for name in _URL_ATTRIBUTES:
-            value = element.get(name)
-            if value is not None:
-                element.set(name, urljoin(base, value.strip()))
-        srcset = element.get("srcset")
-        if srcset is not None:
-            element.set("srcset", _absolute_srcset(srcset, base))
-    inner = [escape(root.text or "", quote=False)]
-    inner += [etree.tostring(child, encoding="unicode", method="html") for child in root]
-    return "".join(inner)
+
+def resolve_url_attribute(name: str, value: str, base: str) -> str:
+    """One attribute's value with its URL (or each srcset URL) resolved against ``base``."""
+    if name == "srcset":
+        return _absolute_srcset(value, base)
+    if name in URL_ATTRIBUTES:
+        return urljoin(base, value.strip())
+    return value
 
 
 def _absolute_srcset(srcset: str, base: str) -> str:

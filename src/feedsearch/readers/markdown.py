@@ -62,7 +62,8 @@ class MarkdownReader(Reader):
         if date is None and name_date is not None:
             date = to_datetime(name_date, source.default_tz)
         if date is None:
-            source.warn("no date in front matter or file name; searchable, but left out of the feeds")
+            source.warn("no date in front matter or file name; "
+                        "searchable, but left out of the feeds")
 
         return Document(
             slug=slugify(_text(meta.get("slug"))) or name_slug,
