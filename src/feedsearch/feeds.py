@@ -129,8 +129,7 @@ def _add_entry(fg: FeedGenerator, document: Document, full_content: bool) -> Non
         entry.dc.dc_creator(clean_text(author))
     for tag in document.tags:
         entry.category({"term": clean_text(tag)})
-    entry.summary(clean_text(document.summary))
-    entry.description(clean_text(document.summary))
+    entry.summary(clean_text(document.summary))  # also RSS's <description>
     if full_content:
         entry.content(feed_html(document.html, url), type="html")
 
