@@ -69,6 +69,15 @@ class BuildReport:
     outputs: list[Path] = field(default_factory=list)
     seconds: float = 0.0
 
+    def to_dict(self) -> dict:
+        return {
+            "documents": self.documents, "added": self.added, "updated": self.updated,
+            "removed": self.removed, "unchanged": self.unchanged, "skipped": self.skipped,
+            "drafts": self.drafts, "future": self.future,
+            "warnings": [str(w) for w in self.warnings], "notes": list(self.notes),
+            "outputs": [str(p) for p in self.outputs], "seconds": round(self.seconds, 3),
+        }
+
     def summary(self) -> str:
         return (f"{self.documents} essays: {self.added} added, {self.updated} updated, "
                 f"{self.removed} removed, {self.unchanged} unchanged, {self.skipped} skipped, "
@@ -137,7 +146,8 @@ def build(options: BuildOptions,
 
     index.sync_index(options.index, changed, removed, recreate=fresh)
     store.save(options.index, changed, removed, related,
-               {"fingerprint": fingerprint, "base_url": base_url, "title": options.title},
+               {"fingerprint": fingerprint, "base_url": base_url, "title": options.title,
+                "built_at": datetime.now(UTC).isoformat(timespec="seconds")},
                replace_all=fresh)
     out = Path(options.out)
     report.outputs = [write_atomic(out / name, data, roots) for name, data in files.items()]

@@ -6,16 +6,21 @@ import html
 import os
 import re
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
-from .search import SearchResults
+if TYPE_CHECKING:
+    from .model import Document
+    from .search import SearchResults
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 
 
-def _use_color() -> bool:
-    return "NO_COLOR" not in os.environ and sys.stdout.isatty()
+def use_color(stream=None) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set."""
+    stream = stream or sys.stdout
+    return "NO_COLOR" not in os.environ and stream.isatty()
 
 
 def snippet_for_terminal(snippet: str, color: bool) -> str:
@@ -29,7 +34,7 @@ def snippet_for_terminal(snippet: str, color: bool) -> str:
 
 
 def print_results(results: SearchResults, color: bool | None = None) -> None:
-    color = _use_color() if color is None else color
+    color = use_color() if color is None else color
     if not results.results:
         click.echo(f"No essays match {results.query!r}.")
     for number, hit in enumerate(results.results, 1):
@@ -54,3 +59,35 @@ def print_related(slug: str, items: list[dict]) -> None:
     for item in items:
         tags = ", ".join(item["shared_tags"]) or "-"
         click.echo(f"{item['score']:>6.3f}  {item['title']:<{width}}  {tags}")
+
+
+def _table(headers: list[str], rows: list[list[str]], widths: list[int]) -> None:
+    """Columns cut to ``widths`` (0 = as wide as needed), the last one never cut."""
+    sizes = [min(max(len(r[i]) for r in [headers, *rows]), w or 1000)
+             for i, w in enumerate(widths)]
+
+    def fit(text: str, size: int) -> str:
+        return text if len(text) <= size else text[: size - 1] + "…"
+
+    for row in [headers, *rows]:
+        cells = [fit(cell, size).ljust(size) for cell, size in zip(row[:-1], sizes, strict=False)]
+        click.echo("  ".join([*cells, row[-1]]).rstrip())
+
+
+def print_essay_table(documents: list[Document]) -> None:
+    rows = [[(d.date.date().isoformat() if d.date else "undated"), d.title,
+             ", ".join(d.tags), d.source] for d in documents]
+    _table(["date", "title", "tags", "source"], rows, [10, 48, 30, 0])
+    click.echo(f"{len(documents)} essays")
+
+
+def print_stats(figures: dict) -> None:
+    click.echo(f"Essays:     {figures['essays']}")
+    click.echo(f"Index size: {figures['index_bytes'] / 1024:,.0f} KB")
+    click.echo(f"Last build: {figures['last_build'] or 'unknown'}")
+    click.echo("\nPer year:")
+    for year, count in figures["per_year"].items():
+        click.echo(f"  {year:<8} {count:>4}  {'#' * count}")
+    click.echo("\nPer tag:")
+    for tag, count in figures["per_tag"].items():
+        click.echo(f"  {tag:<20} {count:>4}")

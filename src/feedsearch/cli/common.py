@@ -1,0 +1,62 @@
+"""What the commands share: state, option validators, and small output helpers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from ..config import Config
+
+
+@dataclass
+class State:
+    config: Config
+    debug: bool = False
+
+
+def fail(message: str) -> click.ClickException:
+    return click.ClickException(message)
+
+
+def index_option(function):
+    return click.option("--index", "index_dir", required=True,
+                        type=click.Path(file_okay=False, path_type=Path),
+                        help="The index folder a build wrote.")(function)
+
+
+def json_option(function):
+    return click.option("--json", "as_json", is_flag=True,
+                        help="Print JSON for scripts.")(function)
+
+
+def require_index(index_dir: Path) -> None:
+    from .. import store
+
+    if not store.store_path(index_dir).exists():
+        raise fail(f"no index at {index_dir}: run feedsearch build first")
+
+
+def timezone(_ctx, _param, value):
+    if value is None or not isinstance(value, str):
+        return value
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise click.BadParameter(f"unknown time zone {value!r} (try e.g. Europe/Berlin)") from exc
+
+
+def language(_ctx, _param, value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", value):
+        raise click.BadParameter(f"{value!r} is not a language code such as en-us or de")
+    return value.lower()
+
+
+def web_url(_ctx, _param, value: str | None) -> str | None:
+    if value and not re.match(r"https?://[^/\s]+", value):
+        raise click.BadParameter(f"{value!r} is not an http(s) URL")
+    return value or None

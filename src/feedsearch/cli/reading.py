@@ -1,0 +1,192 @@
+"""Commands that read a built index: search, related, list, show, stats, export; and
+inspect, which reads one file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from .common import fail, index_option, json_option, require_index
+
+
+@click.command()
+@click.argument("query", nargs=-1, required=True)
+@index_option
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(min=1),
+              help="Results per page.")
+@click.option("--page", default=1, show_default=True, type=click.IntRange(min=1))
+@json_option
+def search(query, index_dir, limit, page, as_json) -> None:
+    """Search the index for QUERY.
+
+    \b
+    Words must all occur (any of them when no essay has all), and essays that have them
+    in the order typed come first. "quoted phrases" match as written; title:, tag: and
+    author: search one field; -word or NOT word leaves essays out; OR widens.
+    Examples:
+      feedsearch search grief at the supermarket --index .feedsearch
+      feedsearch search '"hardest sentence"' tag:therapy --index .feedsearch --json
+    """
+    from ..search import SearchError
+    from ..search import search as run_search
+    from ..search_query import QueryError
+
+    try:
+        results = run_search(index_dir, " ".join(query), limit=limit, page=page)
+    except (SearchError, QueryError) as exc:
+        raise fail(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))
+        return
+    from ..terminal import print_results
+
+    print_results(results)
+
+
+@click.command()
+@click.argument("slug")
+@index_option
+@json_option
+def related(slug, index_dir, as_json) -> None:
+    """Show the essays related to SLUG, best first.
+
+    \b
+    Example:
+      feedsearch related asking-for-help --index .feedsearch
+    """
+    from .. import store
+
+    require_index(index_dir)
+    items = store.get_related(index_dir, slug)
+    if items is None:
+        raise fail(f"no essay with slug {slug!r} in {index_dir}")
+    if as_json:
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    from ..terminal import print_related
+
+    print_related(slug, items)
+
+
+@click.command("list")
+@index_option
+@click.option("--tag", help="Only essays with this tag.")
+@json_option
+def list_essays(index_dir, tag, as_json) -> None:
+    """List the indexed essays, newest first: date, title, tags, source.
+
+    \b
+    Example:
+      feedsearch list --index .feedsearch --tag grief
+    """
+    from .. import store
+
+    require_index(index_dir)
+    documents = [d for d in store.iter_documents(index_dir)
+                 if tag is None or tag.casefold() in {t.casefold() for t in d.tags}]
+    if as_json:
+        records = [{key: value for key, value in d.record().items() if key != "text"}
+                   for d in documents]
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        return
+    from ..terminal import print_essay_table
+
+    print_essay_table(documents)
+
+
+@click.command()
+@click.argument("slug")
+@index_option
+@json_option
+def show(slug, index_dir, as_json) -> None:
+    """Show one essay's metadata and text.
+
+    \b
+    Example:
+      feedsearch show rest-is-not-a-reward --index .feedsearch
+    """
+    from .. import store
+
+    require_index(index_dir)
+    document = store.get_document(index_dir, slug)
+    if document is None:
+        raise fail(f"no essay with slug {slug!r} in {index_dir}")
+    _print_record(document.record(), as_json)
+
+
+@click.command()
+@index_option
+@json_option
+def stats(index_dir, as_json) -> None:
+    """Essays per year and per tag, the index's size and the last build.
+
+    \b
+    Example:
+      feedsearch stats --index .feedsearch
+    """
+    from ..stats import archive_stats
+
+    require_index(index_dir)
+    figures = archive_stats(index_dir)
+    if as_json:
+        click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+        return
+    from ..terminal import print_stats
+
+    print_stats(figures)
+
+
+@click.command()
+@index_option
+def export(index_dir) -> None:
+    """Print every indexed essay as JSON Lines, newest first.
+
+    \b
+    Example:
+      feedsearch export --index .feedsearch > essays.jsonl
+    """
+    from .. import store
+
+    require_index(index_dir)
+    for document in store.iter_documents(index_dir):
+        click.echo(json.dumps(document.record(), ensure_ascii=False))
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@json_option
+def inspect(file, as_json) -> None:
+    """Read one FILE and show the document feedsearch makes of it.
+
+    \b
+    Example:
+      feedsearch inspect corpus/asking-for-help.md --json
+    """
+    from ..corpus import read_file
+    from ..readers import ReadError
+
+    if not file.exists():
+        raise fail(f"{file}: no such file")
+    try:
+        document, warnings = read_file(file, file.as_posix())
+    except ReadError as exc:
+        raise fail(f"{file}: {exc}") from exc
+    for warning in warnings:
+        click.echo(f"warning: {file}: {warning}", err=True)
+    _print_record(document.record(), as_json)
+
+
+def _print_record(record: dict, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        return
+    for key, value in record.items():
+        if key != "text":
+            shown = ", ".join(value) if isinstance(value, list) else value
+            click.echo(f"{key:>8}: {'' if shown is None else shown}")
+    click.echo(f"\n{record['text']}")
+
+
+COMMANDS = (search, related, list_essays, show, stats, export, inspect)
