@@ -48,6 +48,7 @@ _KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
     },
 }
 _PATH_KEYS = {"source", "out", "index_dir"}
+_KIND_NAMES = {str: "a string", int: "an integer", bool: "true or false"}
 
 
 class ConfigError(ValueError):
@@ -91,8 +92,8 @@ def load_config(path: Path | None) -> Config:
                 raise ConfigError(f"{path}: unknown key {key!r} in [{section}] (known: {known})")
             kind, option = _KEYS[section][key]
             if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-                expected = kind.__name__ if isinstance(kind, type) else "number"
-                raise ConfigError(f"{path}: [{section}] {key} must be a {expected}, "
+                expected = _KIND_NAMES.get(kind, "number")
+                raise ConfigError(f"{path}: [{section}] {key} must be {expected}, "
                                   f"not {value!r}")
             if option in _PATH_KEYS:
                 value = str(Path(path).parent / value)

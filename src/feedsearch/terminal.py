@@ -20,7 +20,7 @@ _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 def use_color(stream=None) -> bool:
     """Colour only on a terminal, and never when NO_COLOR is set."""
     stream = stream or sys.stdout
-    return "NO_COLOR" not in os.environ and stream.isatty()
+    return not os.environ.get("NO_COLOR") and stream.isatty()
 
 
 def snippet_for_terminal(snippet: str, color: bool) -> str:

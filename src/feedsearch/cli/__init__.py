@@ -19,9 +19,35 @@ from .common import State
 
 
 class FeedsearchGroup(click.Group):
-    """Turns an unexpected exception into one line; ``--debug`` shows the traceback."""
+    """Every problem is one line: usage mistakes (exit 2) with a pointer to --help, and
+    unexpected exceptions (exit 1) unless ``--debug`` asks for the traceback."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True,
+             **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            click.echo(exc.format_message(), err=True)
+            sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+            click.echo(f"Error: {exc.format_message()}{where}", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)  # ctx.exit(n) comes back as n
 
     def invoke(self, ctx: click.Context):
+        # `init` (to replace a broken file) and --help must work whatever the config holds.
+        rest = [*getattr(ctx, "_protected_args", []), *ctx.args]
+        ctx.meta["config_optional"] = bool(rest) and (
+            rest[0] == "init" or any(arg in ("--help", "-h") for arg in rest))
         try:
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
@@ -62,7 +88,9 @@ def cli(ctx: click.Context, config_path: Path | None, debug: bool) -> None:
     try:
         config = load_config(config_path or find_config(Path(".")))
     except ConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
+        if not ctx.meta.get("config_optional"):
+            raise click.ClickException(str(exc)) from exc
+        config = load_config(None)
     ctx.obj = State(config=config, debug=debug)
     # Every command takes its defaults from the config; flags still win.
     ctx.default_map = {name: dict(config.values) for name in ctx.command.commands}
