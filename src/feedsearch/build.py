@@ -9,15 +9,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
-from . import __version__, index, store
+from . import __version__, index, locking, store
 from .corpus import FileWarning, iter_source_files, read_corpus
 from .feeds import STYLESHEET_NAME, FeedSite, render_feeds
+from .index import whoosh_index
 from .output import json_bytes, write_atomic
 from .related import RelatedOptions, related_map
 from .urls import essay_url, normalize_base_url
 
 DEFAULT_BASE_URL = "http://localhost:8000/"
-STORE_FORMAT = "5"
+STORE_FORMAT = "6"
 GROUP_FOLDERS = ("tags", "authors")
 
 
@@ -45,6 +46,7 @@ class BuildOptions:
     xsl: bool = False  # write our stylesheet to OUT/feed.xsl and link the feeds to it
     xsl_url: str | None = None  # or link the feeds to a stylesheet of your own
     websub_hub: str | None = None
+    lock_timeout: float = 60.0  # seconds to wait for another build of the same index
     related: RelatedOptions = field(default_factory=RelatedOptions)
 
     def feed_site(self, base_url: str) -> FeedSite:
@@ -98,9 +100,26 @@ def check_folders(options: BuildOptions) -> None:
 
 def build(options: BuildOptions,
           progress: Callable[[int], Callable[[str], None]] | None = None) -> BuildReport:
-    """Run a whole build. ``progress(total)`` may return a callback called once per file."""
+    """Run a whole build. ``progress(total)`` may return a callback called once per file.
+
+    Only one build of an index runs at a time: a second one waits up to
+    ``options.lock_timeout`` seconds, then raises BuildError naming the lock.
+    """
     started = time.perf_counter()
     check_folders(options)
+    try:
+        with locking.exclusive(Path(options.index) / locking.LOCK_NAME, options.lock_timeout):
+            report = _build_locked(options, progress)
+    except locking.LockTimeout as exc:
+        raise BuildError(str(exc)) from exc
+    except whoosh_index.LockError as exc:
+        raise BuildError(f"the search index in {options.index} is locked by another "
+                         "writer (Whoosh's MAIN_WRITELOCK); try again later") from exc
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _build_locked(options: BuildOptions, progress) -> BuildReport:
     report = BuildReport()
     base_url = normalize_base_url(options.base_url or DEFAULT_BASE_URL)
     if not options.base_url:
@@ -152,7 +171,6 @@ def build(options: BuildOptions,
     out = Path(options.out)
     report.outputs = [write_atomic(out / name, data, roots) for name, data in files.items()]
     _remove_stale_group_feeds(out, files)
-    report.seconds = time.perf_counter() - started
     return report
 
 

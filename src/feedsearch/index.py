@@ -11,7 +11,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", SyntaxWarning)
     from whoosh import index as whoosh_index
     from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
-    from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+    from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .model import Document
 
@@ -33,7 +33,10 @@ def make_schema() -> Schema:
         tag_words=TEXT(analyzer=stem),
         author=TEXT(analyzer=StandardAnalyzer(stoplist=None)),
         authors=STORED(),
-        date=DATETIME(stored=True, sortable=True),
+        date=DATETIME(stored=True),
+        updated=DATETIME(),
+        # Seconds since 1970 (0 when undated), so newest-first sorting puts undated last.
+        sort_date=NUMERIC(numtype=int, bits=64, signed=True, sortable=True),
         date_iso=STORED(),
         url=STORED(),
         hash=STORED(),
@@ -103,8 +106,11 @@ def index_fields(document: Document) -> dict:
         "hash": document.content_hash,
         "spell": f"{document.title}\n{document.text}",
     }
+    fields["sort_date"] = int(document.date.timestamp()) if document.date else 0
     if document.date is not None:
         fields["date"] = naive_utc(document.date)
+    if document.updated is not None:
+        fields["updated"] = naive_utc(document.updated)
     return fields
 
 

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import index, store
-from .search_query import build_query
+from .search_query import Filters, build_query, filter_query
 
 SNIPPET_CHARS = 160
 
@@ -43,29 +43,39 @@ class SearchResults:
         return asdict(self)
 
 
-def search(index_dir: Path, query: str, limit: int = 10, page: int = 1) -> SearchResults:
-    """Run ``query`` against the index in ``index_dir``; results are ranked by BM25F.
+def search(index_dir: Path, query: str = "", limit: int = 10, page: int = 1,
+           filters: Filters | None = None, sort: str = "relevance") -> SearchResults:
+    """Run ``query`` against the index in ``index_dir``; results are ranked by BM25F, or
+    newest first with ``sort="date"``.
 
     Documents containing all the words come first; when none does, any word will do.
+    ``filters`` (tags, authors, a date range) narrow the results without changing ranks.
     Snippets mark matched terms with ``<mark>``; other text is HTML-escaped.
     """
     if not index.exists(index_dir):
         raise SearchError(f"no index at {index_dir}: run feedsearch build first")
-    if not query.strip():
+    filters = filters or Filters()
+    if not query.strip() and filters == Filters():
         raise SearchError("the query is empty")
+    if sort not in ("relevance", "date"):
+        raise SearchError(f"unknown sort {sort!r}: use relevance or date")
     ix = index.open_index(index_dir)
     with ix.searcher() as searcher:
+        restrict = filter_query(ix.schema, filters)
+        options = {"pagelen": limit, "terms": True, "filter": restrict}
+        if sort == "date":
+            options.update(sortedby="sort_date", reverse=True)
         parsed = build_query(ix.schema, query, all_words=True)
-        page_results = searcher.search_page(parsed, page, pagelen=limit, terms=True)
+        page_results = searcher.search_page(parsed, page, **options)
         if page_results.total == 0:
             loose = build_query(ix.schema, query, all_words=False)
             if loose != parsed:
-                page_results = searcher.search_page(loose, page, pagelen=limit, terms=True)
+                page_results = searcher.search_page(loose, page, **options)
         hits = list(page_results)
         texts = store.get_texts(index_dir, [hit["slug"] for hit in hits])
         results = [_hit(hit, texts.get(hit["slug"], "")) for hit in hits]
         suggestion = None
-        if page_results.total < 3:
+        if page_results.total < 3 and query.strip():
             suggestion = suggest(searcher, query)
         return SearchResults(query, page_results.total, suggestion, results)
 

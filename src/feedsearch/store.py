@@ -35,6 +35,8 @@ def _connect(index_dir: Path, create: bool = False) -> sqlite3.Connection:
         raise FileNotFoundError(path)
     connection = sqlite3.connect(path, timeout=30)
     if create:
+        # Write-ahead logging: searches keep reading the last commit while a build writes.
+        connection.execute("PRAGMA journal_mode=WAL")
         connection.executescript(_SCHEMA)
     return connection
 

@@ -79,6 +79,8 @@ def _need(value, what: str, key: str):
               help="Weight of shared tags in related posts.")
 @click.option("--min-score", default=0.0, show_default=True, type=click.FloatRange(min=0),
               help="Leave out related essays scoring this or less.")
+@click.option("--lock-timeout", default=60.0, show_default=True, type=click.FloatRange(min=0),
+              help="Seconds to wait while another build of the same index runs.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
 @click.option("--verbose", "-v", is_flag=True, help="Name each file as it is read.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when there are warnings.")

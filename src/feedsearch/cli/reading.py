@@ -12,29 +12,41 @@ from .common import fail, index_option, json_option, require_index
 
 
 @click.command()
-@click.argument("query", nargs=-1, required=True)
+@click.argument("query", nargs=-1)
 @index_option
+@click.option("--tag", "tags", multiple=True, help="Only essays with this tag (repeatable).")
+@click.option("--author", "authors", multiple=True, help="Only essays by this author.")
+@click.option("--since", help="Only essays from this date on (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--until", help="Only essays up to this date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance",
+              show_default=True, help="Best match first, or newest first.")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(min=1),
               help="Results per page.")
 @click.option("--page", default=1, show_default=True, type=click.IntRange(min=1))
 @json_option
-def search(query, index_dir, limit, page, as_json) -> None:
+def search(query, index_dir, tags, authors, since, until, sort, limit, page, as_json) -> None:
     """Search the index for QUERY.
 
     \b
     Words must all occur (any of them when no essay has all), and essays that have them
     in the order typed come first. "quoted phrases" match as written; title:, tag: and
-    author: search one field; -word or NOT word leaves essays out; OR widens.
+    author: search one field; -word or NOT word leaves essays out; OR widens; date:2019
+    or date:[2018 to 2020] keeps essays of those years.
     Examples:
       feedsearch search grief at the supermarket --index .feedsearch
       feedsearch search '"hardest sentence"' tag:therapy --index .feedsearch --json
+      feedsearch search --tag grief --since 2020 --sort date --index .feedsearch
     """
     from ..search import SearchError
     from ..search import search as run_search
-    from ..search_query import QueryError
+    from ..search_query import Filters, QueryError
 
+    filters = Filters(list(tags), list(authors), since, until)
+    if not query and filters == Filters():
+        raise click.UsageError("give words to search for, or a filter such as --tag")
     try:
-        results = run_search(index_dir, " ".join(query), limit=limit, page=page)
+        results = run_search(index_dir, " ".join(query), limit=limit, page=page,
+                             filters=filters, sort=sort)
     except (SearchError, QueryError) as exc:
         raise fail(str(exc)) from exc
     if as_json:
