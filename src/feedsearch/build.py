@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
@@ -125,7 +125,8 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
     if not options.base_url:
         report.notes.append(f"no --base-url given: feed links point at {base_url}")
 
-    fingerprint = f"{__version__}|{STORE_FORMAT}|{base_url}|{options.default_tz}"
+    language = options.language.lower().split("-")[0]
+    fingerprint = f"{__version__}|{STORE_FORMAT}|{base_url}|{options.default_tz}|{language}"
     fresh = store.get_meta(options.index).get("fingerprint") != fingerprint
     known = {} if fresh else store.load_documents(options.index)
     known_slugs = {source: document.slug for source, document in known.items()}
@@ -159,11 +160,11 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
     report.unchanged = len(documents) - len(changed)
     report.skipped, report.drafts, report.warnings = read.skipped, read.drafts, read.warnings
 
-    related = related_map(documents, options.related)
+    related = related_map(documents, replace(options.related, language=language))
     files = render_feeds(documents, options.feed_site(base_url))
     files["related.json"] = json_bytes(related)
 
-    index.sync_index(options.index, changed, removed, recreate=fresh)
+    index.sync_index(options.index, changed, removed, recreate=fresh, language=language)
     store.save(options.index, changed, removed, related,
                {"fingerprint": fingerprint, "base_url": base_url, "title": options.title,
                 "built_at": datetime.now(UTC).isoformat(timespec="seconds")},

@@ -10,8 +10,9 @@ with warnings.catch_warnings():
     # Whoosh 2.7.4 has invalid escape sequences that newer Pythons warn about at compile time.
     warnings.simplefilter("ignore", SyntaxWarning)
     from whoosh import index as whoosh_index
-    from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+    from whoosh.analysis import LanguageAnalyzer, StandardAnalyzer, StemmingAnalyzer
     from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+    from whoosh.lang import has_stemmer
 
 from .model import Document
 
@@ -19,9 +20,21 @@ WHOOSH_DIR = "whoosh"
 WRITE_LOCK_TIMEOUT = 60.0
 
 
-def make_schema() -> Schema:
+def text_analyzer(language: str = "en"):
+    """The analysis of essay text: stemming and stop words for ``language`` (an ISO 639-1
+    code; a tag such as en-us counts by its first part) when Whoosh knows the language,
+    else words as written, lower-cased."""
+    code = language.lower().split("-")[0]
+    if code == "en":
+        return StemmingAnalyzer()
+    if has_stemmer(code):
+        return LanguageAnalyzer(code)
+    return StandardAnalyzer(stoplist=None)
+
+
+def make_schema(language: str = "en") -> Schema:
     """Only what search needs is stored; full documents live in the document store."""
-    stem = StemmingAnalyzer()
+    stem = text_analyzer(language)
     return Schema(
         slug=ID(stored=True, unique=True),
         source=ID(stored=True, unique=True),
@@ -59,22 +72,23 @@ def open_index(index_dir: Path):
     return whoosh_index.open_dir(str(whoosh_dir(index_dir)))
 
 
-def _open_or_create(index_dir: Path, recreate: bool):
+def _open_or_create(index_dir: Path, recreate: bool, language: str):
     folder = whoosh_dir(index_dir)
     folder.mkdir(parents=True, exist_ok=True)
     if recreate or not whoosh_index.exists_in(str(folder)):
-        return whoosh_index.create_in(str(folder), make_schema())
+        return whoosh_index.create_in(str(folder), make_schema(language))
     return whoosh_index.open_dir(str(folder))
 
 
 def sync_index(index_dir: Path, changed: list[Document], removed: list[str],
-               recreate: bool = False, lock_timeout: float = WRITE_LOCK_TIMEOUT) -> None:
+               recreate: bool = False, lock_timeout: float = WRITE_LOCK_TIMEOUT,
+               language: str = "en") -> None:
     """Add or replace ``changed`` documents and delete ``removed`` sources, in one commit.
 
     With ``recreate`` the index starts empty. Readers keep seeing the last commit until
     this one lands.
     """
-    ix = _open_or_create(index_dir, recreate)
+    ix = _open_or_create(index_dir, recreate, language)
     if not changed and not removed and not recreate:
         return
     writer = ix.writer(timeout=lock_timeout)

@@ -13,7 +13,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from .index import make_schema
+from .index import text_analyzer
 from .model import Document
 
 
@@ -24,15 +24,13 @@ class RelatedOptions:
     tag_weight: float = 0.3
     min_score: float = 0.0
     terms_per_essay: int = 80  # the strongest terms of each essay find its candidates
+    language: str = "en"  # analysed as the index analyses text
 
 
-def _analyzer():
-    return make_schema()["body"].analyzer
-
-
-def term_vectors(documents: list[Document], max_df: float = 0.5) -> list[dict[str, float]]:
+def term_vectors(documents: list[Document], max_df: float = 0.5,
+                 language: str = "en") -> list[dict[str, float]]:
     """Unit-length TF-IDF vectors, one per document."""
-    analyze = _analyzer()
+    analyze = text_analyzer(language)
     counts = []
     for document in documents:
         terms = Counter(token.text for token in analyze(document.text))
@@ -91,7 +89,8 @@ def related_map(documents: list[Document],
     """
     options = options or RelatedOptions()
     ordered = sorted(documents, key=lambda d: d.slug)
-    text_scores = _dot_products(term_vectors(ordered), options.terms_per_essay)
+    text_scores = _dot_products(term_vectors(ordered, language=options.language),
+                                options.terms_per_essay)
     tag_scores = _dot_products(tag_vectors(ordered), None)
     result: dict[str, list[dict]] = {}
     for i, document in enumerate(ordered):

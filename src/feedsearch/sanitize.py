@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import nh3
 
-from .urls import resolve_url_attribute
+from .urls import URL_ATTRIBUTES, resolve_url_attribute, srcset_candidates, url_scheme
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -34,6 +34,7 @@ for _tag, _names in {
     _ALLOWED_ATTRIBUTES.setdefault(_tag, set()).update(_names)
 ALLOWED_ATTRIBUTES = {tag: frozenset(names) for tag, names in _ALLOWED_ATTRIBUTES.items()}
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel", "data"})
+_LINK_SCHEMES = frozenset({"", "http", "https", "mailto", "tel"})
 
 
 def clean_text(text: str | None) -> str:
@@ -41,13 +42,31 @@ def clean_text(text: str | None) -> str:
     return _XML_ILLEGAL.sub("", text or "")
 
 
+_IMAGE_TAGS = frozenset({"img", "source"})
+
+
+def _safe_url(url: str, image: bool = False) -> bool:
+    """Web, mail and phone links; inline data only as an image."""
+    scheme = url_scheme(url)
+    if scheme == "data":
+        return image and url.strip().lower().startswith("data:image/")
+    return scheme in _LINK_SCHEMES
+
+
 @lru_cache(maxsize=4096)
 def feed_html(html: str, base_url: str) -> str:
     """``html`` sanitised by allowlist, with every href, src, srcset, poster and cite
     resolved against ``base_url`` (the essay's own URL)."""
 
-    def absolute(_tag: str, name: str, value: str) -> str | None:
-        return resolve_url_attribute(name, value, base_url) if base_url else value
+    def absolute(tag: str, name: str, value: str) -> str | None:
+        resolved = resolve_url_attribute(name, value, base_url) if base_url else value
+        if name == "srcset":
+            safe = [(url, descriptor) for url, descriptor in srcset_candidates(resolved)
+                    if _safe_url(url, image=True)]
+            return ", ".join(" ".join(filter(None, pair)) for pair in safe) or None
+        if name in URL_ATTRIBUTES and not _safe_url(resolved, image=tag in _IMAGE_TAGS):
+            return None  # a scheme the allowlist refuses, however it was disguised
+        return resolved
 
     return nh3.clean(
         clean_text(html),

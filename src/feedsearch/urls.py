@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urljoin
 
 
@@ -26,9 +27,9 @@ def resolve_url_attribute(name: str, value: str, base: str) -> str:
     return value
 
 
-def _absolute_srcset(srcset: str, base: str) -> str:
-    """Resolve each candidate's URL. As HTML parses srcset, a URL runs to the next
-    whitespace (so it may contain commas); its descriptors run to the next comma."""
+def srcset_candidates(srcset: str) -> list[tuple[str, str]]:
+    """(url, descriptor) pairs. As HTML parses srcset, a URL runs to the next whitespace
+    (so it may contain commas), and its descriptors run to the next comma."""
     candidates = []
     position, length = 0, len(srcset)
     while position < length:
@@ -47,5 +48,29 @@ def _absolute_srcset(srcset: str, base: str) -> str:
             descriptor = srcset[position:end].strip()
             position = end
         if url:
-            candidates.append(" ".join(filter(None, [urljoin(base, url), descriptor])))
-    return ", ".join(candidates)
+            candidates.append((url, descriptor))
+    return candidates
+
+
+def _absolute_srcset(srcset: str, base: str) -> str:
+    return ", ".join(" ".join(filter(None, [urljoin(base, url), descriptor]))
+                     for url, descriptor in srcset_candidates(srcset))
+
+
+_IGNORED_IN_URLS = re.compile(r"[\t\n\r]")
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
+def url_scheme(url: str) -> str:
+    """The scheme a browser would see: it drops tabs and newlines anywhere in a URL and
+    leading and trailing spaces and control characters, so "java\tscript:" is javascript."""
+    cleaned = _IGNORED_IN_URLS.sub("", url).strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b"
+                                                   "\x0c\x0e\x0f\x10\x11\x12\x13\x14\x15"
+                                                   "\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e"
+                                                   "\x1f \u00a0\u3000\u2000\u2001\u2002"
+                                                   "\u2003\u2004\u2005\u2006\u2007\u2008"
+                                                   "\u2009\u200a\u2028\u2029\u202f\u205f"
+                                                   "\ufeff")
+    cleaned = cleaned.strip()
+    match = _SCHEME.match(cleaned)
+    return match.group(1).lower() if match else ""
