@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from html import escape
 from pathlib import Path
 
 from feedgen.feed import FeedGenerator
@@ -21,7 +22,7 @@ from . import __version__
 from .jsonfeed import json_feed_bytes
 from .model import Document
 from .readers.meta import slugify
-from .sanitize import clean_text, feed_html
+from .sanitize import clean_text, feed_html, feed_title
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -117,10 +118,10 @@ def _generator(site: FeedSite, spec: FeedSpec, self_url: str) -> FeedGenerator:
 def _add_entry(fg: FeedGenerator, document: Document, full_content: bool) -> None:
     entry = fg.add_entry(order="append")
     url = document.url or ""
-    identifier = document.feed_id()
+    identifier = clean_text(document.feed_id()) or url
     entry.id(identifier)
     entry.guid(identifier, permalink=identifier == url and url.startswith(("http:", "https:")))
-    entry.title(clean_text(document.title))
+    entry.title(feed_title(document))
     entry.link(href=url, rel="alternate")
     entry.published(document.date)
     entry.updated(document.updated or document.date)
@@ -129,7 +130,9 @@ def _add_entry(fg: FeedGenerator, document: Document, full_content: bool) -> Non
         entry.dc.dc_creator(clean_text(author))
     for tag in document.tags:
         entry.category({"term": clean_text(tag)})
-    entry.summary(clean_text(document.summary))  # also RSS's <description>
+    # The summary is plain text; readers treat RSS <description> as HTML, so it goes in
+    # escaped (the same string is Atom's summary, marked as HTML).
+    entry.summary(escape(clean_text(document.summary), quote=False), type="html")
     if full_content:
         entry.content(feed_html(document.html, url), type="html")
 

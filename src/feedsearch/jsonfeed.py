@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING
 
 from .model import Document
-from .sanitize import clean_text, feed_html
+from .sanitize import clean_text, feed_html, feed_title
 
 if TYPE_CHECKING:
     from .feeds import FeedSite, FeedSpec
@@ -32,9 +32,9 @@ def json_feed_bytes(site: FeedSite, spec: FeedSpec) -> bytes:
 
 def _item(document: Document, full_content: bool) -> dict:
     item = {
-        "id": document.feed_id(),
+        "id": clean_text(document.feed_id()) or document.url,
         "url": document.url,
-        "title": clean_text(document.title),
+        "title": feed_title(document),
         "summary": clean_text(document.summary),
         "date_published": document.date.isoformat() if document.date else None,
         "date_modified": (document.updated or document.date).isoformat()

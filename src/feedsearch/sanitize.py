@@ -53,6 +53,12 @@ def _safe_url(url: str, image: bool = False) -> bool:
     return scheme in _LINK_SCHEMES
 
 
+def feed_title(document) -> str:
+    """A Document's title without XML-illegal characters; its slug when nothing is left."""
+    title = clean_text(document.title)
+    return title if title.strip() else document.slug
+
+
 @lru_cache(maxsize=4096)
 def feed_html(html: str, base_url: str) -> str:
     """``html`` sanitised by allowlist, with every href, src, srcset, poster and cite

@@ -27,16 +27,19 @@ def resolve_url_attribute(name: str, value: str, base: str) -> str:
     return value
 
 
+_HTML_SPACE = " \t\n\r\x0c"  # HTML's whitespace; Python's isspace() has more
+
+
 def srcset_candidates(srcset: str) -> list[tuple[str, str]]:
     """(url, descriptor) pairs. As HTML parses srcset, a URL runs to the next whitespace
     (so it may contain commas), and its descriptors run to the next comma."""
     candidates = []
     position, length = 0, len(srcset)
     while position < length:
-        while position < length and (srcset[position].isspace() or srcset[position] == ","):
+        while position < length and srcset[position] in _HTML_SPACE + ",":
             position += 1
         start = position
-        while position < length and not srcset[position].isspace():
+        while position < length and srcset[position] not in _HTML_SPACE:
             position += 1
         url = srcset[start:position]
         trailing_comma = url.endswith(",")
@@ -45,7 +48,7 @@ def srcset_candidates(srcset: str) -> list[tuple[str, str]]:
         if not trailing_comma:
             end = srcset.find(",", position)
             end = length if end == -1 else end
-            descriptor = srcset[position:end].strip()
+            descriptor = srcset[position:end].strip(_HTML_SPACE)
             position = end
         if url:
             candidates.append((url, descriptor))
