@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -207,3 +208,28 @@ def test_cli_feed_flags_reach_the_feeds(tmp_path, corpus_dir):
     assert len(rss.entries) == 3 and rss.feed.language == "en-gb"
     assert "content" not in rss.entries[0]
     assert (out / "feed.xsl").exists() and (out / "authors" / "daniel-okafor").is_dir()
+
+
+def test_bad_canonical_url_is_ignored_with_a_warning(tmp_path):
+    source = _essays(tmp_path / "essays", {
+        "moved.md": '---\ntitle: Moved\ndate: 2021-01-01\ncanonical_url: "https://old.example/'
+                    'moved\\x01/"\n---\n\nWords.\n'})
+    options = build_options(source, tmp_path)
+    report = build(options)
+    assert [w.reason for w in report.warnings] == [
+        "canonical URL 'https://old.example/moved\\x01/' is not an absolute http(s) URL; ignored"]
+    entry = _parse(options.out / "feed.xml").entries[0]
+    assert entry.link == "https://marenholt.example/moved/"
+
+
+def test_an_id_that_is_not_an_iri_stays_the_rss_guid_and_becomes_a_uuid_in_atom(tmp_path):
+    source = _essays(tmp_path / "essays", {
+        "old.md": "---\ntitle: Old\ndate: 2021-01-01\nid: post-417\n---\n\nWords.\n"})
+    options = build_options(source, tmp_path)
+    build(options)
+    rss = (options.out / "feed.xml").read_text()
+    assert '<guid isPermaLink="false">post-417</guid>' in rss
+    atom_id = _parse(options.out / "atom.xml").entries[0].id
+    assert re.fullmatch(r"urn:uuid:[0-9a-f-]{36}", atom_id)
+    build(build_options(source, tmp_path / "again"))
+    assert _parse(tmp_path / "again" / "public" / "atom.xml").entries[0].id == atom_id

@@ -23,6 +23,7 @@ from .jsonfeed import json_feed_bytes
 from .model import Document
 from .readers.meta import slugify
 from .sanitize import clean_text, feed_html, feed_title
+from .urls import as_iri
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -115,11 +116,15 @@ def _generator(site: FeedSite, spec: FeedSpec, self_url: str) -> FeedGenerator:
     return fg
 
 
+def entry_identifier(document: Document) -> str:
+    return clean_text(document.feed_id()) or document.url or ""
+
+
 def _add_entry(fg: FeedGenerator, document: Document, full_content: bool) -> None:
     entry = fg.add_entry(order="append")
     url = document.url or ""
-    identifier = clean_text(document.feed_id()) or url
-    entry.id(identifier)
+    identifier = entry_identifier(document)
+    # Sets RSS's guid and Atom's id; _finish makes Atom's an IRI where it is not.
     entry.guid(identifier, permalink=identifier == url and url.startswith(("http:", "https:")))
     entry.title(feed_title(document))
     entry.link(href=url, rel="alternate")
@@ -138,13 +143,14 @@ def _add_entry(fg: FeedGenerator, document: Document, full_content: bool) -> Non
 
 
 def _finish(xml: bytes, site: FeedSite, atom: bool, entries: list[Document]) -> bytes:
-    """Add what feedgen cannot: xml:base on Atom content (the essay's URL), a WebSub hub
-    link, an XSL stylesheet."""
+    """Add what feedgen cannot: Atom ids that are IRIs, xml:base on Atom content (the
+    essay's URL), a WebSub hub link, an XSL stylesheet."""
     if not (atom or site.hub or site.stylesheet):
         return xml
     root = etree.fromstring(xml)
     if atom:
         for element, document in zip(root.iterfind(f"{{{ATOM_NS}}}entry"), entries, strict=True):
+            element.find(f"{{{ATOM_NS}}}id").text = as_iri(entry_identifier(document))
             content = element.find(f"{{{ATOM_NS}}}content")
             if content is not None and document.url:
                 content.set(XML_BASE, document.url)

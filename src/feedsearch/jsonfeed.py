@@ -32,7 +32,7 @@ def json_feed_bytes(site: FeedSite, spec: FeedSpec) -> bytes:
 
 def _item(document: Document, full_content: bool) -> dict:
     item = {
-        "id": clean_text(document.feed_id()) or document.url,
+        "id": clean_text(document.feed_id()) or document.url,  # JSON Feed: any string
         "url": document.url,
         "title": feed_title(document),
         "summary": clean_text(document.summary),

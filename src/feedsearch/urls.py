@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from urllib.parse import urljoin
 
 
@@ -77,3 +78,20 @@ def url_scheme(url: str) -> str:
     cleaned = cleaned.strip()
     match = _SCHEME.match(cleaned)
     return match.group(1).lower() if match else ""
+
+
+_WEB_URL = re.compile(r"^https?://[^\s<>\"\x00-\x1f\x7f]+$", re.I)
+
+
+def web_url(value: object) -> str | None:
+    """``value`` if it is an absolute http(s) URL with nothing a feed cannot carry, else None."""
+    text = str(value).strip() if value is not None else ""
+    return text if _WEB_URL.match(text) else None
+
+
+def as_iri(identifier: str) -> str:
+    """An id as Atom needs it (an absolute IRI): kept when it has a scheme, else a UUID
+    derived from it, the same every time."""
+    if url_scheme(identifier) and not re.search(r"\s", identifier):
+        return identifier
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, identifier)}"

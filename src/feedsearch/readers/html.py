@@ -7,6 +7,7 @@ import re
 from bs4 import BeautifulSoup, Tag
 
 from ..model import Document
+from ..urls import web_url
 from .base import Reader, SourceFile, register
 from .decode import declared_charset, decode
 from .errors import ReadError
@@ -75,7 +76,7 @@ class HTMLReader(Reader):
             authors=meta.authors,
             tags=meta.tags,
             summary=shorten(meta.summary or first_paragraph(text)),
-            url=meta.url if meta.url and meta.url.startswith(("http://", "https://")) else None,
+            url=web_url(meta.url),
         )
 
     @staticmethod

@@ -24,23 +24,30 @@ def html_to_text(html: str) -> str:
     return "\n\n".join(" ".join(block.split()) for block in blocks if block.strip())
 
 
-def _walk(element: etree._Element, parts: list[str]) -> None:
+def _walk(element: etree._Element, parts: list[str], in_pre: bool = False) -> None:
+    """Block boundaries become newlines; a newline inside a paragraph is only a space,
+    except in <pre>, where each line of code stays a line."""
     tag = element.tag if isinstance(element.tag, str) else ""
+    in_pre = in_pre or tag == "pre"
     if tag in _SKIP:
         if element.tail:
-            parts.append(element.tail)
+            parts.append(_inline(element.tail, in_pre))
         return
     block = tag in _BLOCKS
     if block:
         parts.append("\n")
     if element.text and isinstance(element.tag, str):
-        parts.append(element.text)
+        parts.append(_inline(element.text, in_pre))
     for child in element:
-        _walk(child, parts)
+        _walk(child, parts, in_pre)
     if block:
         parts.append("\n")
     if element.tail:
-        parts.append(element.tail)
+        parts.append(_inline(element.tail, in_pre and tag != "pre"))
+
+
+def _inline(text: str, in_pre: bool) -> str:
+    return text if in_pre else text.replace("\n", " ")
 
 
 def first_paragraph(text: str) -> str:

@@ -8,6 +8,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
 from ..model import Document
+from ..urls import web_url
 from .base import Reader, SourceFile, register
 from .errors import ReadError
 from .frontmatter import split_front_matter
@@ -77,10 +78,18 @@ class MarkdownReader(Reader):
             tags=unique(as_list(meta.get("tags")) + as_list(meta.get("categories"))
                         + as_list(meta.get("keywords"))),
             summary=summary,
-            url=_text(first_of(meta, "canonical_url", "canonical")) or None,
+            url=self._canonical(source, meta),
             guid=_text(first_of(meta, "guid", "id")) or None,
             draft=meta.get("draft") is True or str(meta.get("published", "")).lower() == "false",
         )
+
+    @staticmethod
+    def _canonical(source: SourceFile, meta: dict) -> str | None:
+        given = _text(first_of(meta, "canonical_url", "canonical"))
+        url = web_url(given)
+        if given and url is None:
+            source.warn(f"canonical URL {given!r} is not an absolute http(s) URL; ignored")
+        return url
 
     @staticmethod
     def _date(source: SourceFile, meta: dict, keys: tuple[str, ...]):
