@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -88,11 +91,35 @@ def test_paging_splits_results_without_overlap(built):
 
 def test_did_you_mean_suggests_real_words(built):
     results = search(built.index, "greif frends")
-    assert results.total == 0
     assert results.suggestion is not None
     assert results.suggestion.split()[0] == "grief"
     assert results.suggestion.split()[1].startswith("friend")
+    # No essay has the words as typed; the suggestion's words are searched instead.
+    assert results.searched_as is None and results.total > 0
+    assert "grief" in results.results[0].snippet.lower()
     assert search(built.index, "grief").suggestion is None
+
+
+def test_a_one_letter_slip_is_searched_as_corrected(built):
+    results = search(built.index, "burnot")
+    assert results.searched_as == "burnout"
+    assert results.results[0].slug == "burnout-is-not-a-character-flaw"
+    typo = search(built.index, "setting boundries with coworkers")
+    assert typo.suggestion == "setting boundaries with coworkers"
+    assert typo.results[0].slug == "saying-no-at-work"
+    far = search(built.index, "brunuot")
+    assert (far.total, far.searched_as) == (0, None)
+
+
+def test_snippets_are_the_same_in_every_process(built):
+    # Whoosh breaks ties between equally good passages by id(), which varies by process.
+    code = ("import sys; from feedsearch.search import search\n"
+            "print(search(sys.argv[1], 'burnout', limit=3).results[0].snippet)")
+    snippets = {subprocess.run([sys.executable, "-c", code, str(built.index)], check=True,
+                               capture_output=True, text=True,
+                               env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
+                for seed in range(6)}
+    assert len(snippets) == 1 and "<mark>" in snippets.pop()
 
 
 def test_snippet_found_past_the_first_32k_characters(tmp_path):
@@ -127,7 +154,7 @@ def test_unbalanced_query_is_not_a_crash(built):
 
 def test_json_shape_is_serialisable(built):
     data = search(built.index, "rest").to_dict()
-    assert set(data) == {"query", "total", "suggestion", "results"}
+    assert set(data) == {"query", "total", "suggestion", "results", "searched_as"}
     assert set(data["results"][0]) == {"slug", "title", "url", "date", "source", "score",
                                        "snippet", "tags"}
     json.dumps(data)

@@ -38,12 +38,12 @@ def make_schema(language: str = "en") -> Schema:
     return Schema(
         slug=ID(stored=True, unique=True),
         source=ID(stored=True, unique=True),
-        title=TEXT(analyzer=stem, stored=True, field_boost=2.0),
-        body=TEXT(analyzer=stem, phrase=True),
-        summary=TEXT(analyzer=stem),
+        title=TEXT(analyzer=stem, stored=True),
+        # Title (twice, as it weighs double), tags and text in one field, so that a word's
+        # occurrences add up before BM25 saturates them, as in BM25F proper; Whoosh scores
+        # each field apart and sums, which lets a title word outweigh the text.
+        content=TEXT(analyzer=stem, phrase=True),
         tags=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
-        # Tag words analysed like the body, so plain words match tags too.
-        tag_words=TEXT(analyzer=stem),
         author=TEXT(analyzer=StandardAnalyzer(stoplist=None)),
         authors=STORED(),
         date=DATETIME(stored=True),
@@ -54,7 +54,7 @@ def make_schema(language: str = "en") -> Schema:
         url=STORED(),
         hash=STORED(),
         # Unstemmed words of title and body, for "did you mean" suggestions.
-        spell=TEXT(analyzer=StandardAnalyzer(stoplist=None), spelling=True),
+        spell=TEXT(analyzer=StandardAnalyzer(stoplist=None), phrase=False, spelling=True),
     )
 
 
@@ -109,10 +109,9 @@ def index_fields(document: Document) -> dict:
         "slug": document.slug,
         "source": document.source,
         "title": document.title,
-        "body": document.text,
-        "summary": document.summary,
+        "content": "\n".join([document.title, document.title, " ".join(document.tags),
+                               document.text]),
         "tags": ",".join(tag.lower() for tag in document.tags),
-        "tag_words": " ".join(document.tags),
         "author": " ".join(document.authors),
         "authors": list(document.authors),
         "date_iso": document.date.isoformat() if document.date else None,

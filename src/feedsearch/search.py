@@ -38,6 +38,9 @@ class SearchResults:
     total: int
     suggestion: str | None
     results: list[Hit]
+    # The query actually searched, when a word was misspelt by one letter and no essay
+    # had it as typed; else None.
+    searched_as: str | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -65,19 +68,33 @@ def search(index_dir: Path, query: str = "", limit: int = 10, page: int = 1,
         options = {"pagelen": limit, "terms": True, "filter": restrict}
         if sort == "date":
             options.update(sortedby="sort_date", reverse=True)
-        parsed = build_query(ix.schema, query, all_words=True)
-        page_results = searcher.search_page(parsed, page, **options)
-        if page_results.total == 0:
-            loose = build_query(ix.schema, query, all_words=False)
-            if loose != parsed:
-                page_results = searcher.search_page(loose, page, **options)
+        page_results, suggestion, searched_as = _ranked(searcher, ix.schema, query, page,
+                                                        options)
         hits = list(page_results)
         texts = store.get_texts(index_dir, [hit["slug"] for hit in hits])
         results = [_hit(hit, texts.get(hit["slug"], "")) for hit in hits]
-        suggestion = None
-        if page_results.total < 3 and query.strip():
-            suggestion = suggest(searcher, query)
-        return SearchResults(query, page_results.total, suggestion, results)
+        return SearchResults(query, page_results.total, suggestion, results, searched_as)
+
+
+def _ranked(searcher, schema, query: str, page: int, options: dict):
+    """Essays with all the words; else with all the words spelled as the archive spells
+    them; else with any of them. Returns the results, a "did you mean" (or None) and the
+    corrected query when that was searched instead (or None)."""
+    strict = build_query(schema, query, all_words=True)
+    results = searcher.search_page(strict, page, **options)
+    suggestion = suggest(searcher, query) if results.total < 3 and query.strip() else None
+    searched_as = None
+    if results.total == 0 and suggestion:
+        # Only one-letter slips are searched for unasked; "did you mean" offers the rest.
+        close = suggest(searcher, query, maxdist=1)
+        if close:
+            results = searcher.search_page(build_query(schema, close), page, **options)
+            searched_as = close if results.total else None
+    if results.total == 0:
+        loose = build_query(schema, suggestion or query, all_words=False)
+        if loose != strict:
+            results = searcher.search_page(loose, page, **options)
+    return results, suggestion, searched_as
 
 
 def _hit(hit, text: str) -> Hit:
@@ -99,7 +116,7 @@ def _hit(hit, text: str) -> Hit:
 _WORD = re.compile(r"(?<![\w:])([^\W\d_]{3,})(?![\w:])")
 
 
-def suggest(searcher, query: str) -> str | None:
+def suggest(searcher, query: str, maxdist: int = 2) -> str | None:
     """The query with each unknown word replaced by the closest real word, or None."""
     reader = searcher.reader()
     corrector = searcher.corrector("spell")
@@ -112,7 +129,7 @@ def suggest(searcher, query: str) -> str | None:
             return word
         if reader.frequency("spell", word.lower()) > 0:
             return word
-        options = corrector.suggest(word.lower(), limit=1)
+        options = corrector.suggest(word.lower(), limit=1, maxdist=maxdist)
         if not options:
             return word
         changed = True

@@ -15,7 +15,7 @@ from datetime import datetime
 from whoosh import qparser
 from whoosh.query import And, AndMaybe, DateRange, Every, Or, Query, Term
 
-SEARCH_FIELDS = ("title", "body", "summary", "tag_words")
+SEARCH_FIELDS = ("content",)
 FIELD_ALIASES = {"tags": ["tag"], "author": ["authors", "by"]}
 PHRASE_BOOST = 3.0
 EARLIEST = datetime(1000, 1, 1)
@@ -114,7 +114,7 @@ def build_query(schema, text: str, all_words: bool = True) -> Query:
             raise QueryError(f"cannot understand the query {text!r}: {exc}") from exc
         words = words_text.split()
         if len(words) > 1 and not _SYNTAX.search(words_text):
-            phrase = qparser.QueryParser("body", schema).parse('"' + " ".join(words) + '"')
+            phrase = qparser.QueryParser("content", schema).parse('"' + " ".join(words) + '"')
             phrase.boost = PHRASE_BOOST
             query = AndMaybe(query, phrase)
     if date_ranges:

@@ -35,6 +35,9 @@ def snippet_for_terminal(snippet: str, color: bool) -> str:
 
 def print_results(results: SearchResults, color: bool | None = None) -> None:
     color = use_color() if color is None else color
+    if results.searched_as:
+        click.echo(f"No essay has {results.query!r} as typed; showing results for "
+                   f"{results.searched_as!r}.\n")
     if not results.results:
         click.echo(f"No essays match {results.query!r}.")
     for number, hit in enumerate(results.results, 1):
@@ -46,7 +49,7 @@ def print_results(results: SearchResults, color: bool | None = None) -> None:
         click.echo()
     shown = len(results.results)
     click.echo(f"{shown} of {results.total} essays" if results.total else "0 essays")
-    if results.suggestion:
+    if results.suggestion and not results.searched_as:
         click.echo(f"Did you mean: {results.suggestion}")
 
 
