@@ -4,6 +4,9 @@ Every ```console block is run in order in one folder holding a copy of corpus/: 
 starting with "$ " is a shell command, the lines after it its expected output (stdout and
 stderr together). A line "..." stands for any number of lines, "..." inside a line for any
 text; durations like 0.73s are compared as numbers of any value.
+
+With FEEDSEARCH_UPDATE_README=1 the blocks without "..." are rewritten with the real output
+(read the diff before committing it); blocks with "..." are still only compared.
 """
 
 from __future__ import annotations
@@ -62,10 +65,34 @@ def test_readme_examples_give_the_output_shown(tmp_path):
     shutil.copytree(ROOT / "corpus", tmp_path / "corpus")
     env = dict(os.environ, PYTHONUNBUFFERED="1", NO_COLOR="1",
                PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    updating = os.environ.get("FEEDSEARCH_UPDATE_README") == "1"
+    outputs = {}
     for command, expected in readme_examples():
         result = subprocess.run(["bash", "-c", command], cwd=tmp_path, env=env, timeout=120,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        outputs[command] = result.stdout
         actual = "\n".join(_normalise(result.stdout)) + "\n"
+        if updating and "..." not in expected:
+            continue
         if not _pattern(expected).fullmatch(actual):
             pytest.fail(f"README example differs: $ {command}\n--- expected\n{expected}\n"
                         f"--- actual\n{actual}")
+    if updating:
+        _rewrite_readme(outputs)
+
+
+def _rewrite_readme(outputs: dict[str, str]) -> None:
+    readme = ROOT / "README.md"
+
+    def block(match: re.Match) -> str:
+        lines = match.group(1).splitlines()
+        if any("..." in line for line in lines if not line.startswith("$ ")):
+            return match.group(0)
+        rebuilt = []
+        for line in lines:
+            if line.startswith("$ "):
+                rebuilt.append(line)
+                rebuilt.extend(outputs[line[2:]].rstrip("\n").splitlines())
+        return "```console\n" + "\n".join(rebuilt) + "\n```"
+
+    readme.write_text(_BLOCK.sub(block, readme.read_text(encoding="utf-8")), encoding="utf-8")

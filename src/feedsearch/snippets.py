@@ -1,67 +1,104 @@
-"""Snippets: a passage around the matched terms, from anywhere in the essay.
+"""Snippets: the passages of an essay where the matched words are, with the words marked.
 
-Whoosh's own ``hit.highlights`` is not used: it silently gives nothing past the first 32K
-characters of a text, and it breaks ties between equally good passages by object identity
-(``Fragment.__lt__`` compares ``id()``), so the same search could show different snippets
-from one run to the next. Here passages are chosen by score, then by position.
+Whoosh's own ``hit.highlights`` is not used. It runs the whole essay through the stemming
+analyser for every hit (most of a search's time), silently gives nothing past the first
+32K characters, and breaks ties between equally good passages by object identity
+(``Fragment.__lt__`` compares ``id()``), so one search could show different snippets from
+run to run. Here each distinct word of the essay is analysed once, occurrences are found
+with one regular expression, and passages are chosen by how many different query words
+they hold, then how many occurrences, then position.
 """
 
 from __future__ import annotations
 
 import html
-
-from whoosh import highlight
+import re
+from bisect import bisect_left, bisect_right
 
 SNIPPET_FIELD = "content"
 PASSAGES = 2
+_WORD = re.compile(r"\w+", re.UNICODE)
 
 
-class MarkFormatter(highlight.Formatter):
-    """Matched terms in ``<mark>``, everything else HTML-escaped."""
-
-    between = " … "
-
-    def format_token(self, text, token, replace=False):
-        return f"<mark>{html.escape(highlight.get_text(text, token, replace), quote=False)}</mark>"
-
-    def format_fragment(self, fragment, replace=False):
-        output = []
-        index = fragment.startchar
-        text = fragment.text
-        for token in fragment.matches:
-            if token.startchar < index:
-                continue
-            output.append(html.escape(text[index:token.startchar], quote=False))
-            output.append(self.format_token(text, token, replace))
-            index = token.endchar
-        output.append(html.escape(text[index:fragment.endchar], quote=False))
-        return "".join(output)
-
-
-def _matched_words(hit) -> frozenset[str]:
-    field = hit.searcher.schema[SNIPPET_FIELD]
+def matched_words(hit) -> frozenset[str]:
+    """The indexed (stemmed) words of the query that this hit matched."""
     if not hit.results.has_matched_terms():
         return frozenset()
+    field = hit.searcher.schema[SNIPPET_FIELD]
     return frozenset(field.from_bytes(text) for name, text in hit.matched_terms()
                      if name == SNIPPET_FIELD)
+
+
+def _surface_forms(text: str, stems: frozenset[str], analyzer) -> dict[str, str]:
+    """Lower-cased words of ``text`` whose analysed form is one of ``stems``, with it."""
+    # A word and its stem share their first letters, so only words that start like a
+    # stem need analysing.
+    prefixes = {stem[:3] for stem in stems}
+    words = sorted(w for w in set(_WORD.findall(text.lower())) if w[:3] in prefixes)
+    # One pass of the analyser over the distinct words, which keeps stop words, so its
+    # tokens come one per word, in order.
+    analysed = [token.text for token in analyzer(" ".join(words), removestops=False)]
+    if len(analysed) != len(words):  # an analyser that splits or joins words: go one by one
+        analysed = [" ".join(t.text for t in analyzer(word, removestops=False))
+                    for word in words]
+    return {word: stem for word, stem in zip(words, analysed, strict=True) if stem in stems}
+
+
+def _passages(matches: list[tuple[int, int, str]], chars: int, count: int):
+    """Up to ``count`` non-overlapping windows of ``chars`` characters, best first."""
+    lead = chars // 4
+    starts = [m[0] for m in matches]
+    candidates = []
+    for start, _end, _stem in matches:
+        window = (max(0, start - lead), max(0, start - lead) + chars)
+        inside = [m for m in matches[bisect_left(starts, window[0]):
+                                     bisect_right(starts, window[1])] if m[1] <= window[1]]
+        candidates.append((-len({m[2] for m in inside}), -len(inside), window[0], window))
+    chosen: list[tuple[int, int]] = []
+    for *_, window in sorted(candidates):
+        if all(window[1] <= w[0] or window[0] >= w[1] for w in chosen):
+            chosen.append(window)
+        if len(chosen) == count:
+            break
+    return sorted(chosen)
+
+
+def _render(text: str, window: tuple[int, int], matches) -> str:
+    start, end = window
+    end = min(end, len(text))
+    # Whole words only at the edges.
+    if start > 0:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < end else start
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    pieces, position = [], start
+    for match_start, match_end, _stem in matches:
+        if match_start < position or match_end > end:
+            continue
+        pieces.append(html.escape(text[position:match_start], quote=False))
+        pieces.append(f"<mark>{html.escape(text[match_start:match_end], quote=False)}</mark>")
+        position = match_end
+    pieces.append(html.escape(text[position:end], quote=False))
+    return " ".join("".join(pieces).split())
 
 
 def make_snippet(hit, text: str, chars: int) -> str:
     """The best passages of ``text`` for ``hit``, or the start of the text when no word of
     the query occurs in it (a match on the title or tags only)."""
-    words = _matched_words(hit)
-    if text and words:
+    stems = matched_words(hit)
+    if text and stems:
         analyzer = hit.searcher.schema[SNIPPET_FIELD].analyzer
-        tokens = analyzer(text, positions=True, chars=True, mode="index", removestops=False)
-        fragmenter = highlight.ContextFragmenter(maxchars=chars, surround=chars // 4)
-        fragmenter.charlimit = None  # Whoosh's default silently stops at 32K characters
-        fragments = list(fragmenter.fragment_tokens(text, highlight.set_matched_filter(tokens,
-                                                                                        words)))
-        score = highlight.BasicFragmentScorer()
-        best = sorted(fragments, key=lambda f: (-score(f), f.startchar))[:PASSAGES]
-        best = sorted((f for f in best if score(f) >= 1), key=lambda f: f.startchar)
-        if best:
-            return " ".join(MarkFormatter().format(best).split())
+        forms = _surface_forms(text, stems, analyzer)
+        if forms:
+            pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(forms))) + r")\b",
+                                 re.IGNORECASE)
+            matches = [(m.start(), m.end(), forms[m.group(0).lower()])
+                       for m in pattern.finditer(text)]
+            windows = _passages(matches, chars, PASSAGES)
+            if windows:
+                return " … ".join(_render(text, window, matches) for window in windows)
     plain = " ".join(text.split())
     return html.escape(plain[:chars].rsplit(" ", 1)[0] + ("…" if len(plain) > chars else ""),
                        quote=False)
