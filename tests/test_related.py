@@ -265,10 +265,16 @@ def test_min_score_filters():
     assert 0 < kept < sum(len(entries) for entries in full.values())
 
 
-def test_zero_score_candidates_are_left_out():
+def test_essays_with_nothing_in_common_get_the_nearest_in_time():
+    # Every essay with text gets a list: when nothing scores above zero, the essays
+    # nearest in time fill it, with score 0. An explicit min_score keeps lists empty.
     docs = [make_doc("a", "alpha", tags=["x"]), make_doc("b", "beta", tags=["y"]),
             make_doc("c", "gamma", tags=["z"])]
-    assert related_map(docs) == {"a": [], "b": [], "c": []}
+    related = related_map(docs)
+    for slug, entries in related.items():
+        assert len(entries) == 2 and slug not in [e["slug"] for e in entries]
+        assert all(e["score"] == 0.0 and e["shared_tags"] == [] for e in entries)
+    assert related_map(docs, RelatedOptions(min_score=0.01)) == {"a": [], "b": [], "c": []}
 
 
 # --- ties and determinism --------------------------------------------------------------------

@@ -18,7 +18,7 @@ from .related import RelatedOptions, related_map
 from .urls import essay_url, normalize_base_url
 
 DEFAULT_BASE_URL = "http://localhost:8000/"
-STORE_FORMAT = "7"
+STORE_FORMAT = "8"
 GROUP_FOLDERS = ("tags", "authors")
 
 

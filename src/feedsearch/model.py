@@ -29,6 +29,9 @@ class Document:
     guid: str | None = None
     draft: bool = False
     content_hash: str = ""
+    # Front matter's related: {pin: [...], exclude: [...]} (slugs).
+    related_pins: list[str] = field(default_factory=list)
+    related_exclude: list[str] = field(default_factory=list)
     # The slug the reader gave, before a suffix that tells two essays with one slug apart.
     base_slug: str = ""
     # Problems the reader found that did not stop it, kept so that a rebuild that reuses

@@ -1,20 +1,34 @@
-"""Related posts: text similarity (TF-IDF cosine) blended with tag overlap.
+"""Related posts: text similarity (TF-IDF cosine) blended with tag overlap and, optionally,
+closeness in time.
 
-Text vectors use the index's own analysis (Whoosh's stemming analyser), sublinear term
-frequency, the title counted twice, and terms pruned when they occur in one essay only or in
-more than half of them. Tags count by rarity: sharing a tag few essays carry says more than
-sharing one that most carry. Vectors are sparse and candidates come from an inverted index,
-so no n-by-n matrix is ever built.
+- Text: the index's own analysis (stemming, stop words), sublinear term frequency, the
+  title counted twice, and terms pruned when they occur in one essay only or in more
+  than half of them.
+- Tags: cosine of tag vectors weighted by inverse tag frequency, so sharing a tag few essays
+  carry says more than sharing one that most carry.
+- Time (off by default): ``exp(-days apart / date_scale_days)``.
+
+Vectors are sparse (SciPy) and similarities are computed a block of rows at a time, so no
+n-by-n matrix is ever held: memory grows linearly with the archive. Every essay with text
+gets a list; when nothing scores above zero, the essays nearest in time fill it. Front matter
+can pin and exclude essays (``related: {pin: [...], exclude: [...]}``).
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+import re
+from collections import Counter
 from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
 
 from .index import text_analyzer
 from .model import Document
+
+_TOKEN = re.compile(r"\w+(?:\.?\w+)*", re.UNICODE)  # Whoosh's default tokenizer pattern
+BLOCK_ROWS = 256
 
 
 @dataclass(frozen=True)
@@ -22,62 +36,103 @@ class RelatedOptions:
     limit: int = 5
     text_weight: float = 0.7
     tag_weight: float = 0.3
+    date_weight: float = 0.0
+    date_scale_days: float = 365.0
     min_score: float = 0.0
-    terms_per_essay: int = 80  # the strongest terms of each essay find its candidates
+    include_newer: bool = True  # may an essay list essays published after it?
+    use_tags: bool = True  # False: text (and dates) only, as if no essay had tags
+    plain_tfidf: bool = False  # raw tf, title once, no pruning (a baseline for benchmarks)
     language: str = "en"  # analysed as the index analyses text
 
 
-def term_vectors(documents: list[Document], max_df: float = 0.5,
-                 language: str = "en") -> list[dict[str, float]]:
-    """Unit-length TF-IDF vectors, one per document."""
-    analyze = text_analyzer(language)
-    counts = []
+class Analyser:
+    """The index's analysis, fast for whole archives: each distinct word is analysed once."""
+
+    def __init__(self, language: str = "en") -> None:
+        self.analyzer = text_analyzer(language)
+        self.cache: dict[str, str | None] = {}
+
+    def counts(self, text: str) -> Counter[str]:
+        words = _TOKEN.findall(text.lower())
+        unknown = sorted({w for w in words if w not in self.cache})
+        if unknown:
+            # Whoosh reuses one Token object: read each as it comes.
+            analysed = [None if t.stopped else t.text
+                        for t in self.analyzer(" ".join(unknown), removestops=False)]
+            if len(analysed) == len(unknown):
+                self.cache.update(zip(unknown, analysed, strict=True))
+            else:
+                for word in unknown:
+                    tokens = list(self.analyzer(word))
+                    self.cache[word] = tokens[0].text if len(tokens) == 1 else None
+        return Counter(stem for w in words if (stem := self.cache[w]) is not None)
+
+
+class Vectors:
+    """Unit-length sparse rows, one per document, and the term of each column."""
+
+    def __init__(self, matrix: sparse.csr_matrix, terms: list[str]) -> None:
+        self.matrix, self.terms = matrix, terms
+
+    def as_dicts(self) -> list[dict[str, float]]:
+        rows = []
+        for i in range(self.matrix.shape[0]):
+            row = self.matrix.getrow(i)
+            rows.append({self.terms[j]: float(w) for j, w in zip(row.indices, row.data,
+                                                                 strict=True)})
+        return rows
+
+
+def _matrix(rows: list[Counter], weight) -> Vectors:
+    """Unit-length rows of ``weight(term, count)``; terms with weight <= 0 are dropped."""
+    vocabulary: dict[str, int] = {}
+    data, indices, pointers = [], [], [0]
+    for counts in rows:
+        entries = [(term, w) for term, count in counts.items() if (w := weight(term, count)) > 0]
+        norm = math.sqrt(sum(w * w for _, w in entries)) or 1.0
+        for term, w in entries:
+            indices.append(vocabulary.setdefault(term, len(vocabulary)))
+            data.append(w / norm)
+        pointers.append(len(indices))
+    matrix = sparse.csr_matrix((np.array(data, dtype=np.float64),
+                                np.array(indices, dtype=np.int64),
+                                np.array(pointers, dtype=np.int64)),
+                               shape=(len(rows), max(1, len(vocabulary))))
+    return Vectors(matrix, list(vocabulary))
+
+
+def text_vectors(documents: list[Document], options: RelatedOptions) -> Vectors:
+    analyser = Analyser(options.language)
+    rows = []
     for document in documents:
-        terms = Counter(token.text for token in analyze(document.text))
-        for token in analyze(document.title):
-            terms[token.text] += 2
-        counts.append(terms)
+        counts = analyser.counts(document.text)
+        for term, count in analyser.counts(document.title).items():
+            counts[term] += count * (1 if options.plain_tfidf else 2)
+        rows.append(counts)
     total = len(documents)
-    df = Counter(term for terms in counts for term in terms)
-    vectors = []
-    for terms in counts:
-        vector = {
-            term: (1 + math.log(tf)) * math.log(total / df[term])
-            for term, tf in terms.items()
-            if 1 < df[term] <= max(2, max_df * total)
-        }
-        vectors.append(_unit({t: w for t, w in vector.items() if w > 0}))
-    return vectors
+    df = Counter(term for counts in rows for term in counts)
+    if options.plain_tfidf:
+        return _matrix(rows, lambda t, c: c * math.log(total / df[t]))
+    ceiling = max(2, total // 2)
+    return _matrix(rows, lambda t, c: (1 + math.log(c)) * math.log(total / df[t])
+                   if 1 < df[t] <= ceiling else 0.0)
+
+
+def tag_vectors_of(documents: list[Document]) -> Vectors:
+    rows = [Counter({tag.casefold(): 1 for tag in d.tags}) for d in documents]
+    df = Counter(tag for counts in rows for tag in counts)
+    total = len(documents)
+    return _matrix(rows, lambda t, _c: math.log(1 + total / df[t]))
+
+
+def term_vectors(documents: list[Document], options: RelatedOptions | None = None):
+    """Each document's text vector as {term: weight}, for inspection and tests."""
+    return text_vectors(documents, options or RelatedOptions()).as_dicts()
 
 
 def tag_vectors(documents: list[Document]) -> list[dict[str, float]]:
-    """Unit-length vectors of each document's tags weighted by inverse tag frequency."""
-    tags = [{tag.casefold() for tag in d.tags} for d in documents]
-    df = Counter(tag for group in tags for tag in group)
-    total = len(documents)
-    return [_unit({tag: math.log(1 + total / df[tag]) for tag in group}) for group in tags]
-
-
-def _unit(vector: dict[str, float]) -> dict[str, float]:
-    norm = math.sqrt(sum(w * w for w in vector.values()))
-    return {t: w / norm for t, w in vector.items()} if norm else {}
-
-
-def _dot_products(vectors: list[dict[str, float]], top_terms: int | None) -> list[dict[int, float]]:
-    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    for i, vector in enumerate(vectors):
-        for term, weight in vector.items():
-            postings[term].append((i, weight))
-    scores: list[dict[int, float]] = []
-    for i, vector in enumerate(vectors):
-        strongest = sorted(vector.items(), key=lambda item: (-item[1], item[0]))
-        row: dict[int, float] = defaultdict(float)
-        for term, weight in strongest[:top_terms] if top_terms else strongest:
-            for j, other in postings[term]:
-                if j != i:
-                    row[j] += weight * other
-        scores.append(row)
-    return scores
+    """Each document's tag vector as {tag: weight}, for inspection and tests."""
+    return tag_vectors_of(documents).as_dicts()
 
 
 def related_map(documents: list[Document],
@@ -89,27 +144,53 @@ def related_map(documents: list[Document],
     """
     options = options or RelatedOptions()
     ordered = sorted(documents, key=lambda d: d.slug)
-    text_scores = _dot_products(term_vectors(ordered, language=options.language),
-                                options.terms_per_essay)
-    tag_scores = _dot_products(tag_vectors(ordered), None)
+    if not ordered:
+        return {}
+    index = {d.slug: i for i, d in enumerate(ordered)}
+    texts = text_vectors(ordered, options).matrix
+    tags = tag_vectors_of(ordered).matrix if options.use_tags else None
+    days = np.array([d.date.timestamp() / 86400 if d.date else np.nan for d in ordered])
+    # Rank key for ties: newer first, then slug (the order of ``ordered``).
+    recency = np.nan_to_num(days, nan=-1e9)
     result: dict[str, list[dict]] = {}
-    for i, document in enumerate(ordered):
-        candidates = set(text_scores[i]) | set(tag_scores[i])
-        scored = []
-        for j in candidates:
-            score = round(options.text_weight * text_scores[i].get(j, 0.0)
-                          + options.tag_weight * tag_scores[i].get(j, 0.0), 4)
-            if score > options.min_score:
-                scored.append((score, j))
-        scored.sort(key=lambda item: (-item[0], -_timestamp(ordered[item[1]]),
-                                      ordered[item[1]].slug))
-        result[document.slug] = [_entry(document, ordered[j], score)
-                                 for score, j in scored[: options.limit]]
+    for start in range(0, len(ordered), BLOCK_ROWS):
+        block = range(start, min(start + BLOCK_ROWS, len(ordered)))
+        scores = options.text_weight * (texts[block.start:block.stop] @ texts.T).toarray()
+        if tags is not None and options.tag_weight:
+            scores += options.tag_weight * (tags[block.start:block.stop] @ tags.T).toarray()
+        if options.date_weight:
+            apart = np.abs(days[block.start:block.stop, None] - days[None, :])
+            scores += options.date_weight * np.nan_to_num(
+                np.exp(-apart / options.date_scale_days), nan=0.0)
+        for row, i in enumerate(block):
+            result[ordered[i].slug] = _pick(ordered, index, i, np.round(scores[row], 4),
+                                            recency, days, options)
     return result
 
 
-def _timestamp(document: Document) -> float:
-    return document.date.timestamp() if document.date else float("-inf")
+def _pick(ordered, index, i, scores, recency, days, options) -> list[dict]:
+    document = ordered[i]
+    scores[i] = -np.inf
+    if not options.include_newer and not np.isnan(days[i]):
+        scores[np.nan_to_num(days, nan=-np.inf) > days[i]] = -np.inf
+    for slug in document.related_exclude:
+        if slug in index:
+            scores[index[slug]] = -np.inf
+    pinned = [index[s] for s in document.related_pins if s in index and index[s] != i]
+    pinned_scores = {j: float(max(scores[j], 0.0)) for j in pinned}
+    for j in pinned:
+        scores[j] = -np.inf
+    wanted = max(0, options.limit - len(pinned))
+    # Best by score, then newer, then slug; lexsort sorts by its last key first.
+    order = np.lexsort((np.arange(len(ordered)), -recency, -scores))
+    chosen = [j for j in order[:wanted + 1] if scores[j] > options.min_score][:wanted]
+    if not chosen and not pinned and wanted and document.text and options.min_score <= 0:
+        # Nothing scores above zero: the essays nearest in time make the list.
+        nearest = np.argsort(np.abs(np.nan_to_num(days - days[i], nan=1e9)), kind="stable")
+        chosen += [j for j in nearest if j != i and j not in chosen
+                   and np.isfinite(scores[j])][:wanted - len(chosen)]
+    return [_entry(document, ordered[j], pinned_scores[j]) for j in pinned] + \
+        [_entry(document, ordered[j], float(max(scores[j], 0.0))) for j in chosen]
 
 
 def _entry(document: Document, other: Document, score: float) -> dict:
@@ -118,6 +199,6 @@ def _entry(document: Document, other: Document, score: float) -> dict:
         "slug": other.slug,
         "title": other.title,
         "url": other.url,
-        "score": score,
+        "score": round(score, 4),
         "shared_tags": [tag for tag in other.tags if tag.casefold() in mine],
     }

@@ -81,6 +81,7 @@ class MarkdownReader(Reader):
             url=self._canonical(source, meta),
             guid=_text(first_of(meta, "guid", "id")) or None,
             draft=meta.get("draft") is True or str(meta.get("published", "")).lower() == "false",
+            **_related_choices(source, meta.get("related")),
         )
 
     @staticmethod
@@ -101,6 +102,21 @@ class MarkdownReader(Reader):
         except ValueError as exc:
             source.warn(f"{exc}; ignored")
             return None
+
+
+def _related_choices(source: SourceFile, value: object) -> dict[str, list[str]]:
+    """``related: [slugs]`` pins essays; ``related: {pin: [...], exclude: [...]}`` also
+    keeps some out."""
+    if value is None:
+        return {}
+    if isinstance(value, (list, str)):
+        value = {"pin": value}
+    if not isinstance(value, dict):
+        source.warn("related: should be a list of slugs or {pin: [...], exclude: [...]}; "
+                    "ignored")
+        return {}
+    return {"related_pins": [slugify(s) for s in as_list(value.get("pin"))],
+            "related_exclude": [slugify(s) for s in as_list(value.get("exclude"))]}
 
 
 def _text(value: object) -> str:
