@@ -14,7 +14,7 @@ from .corpus import FileWarning, iter_source_files, read_corpus
 from .feeds import STYLESHEET_NAME, FeedSite, render_feeds
 from .index import whoosh_index
 from .output import json_bytes, write_atomic
-from .related import RelatedOptions, related_map
+from .related import RelatedOptions, related_map, site_data_files
 from .urls import essay_url, normalize_base_url
 
 DEFAULT_BASE_URL = "http://localhost:8000/"
@@ -48,6 +48,7 @@ class BuildOptions:
     websub_hub: str | None = None
     lock_timeout: float = 60.0  # seconds to wait for another build of the same index
     related: RelatedOptions = field(default_factory=RelatedOptions)
+    related_formats: tuple[str, ...] = ()  # "hugo", "eleventy", "jekyll": data files too
 
     def feed_site(self, base_url: str) -> FeedSite:
         stylesheet = self.xsl_url or (base_url + STYLESHEET_NAME if self.xsl else None)
@@ -163,6 +164,7 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
     related = related_map(documents, replace(options.related, language=language))
     files = render_feeds(documents, options.feed_site(base_url))
     files["related.json"] = json_bytes(related)
+    files.update(site_data_files(related, options.related_formats))
 
     index.sync_index(options.index, changed, removed, recreate=fresh, language=language)
     store.save(options.index, changed, removed, related,

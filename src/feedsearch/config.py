@@ -42,13 +42,17 @@ _KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
     },
     "related": {
         "limit": (int, "related_limit"),
+        "date_weight": ((int, float), "date_weight"),
+        "include_newer": (bool, "include_newer"),
+        "formats": (list, "related_formats"),
         "text_weight": ((int, float), "text_weight"),
         "tag_weight": ((int, float), "tag_weight"),
         "min_score": ((int, float), "min_score"),
     },
 }
 _PATH_KEYS = {"source", "out", "index_dir"}
-_KIND_NAMES = {str: "a string", int: "an integer", bool: "true or false"}
+_KIND_NAMES = {str: "a string", int: "an integer", bool: "true or false",
+               list: "a list"}
 
 
 class ConfigError(ValueError):
@@ -138,6 +142,9 @@ limit = 5              # related essays per essay
 text_weight = 0.7      # how much shared words count
 tag_weight = 0.3       # how much shared tags count (rare tags more)
 min_score = 0.0
+date_weight = 0.0      # > 0: essays close in time count as more related
+include_newer = true   # false: list only essays published before each essay
+# formats = ["hugo", "eleventy", "jekyll"]   # also write the data files they read
 '''
 
 

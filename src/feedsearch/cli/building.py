@@ -79,6 +79,14 @@ def _need(value, what: str, key: str):
               help="Weight of shared tags in related posts.")
 @click.option("--min-score", default=0.0, show_default=True, type=click.FloatRange(min=0),
               help="Leave out related essays scoring this or less.")
+@click.option("--date-weight", default=0.0, show_default=True, type=click.FloatRange(min=0),
+              help="Weight of closeness in time in related posts.")
+@click.option("--include-newer/--only-older", default=True, show_default=True,
+              help="May an essay's related list hold essays published after it?")
+@click.option("--related-format", "related_formats", multiple=True,
+              type=click.Choice(["hugo", "eleventy", "jekyll"]),
+              help="Also write the related map as the data file this generator reads "
+                   "(OUT/data/related.json, OUT/_data/related.json, OUT/_data/related.yml).")
 @click.option("--lock-timeout", default=60.0, show_default=True, type=click.FloatRange(min=0),
               help="Seconds to wait while another build of the same index runs.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
@@ -86,7 +94,8 @@ def _need(value, what: str, key: str):
 @click.option("--strict", is_flag=True, help="Exit with status 1 when there are warnings.")
 @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
 def build(source, out, index_dir, default_tz, related_limit, text_weight, tag_weight,
-          min_score, quiet, verbose, strict, as_json, **options) -> None:
+          min_score, date_weight, include_newer, quiet, verbose, strict, as_json,
+          **options) -> None:
     """Read SOURCE and write the search index, the feeds and the related-posts map.
 
     Only new and changed files are read again; the outputs are written atomically.
@@ -105,7 +114,9 @@ def build(source, out, index_dir, default_tz, related_limit, text_weight, tag_we
     if default_tz is not None:
         options["default_tz"] = default_tz
     related = RelatedOptions(limit=related_limit, text_weight=text_weight,
-                             tag_weight=tag_weight, min_score=min_score)
+                             tag_weight=tag_weight, min_score=min_score,
+                             date_weight=date_weight, include_newer=include_newer)
+    options["related_formats"] = tuple(options["related_formats"])
     build_options = BuildOptions(source, out, index_dir, related=related, **options)
     try:
         with _progress(quiet, verbose) as progress:
