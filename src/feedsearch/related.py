@@ -1,9 +1,10 @@
 """Related posts: text similarity (TF-IDF cosine) blended with tag overlap and, optionally,
 closeness in time.
 
-- Text: the index's own analysis (stemming, stop words), sublinear term frequency, the
-  title counted twice, and terms pruned when they occur in one essay only or in more
-  than half of them.
+- Text: the index's own analysis (stemming, stop words), term frequency, the title
+  counted three times, and terms pruned when they occur in one essay only or in more than
+  half of them. (Sublinear term frequency, 1 + log tf, measured worse on our benchmarks:
+  bench/related_quality.py.)
 - Tags: cosine of tag vectors weighted by inverse tag frequency, so sharing a tag few essays
   carry says more than sharing one that most carry.
 - Time (off by default): ``exp(-days apart / date_scale_days)``.
@@ -107,14 +108,14 @@ def text_vectors(documents: list[Document], options: RelatedOptions) -> Vectors:
     for document in documents:
         counts = analyser.counts(document.text)
         for term, count in analyser.counts(document.title).items():
-            counts[term] += count * (1 if options.plain_tfidf else 2)
+            counts[term] += count * (1 if options.plain_tfidf else 3)
         rows.append(counts)
     total = len(documents)
     df = Counter(term for counts in rows for term in counts)
     if options.plain_tfidf:
         return _matrix(rows, lambda t, c: c * math.log(total / df[t]))
     ceiling = max(2, total // 2)
-    return _matrix(rows, lambda t, c: (1 + math.log(c)) * math.log(total / df[t])
+    return _matrix(rows, lambda t, c: c * math.log(total / df[t])
                    if 1 < df[t] <= ceiling else 0.0)
 
 
