@@ -11,6 +11,7 @@ from ..urls import web_url
 from .base import Reader, SourceFile, register
 from .decode import declared_charset, decode
 from .errors import ReadError
+from .extract import extract
 from .htmlmeta import page_meta
 from .htmltext import first_paragraph, html_to_text
 from .meta import date_in_url, shorten, slugify, to_datetime
@@ -44,12 +45,13 @@ class HTMLReader(Reader):
         soup = BeautifulSoup(source.text, "lxml")
         article = soup.find("article") or soup.find("main")
         meta = page_meta(soup, article if isinstance(article, Tag) else None)
-        body = _main_body(soup)
-        if body is None:
-            raise ReadError("no body text found in the page")
-        _strip_furniture(body, meta.title)
-        html = body.decode_contents().strip()
-        text = html_to_text(html)
+        html, text = extract(source.text, meta.title)
+        if not text:  # trafilatura found nothing: the platforms' own containers
+            body = _main_body(soup)
+            if body is not None:
+                _strip_furniture(body, meta.title)
+                html = body.decode_contents().strip()
+                text = html_to_text(html)
         if not text:
             raise ReadError("no body text found in the page")
 

@@ -1,0 +1,151 @@
+"""The essay's body in a saved web page: trafilatura finds it, our cleaning removes what it
+leaks on blog pages.
+
+trafilatura (2.x) is the strongest public main-text extractor; with ``favor_precision`` it
+scores F1 0.959 on the ScrapingHub benchmark (bench/extraction.py). It is run twice, for
+HTML (structure kept for the feeds) and for plain text (for the index), because its plain
+text is cleaner than text taken from its HTML. Our cleaning then drops a leading copy of
+the title and trailing lines of page furniture it lets through: share and like prompts,
+comment counts and forms, subscribe prompts, and previous/next links.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import lxml.html
+
+_FURNITURE_LINE = re.compile(
+    r"^(share( this( post| article)?)?:?|like this:?|loading\.{3}|like|related( posts)?:?|"
+    r"\d+ (comments?|likes?|responses?)|(leave|post) a (comment|reply)|comments?|"
+    r"subscribe( now)?|sign up.*newsletter.*|posted in .*|filed under .*|tagged:? .*|"
+    r"tags?: .*|categories?: .*|(previous|next|older|newer)( post| article)?:?( .*)?|"
+    r"share on (facebook|twitter|linkedin|pinterest|x)|(facebook|twitter|linkedin|pinterest|"
+    r"email|print|reddit|tumblr)( \d+)?)$",
+    re.I,
+)
+_TAIL_WINDOW = 8
+
+
+def extract(page: str, title: str) -> tuple[str, str]:
+    """(body HTML, body text) of a page; ("", "") when no body is found."""
+    import trafilatura
+
+    options = {"favor_precision": True, "include_comments": False, "include_tables": True}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        html = trafilatura.extract(page, output_format="html", include_formatting=True,
+                                   include_links=True, include_images=True, **options) or ""
+        text = trafilatura.extract(page, **options) or ""
+    if not text.strip() or not html.strip():  # both, or it found no body after all
+        return "", ""
+    html, text = clean_html(_inner_body(html), title), clean_text(text, title)
+    if not html.strip() or not text.strip():
+        return "", ""
+    return _with_images(page, html, text)
+
+
+def _inner_body(html: str) -> str:
+    if not html.strip():
+        return ""
+    document = lxml.html.document_fromstring(html)
+    body = document.find("body")
+    root = body if body is not None else document
+    parts = [lxml.html.tostring(child, encoding="unicode") for child in root]
+    return "".join(parts).strip()
+
+
+def _furniture(line: str) -> bool:
+    return bool(_FURNITURE_LINE.match(" ".join(line.split())))
+
+
+def clean_text(text: str, title: str) -> str:
+    """Paragraphs without a leading copy of the title or a trailing block of furniture."""
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n|\n", text) if p.strip()]
+    if paragraphs and title and paragraphs[0].casefold() == title.casefold():
+        paragraphs.pop(0)
+    cut = len(paragraphs)
+    for index in range(len(paragraphs) - 1, max(-1, len(paragraphs) - 1 - _TAIL_WINDOW), -1):
+        if _furniture(paragraphs[index]):
+            cut = index
+        elif len(paragraphs[index].split()) > 12:
+            break
+    return "\n\n".join(paragraphs[:cut])
+
+
+def clean_html(html: str, title: str) -> str:
+    """The same cleaning on the HTML: the title heading and trailing furniture elements go."""
+    if not html:
+        return ""
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    children = list(root)
+    if children and children[0].tag in ("h1", "h2") and title and \
+            " ".join(children[0].text_content().split()).casefold() == title.casefold():
+        root.remove(children[0])
+    for child in reversed(list(root)[-_TAIL_WINDOW:]):
+        text = " ".join(child.text_content().split())
+        if _furniture(text) or not text and child.tag not in ("img", "figure", "hr"):
+            root.remove(child)
+        elif len(text.split()) > 12:
+            break
+    return "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
+
+
+_IMAGE_ATTRIBUTES = ("srcset", "sizes")
+
+
+def _page_images(page: str) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+    """From the page itself: image src -> its srcset and sizes, and image src -> the
+    caption of its <figure>. trafilatura drops both; captions are the writer's words."""
+    try:
+        tree = lxml.html.document_fromstring(page)
+    except (ValueError, lxml.etree.ParserError):
+        return {}, {}
+    attributes, captions = {}, {}
+    for image in tree.iter("img"):
+        src = image.get("src")
+        if src:
+            attributes[src] = {a: image.get(a) for a in _IMAGE_ATTRIBUTES if image.get(a)}
+    for figure in tree.iter("figure"):
+        image, caption = figure.find(".//img"), figure.find(".//figcaption")
+        if image is not None and caption is not None and image.get("src"):
+            text = " ".join(caption.text_content().split())
+            if text:
+                captions[image.get("src")] = text
+    return attributes, captions
+
+
+def _with_images(page: str, html: str, text: str) -> tuple[str, str]:
+    if "<img" not in html:
+        return html, text
+    attributes, captions = _page_images(page)
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    paragraphs = text.split("\n\n")
+    for image in list(root.iter("img")):
+        for name, value in attributes.get(image.get("src", ""), {}).items():
+            image.set(name, value)
+        caption = captions.get(image.get("src", ""))
+        if not caption or caption in text:
+            continue
+        figure = lxml.html.Element("figure")
+        image.addprevious(figure)
+        figure.append(image)  # moves the image, and its tail, into the figure
+        figure.tail, image.tail = image.tail, None
+        lxml.html.etree.SubElement(figure, "figcaption").text = caption
+        before = _text_before(figure)
+        where = next((i for i, p in enumerate(paragraphs) if before and before in p),
+                     len(paragraphs) - 1)
+        paragraphs.insert(where + 1, caption)
+    body = "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
+    return (root.text or "") + body, "\n\n".join(paragraphs)
+
+
+def _text_before(element) -> str:
+    """The last words of the block before ``element``, to find its place in the text."""
+    for previous in element.itersiblings(preceding=True):
+        words = " ".join(previous.text_content().split())
+        if words:
+            return words[-40:]
+    parent = element.getparent()
+    return _text_before(parent) if parent is not None and parent.getparent() is not None else ""
