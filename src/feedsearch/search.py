@@ -6,12 +6,13 @@ loading the HTML and Markdown stack.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import index, store
-from .search_query import Filters, build_query, filter_query
+from .search_query import Filters, build_query, filter_docnums
 
 SNIPPET_CHARS = 160
 
@@ -62,18 +63,38 @@ def search(index_dir: Path, query: str = "", limit: int = 10, page: int = 1,
         raise SearchError("the query is empty")
     if sort not in ("relevance", "date"):
         raise SearchError(f"unknown sort {sort!r}: use relevance or date")
-    ix = index.open_index(index_dir)
-    with ix.searcher() as searcher:
-        restrict = filter_query(ix.schema, filters)
-        options = {"pagelen": limit, "terms": True, "filter": restrict}
-        if sort == "date":
-            options.update(sortedby="sort_date", reverse=True)
-        page_results, suggestion, searched_as = _ranked(searcher, ix.schema, query, page,
-                                                        options)
-        hits = list(page_results)
-        texts = store.get_texts(index_dir, [hit["slug"] for hit in hits])
-        results = [_hit(hit, texts.get(hit["slug"], "")) for hit in hits]
-        return SearchResults(query, page_results.total, suggestion, results, searched_as)
+    searcher = _searcher(index_dir)
+    options = {"pagelen": limit, "terms": True,
+               "filter": filter_docnums(searcher, filters)}
+    if sort == "date":
+        options.update(sortedby="sort_date", reverse=True)
+    page_results, suggestion, searched_as = _ranked(searcher, searcher.schema, query, page,
+                                                    options)
+    hits = list(page_results)
+    texts = store.get_texts(index_dir, [hit["slug"] for hit in hits])
+    results = [_hit(hit, texts.get(hit["slug"], "")) for hit in hits]
+    return SearchResults(query, page_results.total, suggestion, results, searched_as)
+
+
+_SEARCHERS: dict[str, tuple[tuple, object]] = {}
+
+
+def _searcher(index_dir: Path):
+    """A searcher kept open between searches in one process: opening an index reads its
+    term tables, most of a search's time on a large archive. It is opened again when the
+    index's table of contents changed (a build committed, or made the index anew)."""
+    key = str(Path(index_dir).resolve())
+    folder = index.whoosh_dir(index_dir)
+    version = tuple(sorted((entry.name, entry.stat().st_mtime_ns)
+                           for entry in os.scandir(folder) if entry.name.endswith(".toc")))
+    cached = _SEARCHERS.get(key)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    if cached is not None:
+        cached[1].close()
+    searcher = index.open_index(index_dir).searcher()
+    _SEARCHERS[key] = (version, searcher)
+    return searcher
 
 
 def _ranked(searcher, schema, query: str, page: int, options: dict):

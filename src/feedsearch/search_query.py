@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from whoosh import qparser
 from whoosh.query import And, AndMaybe, DateRange, Every, Or, Query, Term
@@ -81,18 +81,29 @@ def split_dates(text: str) -> tuple[str, list[Query]]:
     return _DATE_TERM.sub(" ", text).strip(), ranges
 
 
-def filter_query(schema, filters: Filters) -> Query | None:
+def filter_docnums(searcher, filters: Filters) -> set[int] | None:
+    """The documents ``filters`` allow, as a set for Whoosh's ``filter=``; None for all.
+
+    Dates are read from the sortable date column rather than matched as a range query,
+    which Whoosh expands into a tree of numeric terms (most of a filtered search's time).
+    """
+    allowed: set[int] | None = None
     parts: list[Query] = []
     if filters.tags:
         parts.append(Or([Term("tags", tag.strip().lower()) for tag in filters.tags]))
     for author in filters.authors:
-        words = qparser.QueryParser("author", schema).parse(author)
-        parts.append(words)
+        parts.append(qparser.QueryParser("author", searcher.schema).parse(author))
+    for part in parts:
+        found = set(searcher.docs_for_query(part))
+        allowed = found if allowed is None else allowed & found
     if filters.since or filters.until:
-        parts.append(date_range(filters.since, filters.until))
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else And(parts)
+        dates = date_range(filters.since, filters.until)
+        low, high = (int(d.replace(tzinfo=UTC).timestamp())
+                     for d in (dates.startdate, dates.enddate))
+        column = searcher.reader().column_reader("sort_date")
+        candidates = allowed if allowed is not None else range(searcher.doc_count_all())
+        allowed = {n for n in candidates if column[n] and low <= column[n] <= high}
+    return allowed
 
 
 def build_query(schema, text: str, all_words: bool = True) -> Query:
