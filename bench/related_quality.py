@@ -129,7 +129,10 @@ def main() -> None:
             generate(max([args.synthetic, *args.timing]), work / "synthetic")
             archive = work / "synthetic"
         topics = json.loads((archive / "topics.json").read_text())
-        everything = build_archive(archive / "essays", work / "built")
+        if (archive / "index" / "documents.sqlite").exists():  # built by search_speed.py
+            everything = list(store.iter_documents(archive / "index"))
+        else:
+            everything = build_archive(archive / "essays", work / "built")
         sample = sorted(everything, key=lambda d: d.slug)[: args.synthetic]
         rows += evaluate(f"generated ({len(sample)})", sample, topics)
         for count in args.timing:
