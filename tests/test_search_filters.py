@@ -153,3 +153,19 @@ def test_whoosh_writers_wait_only_when_given_a_timeout(tmp_path, built):
         assert time.monotonic() - started >= 0.35
     finally:
         writer.cancel()
+
+
+def test_the_archive_language_chooses_the_stemmer(tmp_path):
+    source = tmp_path / "essays"
+    source.mkdir()
+    (source / "haus.md").write_text("---\ntitle: Zuhause\ndate: 2020-01-01\n---\n\n"
+                                    "Die Kinder spielten lange in den alten Häusern.\n")
+    (source / "see.md").write_text("---\ntitle: Am See\ndate: 2020-01-02\n---\n\n"
+                                   "Wir schwammen im kalten Wasser des Sees.\n")
+    german = build_options(source, tmp_path / "de", language="de")
+    build(german)
+    # German stemming: "Haus" finds "Häusern", "Kind" finds "Kinder".
+    assert _slugs(search(german.index, "Haus Kind")) == ["haus"]
+    english = build_options(source, tmp_path / "en")
+    build(english)
+    assert search(english.index, "Haus Kind").total == 0
