@@ -28,7 +28,7 @@ from scipy import sparse
 from .index import text_analyzer
 from .model import Document
 
-_TOKEN = re.compile(r"\w+(?:\.?\w+)*", re.UNICODE)  # Whoosh's default tokenizer pattern
+_TOKEN = re.compile(r"\w+(?:\.?\w+)*", re.UNICODE)  # the index tokenizer's pattern
 BLOCK_ROWS = 256
 
 
@@ -41,32 +41,49 @@ class RelatedOptions:
     date_scale_days: float = 365.0
     min_score: float = 0.0
     include_newer: bool = True  # may an essay list essays published after it?
+    terms_per_essay: int = 100  # only each essay's strongest terms are compared
     use_tags: bool = True  # False: text (and dates) only, as if no essay had tags
     plain_tfidf: bool = False  # raw tf, title once, no pruning (a baseline for benchmarks)
     language: str = "en"  # analysed as the index analyses text
 
 
 class Analyser:
-    """The index's analysis, fast for whole archives: each distinct word is analysed once."""
+    """The index's analysis, fast for whole archives: each distinct word is analysed once,
+    and each analysed term gets a number, the column of a term-count matrix."""
+
+    STOP = -1
 
     def __init__(self, language: str = "en") -> None:
         self.analyzer = text_analyzer(language)
-        self.cache: dict[str, str | None] = {}
+        self.cache: dict[str, int] = {}  # word -> term number, or STOP
+        self.numbers: dict[str, int] = {}  # term -> number
+        self.terms: list[str] = []
 
-    def counts(self, text: str) -> Counter[str]:
+    def _number(self, term: str | None) -> int:
+        if term is None:
+            return self.STOP
+        number = self.numbers.get(term)
+        if number is None:
+            number = self.numbers[term] = len(self.terms)
+            self.terms.append(term)
+        return number
+
+    def counts(self, text: str) -> Counter[int]:
+        """Term number -> count, for the words of ``text`` that are not stop words."""
         words = _TOKEN.findall(text.lower())
-        unknown = sorted({w for w in words if w not in self.cache})
+        unknown = sorted(set(words).difference(self.cache))
         if unknown:
             # Whoosh reuses one Token object: read each as it comes.
             analysed = [None if t.stopped else t.text
                         for t in self.analyzer(" ".join(unknown), removestops=False)]
-            if len(analysed) == len(unknown):
-                self.cache.update(zip(unknown, analysed, strict=True))
-            else:
-                for word in unknown:
-                    tokens = list(self.analyzer(word))
-                    self.cache[word] = tokens[0].text if len(tokens) == 1 else None
-        return Counter(stem for w in words if (stem := self.cache[w]) is not None)
+            if len(analysed) != len(unknown):  # an analyser that splits or joins words
+                analysed = [next((t.text for t in self.analyzer(word)), None)
+                            for word in unknown]
+            for word, term in zip(unknown, analysed, strict=True):
+                self.cache[word] = self._number(term)
+        counts = Counter(map(self.cache.__getitem__, words))
+        counts.pop(self.STOP, None)
+        return counts
 
 
 class Vectors:
@@ -84,13 +101,14 @@ class Vectors:
         return rows
 
 
-def _matrix(rows: list[Counter], weight) -> Vectors:
-    """Unit-length rows of ``weight(term, count)``; terms with weight <= 0 are dropped."""
+def _matrix(rows: list[Counter], weight, normalise: bool = True) -> Vectors:
+    """Rows of ``weight(term, count)`` (unit length unless ``normalise`` is False); terms
+    with weight <= 0 are dropped."""
     vocabulary: dict[str, int] = {}
     data, indices, pointers = [], [], [0]
     for counts in rows:
         entries = [(term, w) for term, count in counts.items() if (w := weight(term, count)) > 0]
-        norm = math.sqrt(sum(w * w for _, w in entries)) or 1.0
+        norm = (math.sqrt(sum(w * w for _, w in entries)) or 1.0) if normalise else 1.0
         for term, w in entries:
             indices.append(vocabulary.setdefault(term, len(vocabulary)))
             data.append(w / norm)
@@ -102,21 +120,58 @@ def _matrix(rows: list[Counter], weight) -> Vectors:
     return Vectors(matrix, list(vocabulary))
 
 
+def _count_matrix(rows: list[Counter[int]], columns: int) -> sparse.csr_matrix:
+    lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
+    pointers = np.concatenate(([0], np.cumsum(lengths)))
+    indices = np.fromiter((t for r in rows for t in r), dtype=np.int64, count=pointers[-1])
+    data = np.fromiter((c for r in rows for c in r.values()), dtype=np.float64,
+                       count=pointers[-1])
+    return sparse.csr_matrix((data, indices, pointers), shape=(len(rows), max(1, columns)))
+
+
 def text_vectors(documents: list[Document], options: RelatedOptions) -> Vectors:
     analyser = Analyser(options.language)
     rows = []
+    title_weight = 1 if options.plain_tfidf else 3
     for document in documents:
         counts = analyser.counts(document.text)
         for term, count in analyser.counts(document.title).items():
-            counts[term] += count * (1 if options.plain_tfidf else 3)
+            counts[term] += count * title_weight
         rows.append(counts)
+    counts = _count_matrix(rows, len(analyser.terms))
     total = len(documents)
-    df = Counter(term for counts in rows for term in counts)
-    if options.plain_tfidf:
-        return _matrix(rows, lambda t, c: c * math.log(total / df[t]))
-    ceiling = max(2, total // 2)
-    return _matrix(rows, lambda t, c: c * math.log(total / df[t])
-                   if 1 < df[t] <= ceiling else 0.0)
+    df = np.bincount(counts.indices, minlength=counts.shape[1])  # essays per term
+    idf = np.log(total / np.maximum(df, 1))
+    if not options.plain_tfidf:
+        idf[(df <= 1) | (df > max(2, total // 2))] = 0.0  # too rare to link, too common
+    weighted = (counts @ sparse.diags(idf)).tocsr()
+    weighted.eliminate_zeros()
+    if not options.plain_tfidf:
+        weighted = _strongest(weighted, options.terms_per_essay)
+    return Vectors(_unit_rows(weighted), analyser.terms)
+
+
+def _strongest(matrix: sparse.csr_matrix, keep: int) -> sparse.csr_matrix:
+    """Each row's ``keep`` largest weights (ties by column), the rest dropped."""
+    data, indices, pointers = [], [], [0]
+    for row in range(matrix.shape[0]):
+        start, end = matrix.indptr[row], matrix.indptr[row + 1]
+        values, columns = matrix.data[start:end], matrix.indices[start:end]
+        if len(values) > keep:
+            order = np.lexsort((columns, -values))[:keep]
+            values, columns = values[order], columns[order]
+        data.append(values)
+        indices.append(columns)
+        pointers.append(pointers[-1] + len(values))
+    return sparse.csr_matrix((np.concatenate(data) if data else np.array([]),
+                              np.concatenate(indices) if indices else np.array([], int),
+                              np.array(pointers)), shape=matrix.shape)
+
+
+def _unit_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return (sparse.diags(1 / norms) @ matrix).tocsr()
 
 
 def tag_vectors_of(documents: list[Document]) -> Vectors:
@@ -182,9 +237,15 @@ def _pick(ordered, index, i, scores, recency, days, options) -> list[dict]:
     for j in pinned:
         scores[j] = -np.inf
     wanted = max(0, options.limit - len(pinned))
-    # Best by score, then newer, then slug; lexsort sorts by its last key first.
-    order = np.lexsort((np.arange(len(ordered)), -recency, -scores))
-    chosen = [j for j in order[:wanted + 1] if scores[j] > options.min_score][:wanted]
+    # Best by score, then newer, then slug (lexsort sorts by its last key first), among
+    # a shortlist: sorting every row whole would cost n log n per essay.
+    shortlist = min(len(scores), wanted + 32)
+    if shortlist < len(scores):
+        candidates = np.argpartition(-scores, shortlist - 1)[:shortlist]
+    else:
+        candidates = np.arange(len(scores))
+    order = candidates[np.lexsort((candidates, -recency[candidates], -scores[candidates]))]
+    chosen = [j for j in order if scores[j] > options.min_score][:wanted]
     if not chosen and not pinned and wanted and document.text and options.min_score <= 0:
         # Nothing scores above zero: the essays nearest in time make the list.
         nearest = np.argsort(np.abs(np.nan_to_num(days - days[i], nan=1e9)), kind="stable")
