@@ -83,7 +83,8 @@ def main() -> None:
         size = sum(p.stat().st_size for p in options.index.rglob("*") if p.is_file())
     rows = [
         ["essays", len(documents), ""],
-        ["build (cold, this run)", f"{build_seconds:.1f} s", f"{report.added} added"],
+        ["build (this run)", f"{build_seconds:.1f} s", f"{report.added} added, "
+         f"{report.unchanged} unchanged"],
         ["index size", f"{size / 1e6:.0f} MB", ""],
         ["warm query p50", f"{1000 * percentile(warm, 0.5):.1f} ms", f"{len(warm)} queries"],
         ["warm query p95", f"{1000 * percentile(warm, 0.95):.1f} ms", "goal <= 50 ms"],
