@@ -123,3 +123,17 @@ def test_declared_charset_then_decode_html_page() -> None:
             b'charset=iso-8859-1"></head><body><p>caf\xe9 \x93quoted\x94</p></body></html>')
     text = decode(page, declared_charset(page))
     assert "<p>café “quoted”</p>" in text
+
+
+def test_other_scripts_encodings_are_detected():
+    russian = ("Привет, как дела? Это текст на русском языке, довольно длинный, "
+               "чтобы его кодировку можно было определить.")
+    japanese = "日本語のテキストです。これは長い文章で、エンコーディングを判定します。"
+    assert decode(russian.encode("cp1251")) == russian
+    assert decode(japanese.encode("shift_jis")) == japanese
+
+
+def test_western_text_without_a_charset_is_read_as_windows_1252_however_long():
+    german = ("Ein schöner Tag am See, die Kinder spielen, es ist warm und fröhlich. "
+              "Größe, Übung, Ärger, Öl, süß, müde, grün. „Anführungszeichen“ – so.") * 3
+    assert decode(german.encode("cp1252")) == german

@@ -57,7 +57,7 @@ BUILT = {
     "encoding/invalid-utf8.md", "encoding/cp1252-declared-latin1.html",
     "encoding/utf8-bom.md", "encoding/utf16-bom.md",
     "slugs/dup/one/same-name.md",
-    "slugs/escape.md", "slugs/passwd.md", "slugs/dotdot.md",
+    "slugs/slug-escape.md", "slugs/slug-passwd.md", "slugs/slug-dotdot.md",
     "content/xss.md", "content/xss-page.html", "content/2024-01-03-control.txt",
     "size/long-line-5mb.md",
 }
@@ -114,9 +114,9 @@ HOSTILE = {
     "dates/year-9999.md": "dated in the year 9999 (at -12:00, past the end of UTC time)",
     "slugs/dup/one/same-name.md": "same slug as slugs/dup/two/same-name.md",
     "slugs/dup/two/same-name.md": "same slug as slugs/dup/one/same-name.md",
-    "slugs/escape.md": "slug, tag and author ../../escape",
-    "slugs/passwd.md": "slug, tag and author /etc/passwd",
-    "slugs/dotdot.md": "slug, tag and author ..",
+    "slugs/slug-escape.md": "slug, tag and author ../../escape",
+    "slugs/slug-passwd.md": "slug, tag and author /etc/passwd",
+    "slugs/slug-dotdot.md": "slug, tag and author ..",
     "content/xss.md": "script, iframe, onerror, javascript: links, ]]> and XML-illegal "
                       "control characters in title, tags and body",
     "content/xss-page.html": "script, iframe, onerror, javascript: links in a saved page",
@@ -219,13 +219,13 @@ def make_hostile_archive(root: Path) -> dict[str, str]:
             _front("Same Name One", "2019-06-01").encode() + PROSE.encode(),
         "slugs/dup/two/same-name.md":
             _front("Same Name Two", "2019-06-02").encode() + PROSE.encode(),
-        "slugs/escape.md": _front(
+        "slugs/slug-escape.md": _front(
             "Escape", "2019-07-01", "slug: ../../escape\nauthor: ../../escape\n",
             tags="['../../escape', '../..']").encode() + PROSE.encode(),
-        "slugs/passwd.md": _front(
+        "slugs/slug-passwd.md": _front(
             "Password File", "2019-07-02", "slug: /etc/passwd\nauthor: /etc/passwd\n",
             tags="['/etc/passwd', '/etc']").encode() + PROSE.encode(),
-        "slugs/dotdot.md": _front(
+        "slugs/slug-dotdot.md": _front(
             "Dot Dot", "2019-07-03", "slug: '..'\nauthor: '..'\n",
             tags="['..', '.', '/']").encode() + PROSE.encode(),
         "content/xss.md": (

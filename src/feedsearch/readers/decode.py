@@ -28,7 +28,8 @@ def declared_charset(data: bytes) -> str | None:
 
 
 def decode(data: bytes, declared: str | None = None) -> str:
-    """Decode a file: BOM, then strict UTF-8, then the declared charset, then windows-1252.
+    """Decode a file: BOM, then strict UTF-8, then the declared charset, then detection
+    (for other scripts' encodings), then windows-1252.
 
     The text comes back NFC-normalised with ``\\n`` newlines. Empty and binary files raise
     :class:`ReadError` with the reason.
@@ -56,7 +57,7 @@ def _decode_bytes(data: bytes, declared: str | None) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    for encoding in _candidates(declared):
+    for encoding in _candidates(declared, data):
         try:
             return data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
@@ -64,10 +65,35 @@ def _decode_bytes(data: bytes, declared: str | None) -> str:
     return data.decode("latin-1")
 
 
-def _candidates(declared: str | None) -> list[str]:
+def _candidates(declared: str | None, data: bytes) -> list[str]:
     found = []
     if declared:
         declared = declared.strip().lower()
         found.append("cp1252" if declared in _WINDOWS_1252_ALIASES else declared)
+    else:
+        detected = _detect(data)
+        if detected:
+            found.append(detected)
     found.append("cp1252")
     return found
+
+
+# Detection is trusted for the encodings of other scripts; text it takes for one of the
+# Western single-byte encodings is read as windows-1252, as browsers read it.
+_WESTERN = {"cp1252", "latin_1", "iso8859_15", "cp1250", "iso8859_2", "mac_roman",
+            "cp850", "cp437", "ascii", "utf_8"}
+
+
+_MIN_EVIDENCE = 32  # non-ASCII bytes; fewer say too little to tell encodings apart
+
+
+def _detect(data: bytes) -> str | None:
+    from charset_normalizer import from_bytes
+
+    sample = data[:65536]
+    if sum(1 for byte in sample if byte > 127) < _MIN_EVIDENCE:
+        return None
+    best = from_bytes(sample).best()
+    if best is None or best.encoding in _WESTERN:
+        return None
+    return best.encoding
