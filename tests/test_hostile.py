@@ -90,6 +90,7 @@ def _folders(root: Path, how: str) -> tuple[Path, Path, Path]:
     # OUT sits two levels down, so that a "../../escape" would still land inside root.
     site = root / how / "site"
     cwd = root / how / "cwd"
+    site.mkdir(parents=True)
     cwd.mkdir(parents=True)
     return site / "public", site / "index", cwd
 

@@ -433,3 +433,24 @@ def test_corpus_first_therapy_session_keeps_offset(corpus_dir: Path) -> None:
     assert document.date.isoformat() == "2016-09-02T10:30:00-05:00"
     assert document.tags == ["therapy", "asking for help"]
     assert warnings == []
+
+
+def test_pelican_header_lines():
+    data = (b"Title: My Super Post\nDate: 2010-12-03 10:20\nModified: 2010-12-05 19:30\n"
+            b"Category: Python\nTags: pelican, publishing\nSlug: my-super-post\n"
+            b"Authors: Alexis Metaireau, Conan Doyle\nSummary: Short version\n\n"
+            b"This is the content of my super blog post.\n")
+    document = reader_for("post.md").read(data, "post.md")
+    assert document.title == "My Super Post"
+    assert document.date.isoformat() == "2010-12-03T10:20:00+00:00"
+    assert document.updated.isoformat() == "2010-12-05T19:30:00+00:00"
+    assert document.tags == ["pelican", "publishing", "Python"]
+    assert document.authors == ["Alexis Metaireau", "Conan Doyle"]
+    assert (document.slug, document.summary) == ("my-super-post", "Short version")
+    assert document.text == "This is the content of my super blog post."
+
+
+def test_a_first_line_with_a_colon_is_not_pelican_metadata():
+    data = b"Note: this is just text.\nAnother line.\n\nBody here.\n"
+    document = reader_for("note.md").read(data, "note.md")
+    assert document.text.startswith("Note: this is just text.")

@@ -76,7 +76,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     stripped = text.lstrip("\ufeff\n ")
     handler = next((h for h in HANDLERS if h.detect(stripped)), None)
     if handler is None:
-        return {}, text
+        return pelican_headers(text)
     try:
         raw, body = handler.split(stripped)
     except ValueError as exc:
@@ -88,3 +88,31 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     if not isinstance(data, dict):
         raise ReadError(f"front matter is a {type(data).__name__}, not a set of key: value pairs")
     return {str(key).lower(): value for key, value in data.items()}, body
+
+
+# Pelican's Markdown metadata: "Key: value" lines at the top, ended by a blank line.
+_HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z_-]{0,30}):[ \t]*(.*?)\s*$")
+PELICAN_KEYS = {"title", "date", "modified", "tags", "category", "slug", "author", "authors",
+                "summary", "status", "lang", "save_as", "url", "template"}
+
+
+def pelican_headers(text: str) -> tuple[dict[str, Any], str]:
+    """Pelican-style header lines, when the first line is ``Title:`` or another known key
+    and every line up to the first blank one is ``Key: value``; else ({}, text)."""
+    lines = text.lstrip("\ufeff").split("\n")
+    end = next((i for i, line in enumerate(lines) if not line.strip()), None)
+    if end is None:
+        return {}, text
+    meta: dict[str, Any] = {}
+    for line in lines[:end]:
+        match = _HEADER_LINE.match(line)
+        if match is None:
+            return {}, text
+        meta[match.group(1).lower()] = match.group(2)
+    if not meta or not set(meta) & PELICAN_KEYS or "title" not in meta:
+        return {}, text
+    if "category" in meta:
+        meta["categories"] = meta.pop("category")
+    if meta.get("status", "").lower() == "draft":
+        meta["draft"] = True
+    return meta, "\n".join(lines[end + 1:])
