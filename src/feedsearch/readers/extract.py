@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import re
 import warnings
+from copy import deepcopy
 
 import lxml.html
+from lxml import etree
+from lxml.html import HtmlElement
 
 _FURNITURE_LINE = re.compile(
     r"^(share( this( post| article)?)?:?|like this:?|loading\.{3}|like|related( posts)?:?|"
@@ -28,22 +31,32 @@ _FURNITURE_LINE = re.compile(
 _TAIL_WINDOW = 8
 
 
-def extract(page: str, title: str) -> tuple[str, str]:
-    """(body HTML, body text) of a page; ("", "") when no body is found."""
+def parse_page(page: str) -> HtmlElement:
+    """The page's tree, parsed once for metadata, extraction and images."""
+    try:
+        return lxml.html.document_fromstring(page)
+    except (ValueError, etree.ParserError):
+        return lxml.html.document_fromstring("<html><body></body></html>")
+
+
+def extract(root: HtmlElement, title: str) -> tuple[str, str]:
+    """(body HTML, body text) of a page's tree; ("", "") when no body is found."""
     import trafilatura
 
     options = {"favor_precision": True, "include_comments": False, "include_tables": True}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        html = trafilatura.extract(page, output_format="html", include_formatting=True,
-                                   include_links=True, include_images=True, **options) or ""
-        text = trafilatura.extract(page, **options) or ""
+        # trafilatura prunes the tree it is given: each run gets its own copy.
+        html = trafilatura.extract(deepcopy(root), output_format="html",
+                                   include_formatting=True, include_links=True,
+                                   include_images=True, **options) or ""
+        text = trafilatura.extract(deepcopy(root), **options) or ""
     if not text.strip() or not html.strip():  # both, or it found no body after all
         return "", ""
     html, text = clean_html(_inner_body(html), title), clean_text(text, title)
     if not html.strip() or not text.strip():
         return "", ""
-    return _with_images(page, html, text)
+    return _with_images(root, html, text)
 
 
 def _inner_body(html: str) -> str:
@@ -95,13 +108,9 @@ def clean_html(html: str, title: str) -> str:
 _IMAGE_ATTRIBUTES = ("srcset", "sizes")
 
 
-def _page_images(page: str) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+def _page_images(tree: HtmlElement) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
     """From the page itself: image src -> its srcset and sizes, and image src -> the
     caption of its <figure>. trafilatura drops both; captions are the writer's words."""
-    try:
-        tree = lxml.html.document_fromstring(page)
-    except (ValueError, lxml.etree.ParserError):
-        return {}, {}
     attributes, captions = {}, {}
     for image in tree.iter("img"):
         src = image.get("src")
@@ -116,7 +125,7 @@ def _page_images(page: str) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
     return attributes, captions
 
 
-def _with_images(page: str, html: str, text: str) -> tuple[str, str]:
+def _with_images(page: HtmlElement, html: str, text: str) -> tuple[str, str]:
     if "<img" not in html:
         return html, text
     attributes, captions = _page_images(page)

@@ -11,7 +11,7 @@ from ..urls import web_url
 from .base import Reader, SourceFile, register
 from .decode import declared_charset, decode
 from .errors import ReadError
-from .extract import extract
+from .extract import extract, parse_page
 from .htmlmeta import page_meta
 from .htmltext import first_paragraph, html_to_text
 from .meta import date_in_url, shorten, slugify, to_datetime
@@ -42,12 +42,14 @@ class HTMLReader(Reader):
         return decode(data, declared_charset(data))
 
     def parse(self, source: SourceFile) -> Document:
-        soup = BeautifulSoup(source.text, "lxml")
-        article = soup.find("article") or soup.find("main")
-        meta = page_meta(soup, article if isinstance(article, Tag) else None)
-        html, text = extract(source.text, meta.title)
+        root = parse_page(source.text)
+        article = next(root.iter("article"), None)
+        if article is None:
+            article = next(root.iter("main"), None)
+        meta = page_meta(root, article)
+        html, text = extract(root, meta.title)
         if not text:  # trafilatura found nothing: the platforms' own containers
-            body = _main_body(soup)
+            body = _main_body(BeautifulSoup(source.text, "lxml"))
             if body is not None:
                 _strip_furniture(body, meta.title)
                 html = body.decode_contents().strip()

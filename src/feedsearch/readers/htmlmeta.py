@@ -18,7 +18,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from bs4 import BeautifulSoup, Tag
+from lxml.html import HtmlElement
 
 from .meta import as_list, unique
 
@@ -42,35 +42,39 @@ class PageMeta:
     url: str | None = None
 
 
-def page_meta(soup: BeautifulSoup, article: Tag | None) -> PageMeta:
+def page_meta(root: HtmlElement, article: HtmlElement | None) -> PageMeta:
     """Read every metadata field of a page by the precedence in this module's docstring."""
-    ld = _json_ld_article(soup)
-    metas = _meta_values(soup)
-    scope = article or soup
-    published_time = scope.find("time", class_=_PUBLISHED_CLASS, datetime=True) or next(
-        (t for t in scope.find_all("time", datetime=True)
-         if not _UPDATED_CLASS.search(" ".join(t.get("class") or []))), None)
-    updated_time = scope.find("time", class_=_UPDATED_CLASS, datetime=True)
-    url = _link_href(soup, "canonical") or _first(metas.get("og:url"))
+    ld = _json_ld_article(root)
+    metas = _meta_values(root)
+    scope = article if article is not None else root
+    times = scope.xpath(".//time[@datetime]")
+    published_time = next((t for t in times if _PUBLISHED_CLASS.search(t.get("class", ""))),
+                          None)
+    if published_time is None:  # (elements are never tested for truth: childless is false)
+        published_time = next(
+            (t for t in times if not _UPDATED_CLASS.search(t.get("class", ""))), None)
+    updated_time = next((t for t in times if _UPDATED_CLASS.search(t.get("class", ""))), None)
+    url = _link_href(root, "canonical") or _first(metas.get("og:url"))
     return PageMeta(
         title=_clean(_str(ld.get("headline")) or _first(metas.get("og:title"))
-                     or _h1(article) or _page_title(soup, metas)),
+                     or _h1(article) or _page_title(root, metas)),
         date=_str(ld.get("datePublished")) or _first(metas.get("article:published_time"))
-        or (published_time.get("datetime") if published_time else None),
+        or (published_time.get("datetime") if published_time is not None else None),
         updated=_str(ld.get("dateModified")) or _first(metas.get("article:modified_time"))
-        or (updated_time.get("datetime") if updated_time else None),
+        or (updated_time.get("datetime") if updated_time is not None else None),
         authors=unique(_ld_names(ld.get("author")) or as_list(_first(metas.get("author")))
-                       or [_clean(a.get_text(" ")) for a in scope.select('a[rel~="author"]')]),
-        tags=unique(_tags(soup, scope, metas, ld)),
+                       or [_clean(a.text_content()) for a in scope.iter("a")
+                           if "author" in (a.get("rel") or "").lower().split()]),
+        tags=unique(_tags(scope, metas, ld)),
         summary=_clean(_first(metas.get("description")) or _first(metas.get("og:description"))),
         url=url or None,
     )
 
 
-def _json_ld_article(soup: BeautifulSoup) -> dict:
-    for script in soup.find_all("script", attrs={"type": "application/ld+json"}):
+def _json_ld_article(root: HtmlElement) -> dict:
+    for script in root.xpath("//script[@type='application/ld+json']"):
         try:
-            data = json.loads(script.string or "")
+            data = json.loads(script.text or "")
         except (json.JSONDecodeError, TypeError):
             continue
         for node in _ld_nodes(data):
@@ -101,9 +105,9 @@ def _ld_names(value: object) -> list[str]:
     return []
 
 
-def _meta_values(soup: BeautifulSoup) -> dict[str, list[str]]:
+def _meta_values(root: HtmlElement) -> dict[str, list[str]]:
     values: dict[str, list[str]] = {}
-    for meta in soup.find_all("meta"):
+    for meta in root.iter("meta"):
         key = meta.get("property") or meta.get("name") or meta.get("itemprop")
         content = meta.get("content")
         if key and content and content.strip():
@@ -111,29 +115,33 @@ def _meta_values(soup: BeautifulSoup) -> dict[str, list[str]]:
     return values
 
 
-def _tags(soup: BeautifulSoup, scope: Tag | BeautifulSoup, metas: dict, ld: dict) -> list[str]:
+def _tags(scope: HtmlElement, metas: dict, ld: dict) -> list[str]:
     tags = as_list(_first(metas.get("keywords")))
     tags += metas.get("article:tag", [])
     keywords = ld.get("keywords")
     tags += as_list(keywords) if isinstance(keywords, (str, list)) else []
-    for link in scope.find_all("a", href=True):
-        rel = " ".join(link.get("rel") or []).lower()
-        if "tag" in rel.split() or _TAG_LINK.search(link["href"]):
-            label = link.get_text(" ", strip=True).lstrip("#")
+    for link in scope.iter("a"):
+        href = link.get("href")
+        if href is None:
+            continue
+        rel = (link.get("rel") or "").lower().split()
+        if "tag" in rel or _TAG_LINK.search(href):
+            label = " ".join(link.text_content().split()).lstrip("#")
             if label and len(label) <= 50:
                 tags.append(label)
     return [" ".join(tag.split()) for tag in tags if tag.strip()]
 
 
-def _h1(article: Tag | None) -> str:
-    heading = article.find("h1") if article is not None else None
-    return heading.get_text(" ", strip=True) if heading else ""
+def _h1(article: HtmlElement | None) -> str:
+    heading = next(article.iter("h1"), None) if article is not None else None
+    return " ".join(heading.text_content().split()) if heading is not None else ""
 
 
-def _page_title(soup: BeautifulSoup, metas: dict) -> str:
-    if soup.title is None:
+def _page_title(root: HtmlElement, metas: dict) -> str:
+    element = next(root.iter("title"), None)
+    if element is None:
         return ""
-    title = _clean(soup.title.get_text(" ", strip=True))
+    title = _clean(element.text_content())
     site = _first(metas.get("og:site_name"))
     separators = list(_TITLE_SEPARATORS.finditer(title))
     if not separators:
@@ -145,9 +153,11 @@ def _page_title(soup: BeautifulSoup, metas: dict) -> str:
     return title
 
 
-def _link_href(soup: BeautifulSoup, rel: str) -> str | None:
-    link = soup.find("link", rel=lambda value: value and rel in value, href=True)
-    return link["href"].strip() if link else None
+def _link_href(root: HtmlElement, rel: str) -> str | None:
+    for link in root.iter("link"):
+        if rel in (link.get("rel") or "").lower().split() and link.get("href"):
+            return link.get("href").strip()
+    return None
 
 
 def _first(values: list[str] | None) -> str | None:
