@@ -9,14 +9,12 @@ reach a reader at all.
 from __future__ import annotations
 
 import copy
-import re
 from functools import lru_cache
 
 import nh3
 
+from .readers.htmltext import XML_ILLEGAL
 from .urls import URL_ATTRIBUTES, resolve_url_attribute, srcset_candidates, url_scheme
-
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 ALLOWED_TAGS = frozenset(nh3.ALLOWED_TAGS | {"video", "audio", "source", "picture", "track"})
 _ALLOWED_ATTRIBUTES = copy.deepcopy(nh3.ALLOWED_ATTRIBUTES)
@@ -39,7 +37,7 @@ _LINK_SCHEMES = frozenset({"", "http", "https", "mailto", "tel"})
 
 def clean_text(text: str | None) -> str:
     """``text`` without the control characters that XML 1.0 forbids."""
-    return _XML_ILLEGAL.sub("", text or "")
+    return XML_ILLEGAL.sub("", text or "")
 
 
 _IMAGE_TAGS = frozenset({"img", "source"})

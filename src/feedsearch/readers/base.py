@@ -50,7 +50,14 @@ class Reader:
              warnings: list[str] | None = None) -> Document:
         """Bytes of one file -> a Document; non-fatal problems are appended to ``warnings``."""
         source = SourceFile(relpath, self.decode(data), default_tz)
-        document = self.parse(source)
+        try:
+            document = self.parse(source)
+        except ReadError:
+            raise
+        except RecursionError as exc:
+            raise ReadError("nested too deeply to read") from exc
+        except Exception as exc:  # a file must never stop a build; say what went wrong
+            raise ReadError(f"could not be read ({type(exc).__name__}: {exc})") from exc
         if not document.title.strip():
             raise ReadError("no title")
         if warnings is not None:

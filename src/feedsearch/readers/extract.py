@@ -19,6 +19,8 @@ import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
+from .htmltext import XML_ILLEGAL, parse_fragment
+
 _FURNITURE_LINE = re.compile(
     r"^(share( this( post| article)?)?:?|like this:?|loading\.{3}|like|related( posts)?:?|"
     r"\d+ (comments?|likes?|responses?)|(leave|post) a (comment|reply)|comments?|"
@@ -34,7 +36,7 @@ _TAIL_WINDOW = 8
 def parse_page(page: str) -> HtmlElement:
     """The page's tree, parsed once for metadata, extraction and images."""
     try:
-        return lxml.html.document_fromstring(page)
+        return lxml.html.document_fromstring(XML_ILLEGAL.sub("", page))
     except (ValueError, etree.ParserError):
         return lxml.html.document_fromstring("<html><body></body></html>")
 
@@ -91,7 +93,7 @@ def clean_html(html: str, title: str) -> str:
     """The same cleaning on the HTML: the title heading and trailing furniture elements go."""
     if not html:
         return ""
-    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    root = parse_fragment(html)
     children = list(root)
     if children and children[0].tag in ("h1", "h2") and title and \
             " ".join(children[0].text_content().split()).casefold() == title.casefold():
@@ -129,7 +131,7 @@ def _with_images(page: HtmlElement, html: str, text: str) -> tuple[str, str]:
     if "<img" not in html:
         return html, text
     attributes, captions = _page_images(page)
-    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    root = parse_fragment(html)
     paragraphs = text.split("\n\n")
     for image in list(root.iter("img")):
         for name, value in attributes.get(image.get("src", ""), {}).items():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import lxml.html
 from lxml import etree
 
@@ -13,11 +15,24 @@ _BLOCKS = {
 _SKIP = {"script", "style", "noscript", "template"}
 
 
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def parse_fragment(html: str) -> etree._Element:
+    """An HTML fragment inside a <div>, whatever the input: characters lxml refuses are
+    dropped, and input it cannot parse gives an empty <div>."""
+    cleaned = XML_ILLEGAL.sub("", html)
+    try:
+        return lxml.html.fragment_fromstring(cleaned, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return lxml.html.Element("div")
+
+
 def html_to_text(html: str) -> str:
     """Text with one blank line between blocks and single spaces inside them."""
     if not html.strip():
         return ""
-    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    root = parse_fragment(html)
     parts: list[str] = []
     _walk(root, parts)
     blocks = ("".join(parts)).split("\n")

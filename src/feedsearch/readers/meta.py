@@ -76,6 +76,10 @@ def to_datetime(value: object, default_tz: tzinfo = UTC) -> datetime | None:
         raise ValueError(f"not a date: {value!r}")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=default_tz)
+    try:  # every later stage converts to UTC; a date at the edge of time cannot be
+        moment.astimezone(UTC).timestamp()
+    except (OverflowError, ValueError) as exc:
+        raise ValueError(f"date out of range: {value!r}") from exc
     return moment
 
 
