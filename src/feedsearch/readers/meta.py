@@ -79,6 +79,8 @@ def to_datetime(value: object, default_tz: tzinfo = UTC) -> datetime | None:
     try:  # every later stage converts to UTC; a date at the edge of time cannot be
         moment.astimezone(UTC).timestamp()
     except (OverflowError, ValueError) as exc:
+        if moment.year >= 9999:  # past the end of time: the latest date there is
+            return datetime.max.replace(microsecond=0, tzinfo=UTC)
         raise ValueError(f"date out of range: {value!r}") from exc
     return moment
 
