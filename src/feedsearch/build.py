@@ -128,7 +128,8 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
 
     language = options.language.lower().split("-")[0]
     fingerprint = f"{__version__}|{STORE_FORMAT}|{base_url}|{options.default_tz}|{language}"
-    fresh = store.get_meta(options.index).get("fingerprint") != fingerprint
+    previous = store.get_meta(options.index)
+    fresh = previous.get("fingerprint") != fingerprint
     known = {} if fresh else store.load_documents(options.index)
     known_slugs = {source: document.slug for source, document in known.items()}
 
@@ -161,7 +162,13 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
     report.unchanged = len(documents) - len(changed)
     report.skipped, report.drafts, report.warnings = read.skipped, read.drafts, read.warnings
 
-    related = related_map(documents, replace(options.related, language=language))
+    related_options = replace(options.related, language=language)
+    if not fresh and not changed and not removed and \
+            previous.get("related_options") == repr(related_options):
+        # Nothing that related posts depend on changed: the stored map is still exact.
+        related = store.load_related(options.index)
+    else:
+        related = related_map(documents, related_options)
     files = render_feeds(documents, options.feed_site(base_url))
     files["related.json"] = json_bytes(related)
     files.update(site_data_files(related, options.related_formats))
@@ -169,6 +176,7 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
     index.sync_index(options.index, changed, removed, recreate=fresh, language=language)
     store.save(options.index, changed, removed, related,
                {"fingerprint": fingerprint, "base_url": base_url, "title": options.title,
+                "related_options": repr(related_options),
                 "built_at": datetime.now(UTC).isoformat(timespec="seconds")},
                replace_all=fresh)
     out = Path(options.out)

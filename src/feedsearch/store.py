@@ -76,6 +76,13 @@ def get_texts(index_dir: Path, slugs: list[str]) -> dict[str, str]:
         return {slug: json.loads(data)["text"] for slug, data in rows}
 
 
+def load_related(index_dir: Path) -> dict[str, list[dict]]:
+    """The whole stored related map, by slug."""
+    with closing(_connect(index_dir)) as db:
+        rows = db.execute("SELECT slug, data FROM related ORDER BY slug").fetchall()
+    return {slug: json.loads(data) for slug, data in rows}
+
+
 def get_related(index_dir: Path, slug: str) -> list[dict] | None:
     with closing(_connect(index_dir)) as db:
         row = db.execute("SELECT data FROM related WHERE slug = ?", (slug,)).fetchone()
