@@ -83,3 +83,18 @@ def test_front_matter_pins_reach_related_json(tmp_path):
     assert json.loads((options.out / "data" / "related.json").read_text()) == related
     assert json.loads((options.out / "_data" / "related.json").read_text()) == related
     assert yaml.safe_load((options.out / "_data" / "related.yml").read_text()) == related
+
+
+def test_a_rebuild_reuses_the_map_only_while_its_options_are_the_same(corpus_copy, tmp_path):
+    from dataclasses import replace
+
+    options = build_options(corpus_copy, tmp_path)
+    build(options)
+    first = (options.out / "related.json").read_bytes()
+    build(options)
+    assert (options.out / "related.json").read_bytes() == first
+    options.related = replace(options.related, limit=2)
+    build(options)
+    related = json.loads((options.out / "related.json").read_text())
+    assert all(len(entries) <= 2 for entries in related.values())
+    assert max(len(entries) for entries in related.values()) == 2
