@@ -21,7 +21,8 @@ from feedsearch.model import Document
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "readers"
 EXPECTED_FILE = FIXTURES / "expected.json"
 EXPECTED: dict[str, dict] = json.loads(EXPECTED_FILE.read_text(encoding="utf-8"))
-FILES = sorted(p.name for p in FIXTURES.iterdir() if p.is_file() and p != EXPECTED_FILE)
+FILES = sorted(p.name for p in FIXTURES.iterdir()
+               if p.is_file() and p != EXPECTED_FILE and not p.name.startswith("."))
 REQUIRED_KEYS = {"title", "date", "authors", "tags", "must", "must_not"}
 
 

@@ -61,6 +61,9 @@ names = st.one_of(
 @example(data=b"<title>Form Feed</title>A page of text with a form feed \x0c in it.",
          extension=".html", stem="x")
 @example(data=b"&nbsp;&nbsp;<!DOCTYPE html>", extension=".html", stem="x")
+# Not UTF-8, so the charset the page declares is tried: Python's "undefined" codec.
+@example(data=b'<meta charset="undefined"><title>T</title><p>caf\xe9</p>', extension=".html",
+         stem="x")
 def test_any_bytes_read_or_refused(data: bytes, extension: str, stem: str) -> None:
     read_or_refuse(data, f"essays/{stem}{extension}")
 

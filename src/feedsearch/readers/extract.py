@@ -19,17 +19,9 @@ import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
+from .furniture import is_furniture
 from .htmltext import XML_ILLEGAL, parse_fragment
 
-_FURNITURE_LINE = re.compile(
-    r"^(share( this( post| article)?)?:?|like this:?|loading\.{3}|like|related( posts)?:?|"
-    r"\d+ (comments?|likes?|responses?)|(leave|post) a (comment|reply)|comments?|"
-    r"subscribe( now)?|sign up.*newsletter.*|posted in .*|filed under .*|tagged:? .*|"
-    r"tags?: .*|categories?: .*|(previous|next|older|newer)( post| article)?:?( .*)?|"
-    r"share on (facebook|twitter|linkedin|pinterest|x)|(facebook|twitter|linkedin|pinterest|"
-    r"email|print|reddit|tumblr)( \d+)?)$",
-    re.I,
-)
 _TAIL_WINDOW = 8
 
 
@@ -49,6 +41,7 @@ def extract(root: HtmlElement, title: str) -> tuple[str, str]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         # trafilatura prunes the tree it is given: each run gets its own copy.
+        root = _without_time_tags(root)
         html = trafilatura.extract(deepcopy(root), output_format="html",
                                    include_formatting=True, include_links=True,
                                    include_images=True, **options) or ""
@@ -61,6 +54,15 @@ def extract(root: HtmlElement, title: str) -> tuple[str, str]:
     return _with_images(root, html, text)
 
 
+def _without_time_tags(root: HtmlElement) -> HtmlElement:
+    """A copy with <time> elements replaced by their words: trafilatura drops them, and
+    "We met on <time>2 May</time>, a Thursday" would lose its date."""
+    copy = deepcopy(root)
+    for element in list(copy.iter("time")):
+        element.drop_tag()
+    return copy
+
+
 def _inner_body(html: str) -> str:
     if not html.strip():
         return ""
@@ -71,10 +73,6 @@ def _inner_body(html: str) -> str:
     return "".join(parts).strip()
 
 
-def _furniture(line: str) -> bool:
-    return bool(_FURNITURE_LINE.match(" ".join(line.split())))
-
-
 def clean_text(text: str, title: str) -> str:
     """Paragraphs without a leading copy of the title or a trailing block of furniture."""
     paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n|\n", text) if p.strip()]
@@ -82,7 +80,7 @@ def clean_text(text: str, title: str) -> str:
         paragraphs.pop(0)
     cut = len(paragraphs)
     for index in range(len(paragraphs) - 1, max(-1, len(paragraphs) - 1 - _TAIL_WINDOW), -1):
-        if _furniture(paragraphs[index]):
+        if is_furniture(paragraphs[index]):
             cut = index
         elif len(paragraphs[index].split()) > 12:
             break
@@ -100,7 +98,7 @@ def clean_html(html: str, title: str) -> str:
         root.remove(children[0])
     for child in reversed(list(root)[-_TAIL_WINDOW:]):
         text = " ".join(child.text_content().split())
-        if _furniture(text) or not text and child.tag not in ("img", "figure", "hr"):
+        if is_furniture(text) or not text and child.tag not in ("img", "figure", "hr"):
             root.remove(child)
         elif len(text.split()) > 12:
             break

@@ -12,7 +12,7 @@ from .base import Reader, SourceFile, register
 from .decode import declared_charset, decode
 from .errors import ReadError
 from .extract import extract, parse_page
-from .htmlmeta import page_meta
+from .htmlmeta import article_element, page_meta
 from .htmltext import first_paragraph, html_to_text
 from .meta import date_in_url, shorten, slugify, to_datetime
 
@@ -43,10 +43,7 @@ class HTMLReader(Reader):
 
     def parse(self, source: SourceFile) -> Document:
         root = parse_page(source.text)
-        article = next(root.iter("article"), None)
-        if article is None:
-            article = next(root.iter("main"), None)
-        meta = page_meta(root, article)
+        meta = page_meta(root, article_element(root))
         html, text = extract(root, meta.title)
         if not text:  # trafilatura found nothing: the platforms' own containers
             body = _main_body(BeautifulSoup(source.text, "lxml"))

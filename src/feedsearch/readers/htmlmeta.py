@@ -4,10 +4,13 @@ Each field has a fixed precedence, first found wins:
 
 - title: JSON-LD headline, og:title, the article's h1, <title> without the site-name suffix
 - date: JSON-LD datePublished, article:published_time, <time datetime> (a "published" one
-  first), then a /YYYY/MM/DD/ date in the canonical URL
+  first) or <abbr class="published" title> (classic Blogger), then a /YYYY/MM/DD/ date in
+  the canonical URL
 - updated: JSON-LD dateModified, article:modified_time, <time class="updated">
 - authors: JSON-LD author names, <meta name="author">, rel=author links
 - tags: meta keywords, article:tag, JSON-LD keywords, rel=tag links, tag/category links
+  (links and rel=author are read inside the article element only: article, main,
+  role=main, .hentry, .post, .post-outer, so sidebars do not count)
 - summary: meta description, og:description (else the reader uses the first paragraph)
 - url: <link rel="canonical">, og:url
 """
@@ -42,12 +45,34 @@ class PageMeta:
     url: str | None = None
 
 
+_ARTICLE_XPATHS = (
+    "//article", "//main", "//*[@role='main']",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' hentry ')]",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' post ')]",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' post-outer ')]",
+)
+
+
+def article_element(root: HtmlElement) -> HtmlElement | None:
+    """The element holding the essay and its own metadata, so that a sidebar's category
+    list or author widget is not read as the essay's."""
+    for xpath in _ARTICLE_XPATHS:
+        found = root.xpath(xpath)
+        if found:
+            return found[0]
+    return None
+
+
 def page_meta(root: HtmlElement, article: HtmlElement | None) -> PageMeta:
     """Read every metadata field of a page by the precedence in this module's docstring."""
     ld = _json_ld_article(root)
     metas = _meta_values(root)
     scope = article if article is not None else root
     times = scope.xpath(".//time[@datetime]")
+    # Older platforms (classic Blogger) date posts with <abbr class="published" title=...>.
+    times += [element for element in scope.xpath(".//abbr[@title]")
+              if _PUBLISHED_CLASS.search(element.get("class", ""))
+              or element.get("itemprop") == "datePublished"]
     published_time = next((t for t in times if _PUBLISHED_CLASS.search(t.get("class", ""))),
                           None)
     if published_time is None:  # (elements are never tested for truth: childless is false)
@@ -59,9 +84,9 @@ def page_meta(root: HtmlElement, article: HtmlElement | None) -> PageMeta:
         title=_clean(_str(ld.get("headline")) or _first(metas.get("og:title"))
                      or _h1(article) or _page_title(root, metas)),
         date=_str(ld.get("datePublished")) or _first(metas.get("article:published_time"))
-        or (published_time.get("datetime") if published_time is not None else None),
+        or (_when(published_time) if published_time is not None else None),
         updated=_str(ld.get("dateModified")) or _first(metas.get("article:modified_time"))
-        or (updated_time.get("datetime") if updated_time is not None else None),
+        or (_when(updated_time) if updated_time is not None else None),
         authors=unique(_ld_names(ld.get("author")) or as_list(_first(metas.get("author")))
                        or [_clean(a.text_content()) for a in scope.iter("a")
                            if "author" in (a.get("rel") or "").lower().split()]),
@@ -69,6 +94,10 @@ def page_meta(root: HtmlElement, article: HtmlElement | None) -> PageMeta:
         summary=_clean(_first(metas.get("description")) or _first(metas.get("og:description"))),
         url=url or None,
     )
+
+
+def _when(element: HtmlElement) -> str | None:
+    return element.get("datetime") or element.get("title")
 
 
 def _json_ld_article(root: HtmlElement) -> dict:

@@ -21,8 +21,12 @@ _UPDATED_KEYS = ("updated", "lastmod", "modified", "last_modified_at")
 _MORE = re.compile(r"<!--\s*more\s*-->", re.I)
 
 
+# Obsidian's wiki links: [[Page]] reads "Page", [[Page|label]] reads "label".
+_WIKI_LINK = re.compile(r"\[\[([^\[\]|]+)(?:\|([^\[\]]+))?\]\]")
+
+
 def render_markdown(body: str) -> str:
-    return _RENDERER.render(body)
+    return _RENDERER.render(_WIKI_LINK.sub(lambda m: (m.group(2) or m.group(1)).strip(), body))
 
 
 @register

@@ -1,30 +1,23 @@
 """Plain-text essays: the first line is the title.
 
 Text copied from a blog page drags along the page's navigation at its end. Trimming rule:
-among the last 12 non-blank lines, find the earliest line that is a navigation word
-("Next", "Previous", "Share", "0 Comments", "Leave a comment", ...) such that every line
-after it is either another navigation word or a short title-like line (at most 12 words,
-not ending in sentence punctuation); cut the text there.
+among the last 12 non-blank lines, find the earliest line that is page furniture
+("Next", "Previous", "Share this:", "Like Loading...", "Related", "0 Comments", "Leave a
+comment", a row of links; the list is in furniture.py) such that every line after it is
+either furniture too or a short title-like line (at most 12 words, not ending in sentence
+punctuation); cut the text there.
 """
 
 from __future__ import annotations
 
 import html as htmllib
-import re
 
 from ..model import Document
 from .base import Reader, SourceFile, register
 from .errors import ReadError
+from .furniture import is_furniture
 from .meta import shorten, to_datetime
 
-_NAV_LINE = re.compile(
-    r"^(next|previous|prev|newer|older|next post|previous post|newer post|older post|"
-    r"newer posts|older posts|share|share this|share this post|like|like this|tweet|"
-    r"back to top|back to blog|\d+ (comments?|likes?)|leave a (comment|reply)|"
-    r"comments?|reply|subscribe|tags?:.*|categories?:.*|posted in .*|filed under .*|"
-    r"[←→‹›«»]\s*\S+(\s+\S+){0,7}|\S+(\s+\S+){0,7}\s*[←→‹›«»])$",
-    re.I,
-)
 _TRAILING_WINDOW = 12
 
 
@@ -62,10 +55,10 @@ def trim_navigation(lines: list[str]) -> list[str]:
     filled = [i for i, line in enumerate(lines) if line.strip()]
     window = filled[-_TRAILING_WINDOW:]
     for position, index in enumerate(window):
-        if not _NAV_LINE.match(lines[index].strip()):
+        if not is_furniture(lines[index]):
             continue
         rest = [lines[i].strip() for i in window[position + 1:]]
-        if all(_NAV_LINE.match(line) or _title_like(line) for line in rest):
+        if all(is_furniture(line) or _title_like(line) for line in rest):
             return lines[:index]
     return lines
 
