@@ -183,14 +183,17 @@ def test_killed_builds_leave_old_or_new_outputs(states: States) -> None:
 
 
 def test_build_killed_while_writing_an_output(states: States) -> None:
-    """The moment atomic writing exists for: killed while a temporary file is in OUT."""
+    """The moment atomic writing exists for: killed while an output's temporary file is
+    being written (in the index's staging folder, or beside the output)."""
     caught = 0
+    staging = states.index / "staging"
     for number in range(1, 4):
         attempt = f"kill {number} while writing"
         restore_previous(states)
         process = start_build(states)
-        while process.poll() is None:  # watch OUT, where feed.xml is written first
-            if any(entry.name.endswith(".tmp") for entry in os.scandir(states.out)):
+        while process.poll() is None:  # watch where feed.xml's temporary file is written
+            folders = [f for f in (states.out, staging) if f.is_dir()]
+            if any(entry.name.endswith(".tmp") for f in folders for entry in os.scandir(f)):
                 process.send_signal(signal.SIGKILL)
                 caught += 1
                 break

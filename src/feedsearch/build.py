@@ -13,7 +13,7 @@ from . import __version__, index, locking, store
 from .corpus import FileWarning, iter_source_files, read_corpus
 from .feeds import STYLESHEET_NAME, FeedSite, render_feeds
 from .index import whoosh_index
-from .output import json_bytes, write_atomic
+from .output import STAGING, clear_staging, json_bytes, write_atomic
 from .related import RelatedOptions, related_map, site_data_files
 from .urls import essay_url, normalize_base_url
 
@@ -180,7 +180,12 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
                 "built_at": datetime.now(UTC).isoformat(timespec="seconds")},
                replace_all=fresh)
     out = Path(options.out)
-    report.outputs = [write_atomic(out / name, data, roots) for name, data in files.items()]
+    staging = Path(options.index) / STAGING
+    clear_staging(staging)
+    for leftover in out.rglob(".*.tmp") if out.is_dir() else ():  # from a killed build
+        leftover.unlink(missing_ok=True)
+    report.outputs = [write_atomic(out / name, data, roots, staging)
+                      for name, data in files.items()]
     _remove_stale_group_feeds(out, files)
     return report
 

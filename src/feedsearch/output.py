@@ -22,24 +22,52 @@ def confined(path: Path, roots: tuple[Path, ...]) -> Path:
     raise OutsideOutputError(f"refusing to write {path}: it is outside {allowed}")
 
 
-def write_atomic(path: Path, data: bytes, roots: tuple[Path, ...]) -> Path:
-    """Write ``data`` to a temporary file beside ``path``, then rename it into place.
+STAGING = "staging"
 
-    Readers of ``path`` see the old file or the new one, never a half-written one.
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(path: Path, data: bytes, roots: tuple[Path, ...],
+                 staging: Path | None = None) -> Path:
+    """Write ``data`` to a temporary file, then rename it into place at ``path``.
+
+    Readers of ``path`` see the old file or the new one, never a half-written one. The
+    temporary file goes in ``staging`` (a folder of the index, so that a build killed
+    half-way leaves nothing stray among the published files) when it is on the same file
+    system as ``path``, else beside ``path``. The file gets the usual mode (0666 less the
+    umask), not the 0600 of temporary files.
     """
     target = confined(path, roots)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    folder = target.parent
+    if staging is not None:
+        staging = confined(staging, roots)
+        staging.mkdir(parents=True, exist_ok=True)
+        if staging.stat().st_dev == folder.stat().st_dev:
+            folder = staging
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
+            os.fchmod(handle.fileno(), 0o666 & ~_umask())
             os.fsync(handle.fileno())
         os.replace(temp, target)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
     return target
+
+
+def clear_staging(staging: Path) -> None:
+    """Temporary files a killed build left behind."""
+    if staging.is_dir():
+        for leftover in staging.glob(".*.tmp"):
+            leftover.unlink(missing_ok=True)
 
 
 def json_bytes(data: object) -> bytes:

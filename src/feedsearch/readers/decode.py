@@ -60,7 +60,7 @@ def _decode_bytes(data: bytes, declared: str | None) -> str:
     for encoding in _candidates(declared, data):
         try:
             return data.decode(encoding)
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError):  # also labels of codecs that refuse ("undefined")
             continue
     return data.decode("latin-1")
 
