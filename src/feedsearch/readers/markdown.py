@@ -35,6 +35,7 @@ class MarkdownReader(Reader):
 
     def parse(self, source: SourceFile) -> Document:
         meta, body = split_front_matter(source.text)
+        meta = _lift_zola_tables(meta)
         name_date, name_slug = source.name_date_and_slug()
 
         title = _text(first_of(meta, "title"))
@@ -106,6 +107,23 @@ class MarkdownReader(Reader):
         except ValueError as exc:
             source.warn(f"{exc}; ignored")
             return None
+
+
+def _lift_zola_tables(meta: dict) -> dict:
+    """Zola keeps tags in [taxonomies] and the author in [extra]; read them like the rest."""
+    taxonomies = meta.get("taxonomies")
+    extra = meta.get("extra")
+    if not isinstance(taxonomies, dict) and not isinstance(extra, dict):
+        return meta
+    meta = dict(meta)
+    if isinstance(taxonomies, dict):
+        for key in ("tags", "categories"):
+            meta[key] = as_list(meta.get(key)) + as_list(taxonomies.get(key))
+    if isinstance(extra, dict):
+        for key in ("author", "authors"):
+            if key in extra and key not in meta:
+                meta[key] = extra[key]
+    return meta
 
 
 def _related_choices(source: SourceFile, value: object) -> dict[str, list[str]]:
