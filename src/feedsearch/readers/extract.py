@@ -41,11 +41,11 @@ def extract(root: HtmlElement, title: str) -> tuple[str, str]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         # trafilatura prunes the tree it is given: each run gets its own copy.
-        root = _without_time_tags(root)
-        html = trafilatura.extract(deepcopy(root), output_format="html",
+        tree = _without_time_tags(root)  # a copy
+        html = trafilatura.extract(deepcopy(tree), output_format="html",
                                    include_formatting=True, include_links=True,
                                    include_images=True, **options) or ""
-        text = trafilatura.extract(deepcopy(root), **options) or ""
+        text = trafilatura.extract(tree, **options) or ""
     if not text.strip() or not html.strip():  # both, or it found no body after all
         return "", ""
     html, text = clean_html(_inner_body(html), title), clean_text(text, title)
