@@ -297,3 +297,27 @@ def test_sample_archive(corpus_dir: Path) -> None:
     assert "exports/squarespace/how-to-sit-with-a-grieving-friend.html" in sources
     assert "exports/wordpress/the-sunday-scaries.html" in sources
     assert "2019-11-02-what-my-father-left-behind.txt" in sources
+
+
+def test_an_impossible_yaml_date_drops_only_the_date(tmp_path: Path) -> None:
+    root = tmp_path / "essays"
+    root.mkdir()
+    (root / "2020-05-06-x.md").write_text("---\ntitle: X\ndate: 2021-02-30\n---\n\nWords.\n",
+                                          encoding="utf-8")
+    result = read_corpus(root)
+    assert [d.date.date().isoformat() for d in result.documents] == ["2020-05-06"]
+    assert [w.reason for w in result.warnings] == ["not a date: '2021-02-30'; ignored"]
+
+
+def test_a_symbolic_link_out_of_the_archive_is_not_read(tmp_path: Path) -> None:
+    root = tmp_path / "essays"
+    root.mkdir()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Secret\n\nNot for publishing.\n", encoding="utf-8")
+    (root / "leak.txt").symlink_to(secret)
+    (root / "a.md").write_text("---\ntitle: A\ndate: 2020-01-01\n---\n\nWords.\n",
+                               encoding="utf-8")
+    result = read_corpus(root)
+    assert [d.source for d in result.documents] == ["a.md"]
+    assert [(w.source, w.reason) for w in result.warnings] == [
+        ("leak.txt", "a symbolic link to a file outside the archive; not read")]

@@ -123,6 +123,8 @@ def read_corpus(
         if progress:
             progress(relpath)
         try:
+            if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+                raise ReadError("a symbolic link to a file outside the archive; not read")
             data = _read_bytes(path, max_bytes)
             previous = known.get(relpath)
             if previous is not None and previous.content_hash == content_hash(data):

@@ -32,6 +32,17 @@ _EssayYAMLLoader.add_implicit_resolver(
 )
 
 
+def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.Node):
+    """An impossible date (2021-02-30) stays text, for the reader to warn about."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)
+
+
+_EssayYAMLLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+
+
 class YAMLFrontMatter(BaseHandler):
     FM_BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)
     START_DELIMITER = END_DELIMITER = "---"
