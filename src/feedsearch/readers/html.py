@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+import warnings
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, Tag, XMLParsedAsHTMLWarning
 
 from ..model import Document
 from ..urls import web_url
@@ -46,7 +47,9 @@ class HTMLReader(Reader):
         meta = page_meta(root, article_element(root))
         html, text = extract(root, meta.title)
         if not text:  # trafilatura found nothing: the platforms' own containers
-            body = _main_body(BeautifulSoup(source.text, "lxml"))
+            with warnings.catch_warnings():  # XML saved as .html is still read as a page
+                warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+                body = _main_body(BeautifulSoup(source.text, "lxml"))
             if body is not None:
                 _strip_furniture(body, meta.title)
                 html = body.decode_contents().strip()
