@@ -98,3 +98,21 @@ def test_a_rebuild_reuses_the_map_only_while_its_options_are_the_same(corpus_cop
     related = json.loads((options.out / "related.json").read_text())
     assert all(len(entries) <= 2 for entries in related.values())
     assert max(len(entries) for entries in related.values()) == 2
+
+
+def test_cached_term_counts_give_the_same_map(corpus_dir, tmp_path):
+    from dataclasses import replace
+
+    from feedsearch import store
+
+    options = build_options(corpus_dir, tmp_path)
+    build(options)
+    documents = list(store.iter_documents(options.index))
+    cache: dict = {}
+    fresh = related_map(documents, term_counts=cache)
+    assert len(cache) == len(documents)
+    changed = [replace(documents[0], text=documents[0].text + " Herons at dusk.",
+                       content_hash="edited")] + documents[1:]
+    assert related_map(changed, term_counts=cache) == related_map(changed)
+    assert "edited" in cache
+    assert related_map(documents, term_counts=cache) == fresh

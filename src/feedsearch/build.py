@@ -167,8 +167,10 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
             previous.get("related_options") == repr(related_options):
         # Nothing that related posts depend on changed: the stored map is still exact.
         related = store.load_related(options.index)
+        term_counts = None
     else:
-        related = related_map(documents, related_options)
+        term_counts = {} if fresh else store.load_term_counts(options.index)
+        related = related_map(documents, related_options, term_counts)
     files = render_feeds(documents, options.feed_site(base_url))
     files["related.json"] = json_bytes(related)
     files.update(site_data_files(related, options.related_formats))
@@ -178,7 +180,7 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
                {"fingerprint": fingerprint, "base_url": base_url, "title": options.title,
                 "related_options": repr(related_options),
                 "built_at": datetime.now(UTC).isoformat(timespec="seconds")},
-               replace_all=fresh)
+               replace_all=fresh, term_counts=term_counts)
     out = Path(options.out)
     staging = Path(options.index) / STAGING
     clear_staging(staging)

@@ -59,7 +59,7 @@ class Analyser:
         self.numbers: dict[str, int] = {}  # term -> number
         self.terms: list[str] = []
 
-    def _number(self, term: str | None) -> int:
+    def number(self, term: str | None) -> int:
         if term is None:
             return self.STOP
         number = self.numbers.get(term)
@@ -80,7 +80,7 @@ class Analyser:
                 analysed = [next((t.text for t in self.analyzer(word)), None)
                             for word in unknown]
             for word, term in zip(unknown, analysed, strict=True):
-                self.cache[word] = self._number(term)
+                self.cache[word] = self.number(term)
         counts = Counter(map(self.cache.__getitem__, words))
         counts.pop(self.STOP, None)
         return counts
@@ -129,16 +129,41 @@ def _count_matrix(rows: list[Counter[int]], columns: int) -> sparse.csr_matrix:
     return sparse.csr_matrix((data, indices, pointers), shape=(len(rows), max(1, columns)))
 
 
-def text_vectors(documents: list[Document], options: RelatedOptions) -> Vectors:
+def text_vectors(documents: list[Document], options: RelatedOptions,
+                 term_counts: dict[str, dict[str, int]] | None = None) -> Vectors:
+    """``term_counts`` maps a document's content hash to its analysed term counts: counts
+    found there are used as they are, and those computed are added, so a rebuild analyses
+    only new and changed essays."""
     analyser = Analyser(options.language)
     rows = []
     title_weight = 1 if options.plain_tfidf else 3
+    cache = term_counts if term_counts is not None and not options.plain_tfidf else None
     for document in documents:
+        known = cache.get(document.content_hash) if cache is not None and \
+            document.content_hash else None
+        if known is not None:
+            rows.append(Counter(dict(zip(map(analyser.number, known), known.values(),
+                                         strict=True))))
+            continue
         counts = analyser.counts(document.text)
         for term, count in analyser.counts(document.title).items():
             counts[term] += count * title_weight
         rows.append(counts)
-    counts = _count_matrix(rows, len(analyser.terms))
+        if cache is not None and document.content_hash:
+            cache[document.content_hash] = dict(zip(map(analyser.terms.__getitem__, counts),
+                                                    counts.values(), strict=True))
+    # Columns in the order of the terms themselves, so that results never depend on which
+    # essays were analysed afresh and which came from ``term_counts``.
+    terms = analyser.terms
+    order = np.array(sorted(range(len(terms)), key=terms.__getitem__), dtype=np.int64)
+    rank = np.empty(len(terms), dtype=np.int64)
+    rank[order] = np.arange(len(terms))
+    counts = _count_matrix(rows, len(terms))
+    if len(terms):
+        counts.indices = rank[counts.indices]
+        counts.has_sorted_indices = False
+        counts.sort_indices()
+    terms = [terms[i] for i in order]
     total = len(documents)
     df = np.bincount(counts.indices, minlength=counts.shape[1])  # essays per term
     idf = np.log(total / np.maximum(df, 1))
@@ -148,7 +173,7 @@ def text_vectors(documents: list[Document], options: RelatedOptions) -> Vectors:
     weighted.eliminate_zeros()
     if not options.plain_tfidf:
         weighted = _strongest(weighted, options.terms_per_essay)
-    return Vectors(_unit_rows(weighted), analyser.terms)
+    return Vectors(_unit_rows(weighted), terms)
 
 
 def _strongest(matrix: sparse.csr_matrix, keep: int) -> sparse.csr_matrix:
@@ -191,19 +216,21 @@ def tag_vectors(documents: list[Document]) -> list[dict[str, float]]:
     return tag_vectors_of(documents).as_dicts()
 
 
-def related_map(documents: list[Document],
-                options: RelatedOptions | None = None) -> dict[str, list[dict]]:
+def related_map(documents: list[Document], options: RelatedOptions | None = None,
+                term_counts: dict[str, dict[str, int]] | None = None) -> dict[str, list[dict]]:
     """For each document's slug, its most related documents, best first.
 
     Each entry is ``{"slug", "title", "url", "score", "shared_tags"}``. Ties are broken by
-    date (newer first), then slug, so the map never changes for the same input.
+    date (newer first), then slug, so the map never changes for the same input. Every row
+    is computed again on each call (a change of one essay shifts every term's weight), but
+    with ``term_counts`` (see :func:`text_vectors`) unchanged essays are not analysed again.
     """
     options = options or RelatedOptions()
     ordered = sorted(documents, key=lambda d: d.slug)
     if not ordered:
         return {}
     index = {d.slug: i for i, d in enumerate(ordered)}
-    texts = text_vectors(ordered, options).matrix
+    texts = text_vectors(ordered, options, term_counts).matrix
     tags = tag_vectors_of(ordered).matrix if options.use_tags else None
     days = np.array([d.date.timestamp() / 86400 if d.date else np.nan for d in ordered])
     # Rank key for ties: newer first, then slug (the order of ``ordered``).

@@ -22,6 +22,7 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE INDEX IF NOT EXISTS documents_slug ON documents (slug);
 CREATE TABLE IF NOT EXISTS related (slug TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS term_counts (hash TEXT PRIMARY KEY, data TEXT NOT NULL);
 """
 
 
@@ -76,6 +77,15 @@ def get_texts(index_dir: Path, slugs: list[str]) -> dict[str, str]:
         return {slug: json.loads(data)["text"] for slug, data in rows}
 
 
+def load_term_counts(index_dir: Path) -> dict[str, dict[str, int]]:
+    """Each stored essay's analysed term counts, by content hash (for related posts)."""
+    if not store_path(index_dir).exists():
+        return {}
+    with closing(_connect(index_dir, create=True)) as db:
+        rows = db.execute("SELECT hash, data FROM term_counts").fetchall()
+    return {digest: json.loads(data) for digest, data in rows}
+
+
 def load_related(index_dir: Path) -> dict[str, list[dict]]:
     """The whole stored related map, by slug."""
     with closing(_connect(index_dir)) as db:
@@ -97,7 +107,8 @@ def get_meta(index_dir: Path) -> dict[str, str]:
 
 
 def save(index_dir: Path, changed: list[Document], removed: list[str],
-         related: dict[str, list[dict]], meta: dict[str, str], replace_all: bool = False) -> None:
+         related: dict[str, list[dict]], meta: dict[str, str], replace_all: bool = False,
+         term_counts: dict[str, dict[str, int]] | None = None) -> None:
     """Write this build's changes in one transaction: ``changed`` documents are stored (new
     or replacing the same source), ``removed`` sources deleted; with ``replace_all`` every
     earlier document goes first. The related map and meta are replaced whole."""
@@ -114,5 +125,11 @@ def save(index_dir: Path, changed: list[Document], removed: list[str],
         db.execute("DELETE FROM related")
         db.executemany("INSERT INTO related (slug, data) VALUES (?, ?)",
                        [(slug, json.dumps(items)) for slug, items in related.items()])
+        if term_counts is not None:
+            known = {digest for (digest,) in db.execute("SELECT hash FROM term_counts")}
+            db.executemany("INSERT INTO term_counts (hash, data) VALUES (?, ?)",
+                           [(digest, json.dumps(counts, ensure_ascii=False))
+                            for digest, counts in term_counts.items() if digest not in known])
+            db.execute("DELETE FROM term_counts WHERE hash NOT IN (SELECT hash FROM documents)")
         db.execute("DELETE FROM meta")
         db.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
