@@ -144,3 +144,18 @@ def test_stale_tag_feeds_are_removed(corpus_copy, tmp_path):
     build(options)
     assert not (options.out / "tags" / "vulnerability").exists()
     assert (options.out / "tags" / "therapy").is_dir()
+
+
+def test_a_rebuild_with_nothing_changed_writes_nothing_but_restores_what_is_missing(
+        corpus_copy, tmp_path):
+    options = build_options(corpus_copy, tmp_path)
+    build(options)
+    before = {p: p.stat().st_mtime_ns for p in options.out.rglob("*") if p.is_file()}
+    report = build(options)
+    assert {p: p.stat().st_mtime_ns for p in options.out.rglob("*") if p.is_file()} == before
+    assert sorted(report.outputs) == sorted(before)
+    feed = options.out / "feed.xml"
+    content = feed.read_bytes()
+    feed.unlink()
+    build(options)
+    assert feed.read_bytes() == content

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 import time
 from collections.abc import Callable
@@ -163,33 +165,54 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
     report.skipped, report.drafts, report.warnings = read.skipped, read.drafts, read.warnings
 
     related_options = replace(options.related, language=language)
-    if not fresh and not changed and not removed and \
-            previous.get("related_options") == repr(related_options):
-        # Nothing that related posts depend on changed: the stored map is still exact.
-        related = store.load_related(options.index)
-        term_counts = None
+    out = Path(options.out)
+    unchanged = not fresh and not changed and not removed
+    outputs_key = _outputs_key(documents, options, base_url, related_options)
+    written = json.loads(previous.get("outputs", "[]"))
+    related = term_counts = files = None
+    if unchanged and previous.get("outputs_key") == outputs_key and \
+            all((out / name).is_file() for name in written):
+        # Nothing the outputs depend on changed and they are all in place: keep them.
+        names = written
     else:
-        term_counts = {} if fresh else store.load_term_counts(options.index)
-        related = related_map(documents, related_options, term_counts)
-    files = render_feeds(documents, options.feed_site(base_url))
-    files["related.json"] = json_bytes(related)
-    files.update(site_data_files(related, options.related_formats))
+        if unchanged and previous.get("related_options") == repr(related_options):
+            related = store.load_related(options.index)  # still exact
+        else:
+            term_counts = {} if fresh else store.load_term_counts(options.index)
+            related = related_map(documents, related_options, term_counts)
+        files = render_feeds(documents, options.feed_site(base_url))
+        files["related.json"] = json_bytes(related)
+        files.update(site_data_files(related, options.related_formats))
+        names = list(files)
 
     index.sync_index(options.index, changed, removed, recreate=fresh, language=language)
     store.save(options.index, changed, removed, related,
                {"fingerprint": fingerprint, "base_url": base_url, "title": options.title,
-                "related_options": repr(related_options),
+                "related_options": repr(related_options), "outputs_key": outputs_key,
+                "outputs": json.dumps(names),
                 "built_at": datetime.now(UTC).isoformat(timespec="seconds")},
                replace_all=fresh, term_counts=term_counts)
-    out = Path(options.out)
     staging = Path(options.index) / STAGING
     clear_staging(staging)
     for leftover in out.rglob(".*.tmp") if out.is_dir() else ():  # from a killed build
         leftover.unlink(missing_ok=True)
-    report.outputs = [write_atomic(out / name, data, roots, staging)
-                      for name, data in files.items()]
-    _remove_stale_group_feeds(out, files)
+    if files is not None:
+        for name, data in files.items():
+            write_atomic(out / name, data, roots, staging)
+        _remove_stale_group_feeds(out, files)
+    report.outputs = [out / name for name in names]
     return report
+
+
+def _outputs_key(documents, options: BuildOptions, base_url: str, related_options) -> str:
+    """What the feeds and the related map are made from; equal keys, equal outputs."""
+    digest = hashlib.sha256()
+    for document in sorted(documents, key=lambda d: d.source):
+        digest.update(f"{document.source}\0{document.content_hash}\0{document.slug}\0"
+                      f"{document.url}\n".encode())
+    digest.update(repr((__version__, options.feed_site(base_url), related_options,
+                        options.related_formats)).encode())
+    return digest.hexdigest()
 
 
 def _remove_stale_group_feeds(out: Path, files: dict[str, bytes]) -> None:

@@ -107,11 +107,12 @@ def get_meta(index_dir: Path) -> dict[str, str]:
 
 
 def save(index_dir: Path, changed: list[Document], removed: list[str],
-         related: dict[str, list[dict]], meta: dict[str, str], replace_all: bool = False,
+         related: dict[str, list[dict]] | None, meta: dict[str, str], replace_all: bool = False,
          term_counts: dict[str, dict[str, int]] | None = None) -> None:
     """Write this build's changes in one transaction: ``changed`` documents are stored (new
     or replacing the same source), ``removed`` sources deleted; with ``replace_all`` every
-    earlier document goes first. The related map and meta are replaced whole."""
+    earlier document goes first. The related map (unless None) and meta are replaced
+    whole."""
     Path(index_dir).mkdir(parents=True, exist_ok=True)
     with closing(_connect(index_dir, create=True)) as db, db:
         if replace_all:
@@ -122,9 +123,10 @@ def save(index_dir: Path, changed: list[Document], removed: list[str],
             [(d.source, d.slug, d.content_hash, json.dumps(d.to_dict(), ensure_ascii=False))
              for d in changed],
         )
-        db.execute("DELETE FROM related")
-        db.executemany("INSERT INTO related (slug, data) VALUES (?, ?)",
-                       [(slug, json.dumps(items)) for slug, items in related.items()])
+        if related is not None:  # None: the stored map is still the build's
+            db.execute("DELETE FROM related")
+            db.executemany("INSERT INTO related (slug, data) VALUES (?, ?)",
+                           [(slug, json.dumps(items)) for slug, items in related.items()])
         if term_counts is not None:
             known = {digest for (digest,) in db.execute("SELECT hash FROM term_counts")}
             db.executemany("INSERT INTO term_counts (hash, data) VALUES (?, ?)",
