@@ -73,8 +73,9 @@ def get_texts(index_dir: Path, slugs: list[str]) -> dict[str, str]:
         return {}
     marks = ",".join("?" * len(slugs))
     with closing(_connect(index_dir)) as db:
-        rows = db.execute(f"SELECT slug, data FROM documents WHERE slug IN ({marks})", slugs)
-        return {slug: json.loads(data)["text"] for slug, data in rows}
+        rows = db.execute("SELECT slug, json_extract(data, '$.text') FROM documents "
+                          f"WHERE slug IN ({marks})", slugs)
+        return dict(rows.fetchall())
 
 
 def load_term_counts(index_dir: Path) -> dict[str, dict[str, int]]:
