@@ -170,3 +170,17 @@ def test_the_archive_language_chooses_the_stemmer(tmp_path):
     build(english)
     assert search(english.index, "Haus").total == 0
     assert _slugs(search(german.index, "Haus")) == ["haus"]
+
+
+def test_an_index_from_an_older_schema_asks_for_a_rebuild(tmp_path):
+    from whoosh import index as whoosh_index
+    from whoosh.fields import ID, TEXT, Schema
+
+    folder = tmp_path / "index" / "whoosh"
+    folder.mkdir(parents=True)
+    old = whoosh_index.create_in(str(folder), Schema(slug=ID(stored=True), body=TEXT))
+    writer = old.writer()
+    writer.add_document(slug="a", body="grief")
+    writer.commit()
+    with pytest.raises(SearchError, match="older feedsearch: run feedsearch build again"):
+        search(tmp_path / "index", "grief")

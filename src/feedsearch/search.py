@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 
 from . import index, store
@@ -64,6 +65,9 @@ def search(index_dir: Path, query: str = "", limit: int = 10, page: int = 1,
     if sort not in ("relevance", "date"):
         raise SearchError(f"unknown sort {sort!r}: use relevance or date")
     searcher = _searcher(index_dir)
+    if _expected_fields() - set(searcher.schema.names()):
+        raise SearchError(f"the index at {index_dir} was made by an older feedsearch: "
+                          "run feedsearch build again")
     options = {"pagelen": limit, "terms": True,
                "filter": filter_docnums(searcher, filters)}
     if sort == "date":
@@ -74,6 +78,11 @@ def search(index_dir: Path, query: str = "", limit: int = 10, page: int = 1,
     texts = store.get_texts(index_dir, [hit["slug"] for hit in hits])
     results = [_hit(hit, texts.get(hit["slug"], "")) for hit in hits]
     return SearchResults(query, page_results.total, suggestion, results, searched_as)
+
+
+@cache
+def _expected_fields() -> frozenset[str]:
+    return frozenset(index.make_schema().names())
 
 
 _SEARCHERS: dict[str, tuple[tuple, object]] = {}
