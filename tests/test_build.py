@@ -159,3 +159,20 @@ def test_a_rebuild_with_nothing_changed_writes_nothing_but_restores_what_is_miss
     feed.unlink()
     build(options)
     assert feed.read_bytes() == content
+
+
+def test_an_edit_rewrites_only_the_outputs_it_changes(corpus_copy, tmp_path):
+    options = build_options(corpus_copy, tmp_path)
+    build(options)
+    before = {p: (p.stat().st_mtime_ns, p.read_bytes())
+              for p in options.out.rglob("*") if p.is_file()}
+    essay = corpus_copy / "saying-no-at-work.md"  # tagged work, boundaries, burnout
+    essay.write_text(essay.read_text() + "\nOne more sentence about boundaries.\n")
+    build(options)
+    rewritten = {p.relative_to(options.out).as_posix() for p, (mtime, _) in before.items()
+                 if p.stat().st_mtime_ns != mtime}
+    assert "tags/boundaries/feed.xml" in rewritten and "feed.xml" in rewritten
+    assert "tags/grief/feed.xml" not in rewritten and "tags/parenting/atom.xml" not in rewritten
+    for path, (_, content) in before.items():
+        if path.relative_to(options.out).as_posix() not in rewritten:
+            assert path.read_bytes() == content

@@ -35,13 +35,16 @@ def write_atomic(path: Path, data: bytes, roots: tuple[Path, ...],
                  staging: Path | None = None) -> Path:
     """Write ``data`` to a temporary file, then rename it into place at ``path``.
 
-    Readers of ``path`` see the old file or the new one, never a half-written one. The
+    Readers of ``path`` see the old file or the new one, never a half-written one; a file
+    that already holds ``data`` is not written at all. The
     temporary file goes in ``staging`` (a folder of the index, so that a build killed
     half-way leaves nothing stray among the published files) when it is on the same file
     system as ``path``, else beside ``path``. The file gets the usual mode (0666 less the
     umask), not the 0600 of temporary files.
     """
     target = confined(path, roots)
+    if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
+        return target  # unchanged: left as it is, so deploys and caches see no change
     target.parent.mkdir(parents=True, exist_ok=True)
     folder = target.parent
     if staging is not None:
