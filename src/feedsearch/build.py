@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import __version__, index, locking, store
 from .corpus import FileWarning, iter_source_files, read_corpus
-from .feeds import STYLESHEET_NAME, FeedSite, render_feeds
+from .feeds import STYLESHEET_NAME, FeedSite, feed_files
 from .index import whoosh_index
 from .output import STAGING, clear_staging, json_bytes, write_atomic
 from .related import RelatedOptions, related_map, site_data_files
@@ -170,6 +170,7 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
     outputs_key = _outputs_key(documents, options, base_url, related_options)
     written = json.loads(previous.get("outputs", "[]"))
     related = term_counts = files = None
+    feed_keys = json.loads(previous.get("feeds", "{}"))
     if unchanged and previous.get("outputs_key") == outputs_key and \
             all((out / name).is_file() for name in written):
         # Nothing the outputs depend on changed and they are all in place: keep them.
@@ -180,7 +181,9 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
         else:
             term_counts = {} if fresh else store.load_term_counts(options.index)
             related = related_map(documents, related_options, term_counts)
-        files = render_feeds(documents, options.feed_site(base_url))
+        files, feed_keys = feed_files(
+            documents, options.feed_site(base_url), json.loads(previous.get("feeds", "{}")),
+            present=lambda name: (out / name).is_file())
         files["related.json"] = json_bytes(related)
         files.update(site_data_files(related, options.related_formats))
         names = list(files)
@@ -188,8 +191,7 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
     index.sync_index(options.index, changed, removed, recreate=fresh, language=language)
     store.save(options.index, changed, removed, related,
                {"fingerprint": fingerprint, "base_url": base_url, "title": options.title,
-                "related_options": repr(related_options), "outputs_key": outputs_key,
-                "outputs": json.dumps(names),
+                "related_options": repr(related_options),
                 "built_at": datetime.now(UTC).isoformat(timespec="seconds")},
                replace_all=fresh, term_counts=term_counts)
     staging = Path(options.index) / STAGING
@@ -198,8 +200,13 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
         leftover.unlink(missing_ok=True)
     if files is not None:
         for name, data in files.items():
-            write_atomic(out / name, data, roots, staging)
+            if data is not None:  # None: a feed whose entries did not change
+                write_atomic(out / name, data, roots, staging)
         _remove_stale_group_feeds(out, files)
+    # Recorded only once every output is in place: a build killed before this point
+    # leaves no record, and the next one writes all outputs again.
+    store.update_meta(options.index, {"outputs_key": outputs_key, "outputs": json.dumps(names),
+                                      "feeds": json.dumps(feed_keys)})
     report.outputs = [out / name for name in names]
     return report
 

@@ -10,6 +10,7 @@ write (xml:base, a WebSub hub link, an XSL stylesheet) is added to its output wi
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import escape
@@ -183,16 +184,42 @@ def atom_bytes(site: FeedSite, spec: FeedSpec) -> bytes:
 
 def render_feeds(documents: list[Document], site: FeedSite) -> dict[str, bytes]:
     """Every feed file of a build, by its path relative to the output folder."""
-    files: dict[str, bytes] = {}
+    files, _keys = feed_files(documents, site)
+    return files
+
+
+def spec_key(site: FeedSite, spec: FeedSpec) -> str:
+    """What one feed is made from: the same key, the same bytes."""
+    digest = hashlib.sha256(repr((__version__, site, spec.title, spec.folder)).encode())
+    for d in spec.entries:
+        digest.update(f"{d.source}\0{d.content_hash}\0{d.slug}\0{d.url}\n".encode())
+    return digest.hexdigest()
+
+
+def feed_files(documents: list[Document], site: FeedSite, previous: dict[str, str] | None = None,
+               present=lambda name: False) -> tuple[dict[str, bytes | None], dict[str, str]]:
+    """Every feed file by its path relative to the output folder, and each feed's key.
+
+    A feed whose key is in ``previous`` and whose files are all ``present`` is not
+    rendered again: its files map to None, meaning "keep as it is".
+    """
+    files: dict[str, bytes | None] = {}
+    keys: dict[str, str] = {}
     for spec in feed_specs(documents, site):
         prefix = f"{spec.folder}/" if spec.folder else ""
-        files[prefix + "feed.xml"] = rss_bytes(site, spec)
-        files[prefix + "atom.xml"] = atom_bytes(site, spec)
+        names = [prefix + "feed.xml", prefix + "atom.xml"] + ([] if spec.folder else
+                                                              ["feed.json"])
+        keys[spec.folder] = key = spec_key(site, spec)
+        if previous and previous.get(spec.folder) == key and all(map(present, names)):
+            files.update(dict.fromkeys(names))
+            continue
+        files[names[0]] = rss_bytes(site, spec)
+        files[names[1]] = atom_bytes(site, spec)
         if not spec.folder:
             files["feed.json"] = json_feed_bytes(site, spec)
     if site.stylesheet and site.stylesheet == site.base_url + STYLESHEET_NAME:
         files[STYLESHEET_NAME] = stylesheet_bytes()
-    return files
+    return files, keys
 
 
 def stylesheet_bytes() -> bytes:

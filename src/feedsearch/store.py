@@ -107,6 +107,11 @@ def get_meta(index_dir: Path) -> dict[str, str]:
         return dict(db.execute("SELECT key, value FROM meta").fetchall())
 
 
+def update_meta(index_dir: Path, values: dict[str, str]) -> None:
+    with closing(_connect(index_dir, create=True)) as db, db:
+        db.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", values.items())
+
+
 def save(index_dir: Path, changed: list[Document], removed: list[str],
          related: dict[str, list[dict]] | None, meta: dict[str, str], replace_all: bool = False,
          term_counts: dict[str, dict[str, int]] | None = None) -> None:
