@@ -215,8 +215,7 @@ def _outputs_key(documents, options: BuildOptions, base_url: str, related_option
     """What the feeds and the related map are made from; equal keys, equal outputs."""
     digest = hashlib.sha256()
     for document in sorted(documents, key=lambda d: d.source):
-        digest.update(f"{document.source}\0{document.content_hash}\0{document.slug}\0"
-                      f"{document.url}\n".encode())
+        digest.update(document.output_identity())
     digest.update(repr((__version__, options.feed_site(base_url), related_options,
                         options.related_formats)).encode())
     return digest.hexdigest()

@@ -192,7 +192,7 @@ def spec_key(site: FeedSite, spec: FeedSpec) -> str:
     """What one feed is made from: the same key, the same bytes."""
     digest = hashlib.sha256(repr((__version__, site, spec.title, spec.folder)).encode())
     for d in spec.entries:
-        digest.update(f"{d.source}\0{d.content_hash}\0{d.slug}\0{d.url}\n".encode())
+        digest.update(d.output_identity())
     return digest.hexdigest()
 
 

@@ -44,6 +44,11 @@ class Document:
         title and date."""
         return self.guid or self.url or ""
 
+    def output_identity(self) -> bytes:
+        """What feeds and related posts take from this document besides its content:
+        equal identities (with equal settings) give equal outputs."""
+        return f"{self.source}\0{self.content_hash}\0{self.slug}\0{self.url}\n".encode()
+
     def record(self) -> dict:
         """The public JSON shape used by ``export`` and ``inspect``."""
         return {

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import index, store
 from .search_query import Filters, build_query, filter_docnums
+from .snippets import make_snippet
 
 SNIPPET_CHARS = 160
 
@@ -128,8 +129,6 @@ def _ranked(searcher, schema, query: str, page: int, options: dict):
 
 
 def _hit(hit, text: str) -> Hit:
-    from .snippets import make_snippet
-
     stored = hit.fields()
     return Hit(
         slug=stored["slug"],
