@@ -41,6 +41,7 @@ class BuildOptions:
     feed_limit: int = 20
     include_drafts: bool = False
     include_future: bool = False
+    include_pages: bool = False  # pages in WordPress exports are essays too
     default_tz: tzinfo = UTC
     full_content: bool = True
     tag_feeds: bool = True
@@ -139,7 +140,10 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
     paths = list(iter_source_files(Path(options.source), exclude=roots))
     read = read_corpus(Path(options.source), exclude=roots, default_tz=options.default_tz,
                        include_drafts=options.include_drafts, known=known, paths=paths,
-                       progress=progress(len(paths)) if progress else None)
+                       progress=progress(len(paths)) if progress else None,
+                       include_pages=options.include_pages,
+                       known_exports={} if fresh else json.loads(previous.get("exports", "{}")))
+    report.notes += read.notes
     documents = read.documents
     if not options.include_future:
         now = datetime.now(UTC)
@@ -191,7 +195,7 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
     index.sync_index(options.index, changed, removed, recreate=fresh, language=language)
     store.save(options.index, changed, removed, related,
                {"fingerprint": fingerprint, "base_url": base_url, "title": options.title,
-                "related_options": repr(related_options),
+                "related_options": repr(related_options), "exports": json.dumps(read.exports),
                 "built_at": datetime.now(UTC).isoformat(timespec="seconds")},
                replace_all=fresh, term_counts=term_counts)
     staging = Path(options.index) / STAGING

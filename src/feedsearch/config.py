@@ -39,6 +39,7 @@ _KEYS: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
         "websub_hub": (str, "websub_hub"),
         "drafts": (bool, "include_drafts"),
         "future": (bool, "include_future"),
+        "pages": (bool, "include_pages"),
     },
     "related": {
         "limit": (int, "related_limit"),
@@ -136,6 +137,7 @@ xsl = false            # write feed.xsl so feeds opened in a browser read as a p
 # websub_hub = "https://pubsubhubbub.appspot.com/"
 drafts = false         # include essays marked draft
 future = false         # include essays dated in the future
+pages = false          # include the pages of WordPress exports
 
 [related]
 limit = 5              # related essays per essay

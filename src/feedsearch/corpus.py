@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
 from pathlib import Path
 
+from .exportfiles import ExportFileRead, ExportSettings, read_export_file
 from .model import Document
 from .readers import ReadError, reader_for
 
@@ -41,6 +42,9 @@ class CorpusRead:
     drafts: int = 0
     skipped: int = 0
     reused: int = 0
+    notes: list[str] = field(default_factory=list)
+    # Per export file: what a later build needs to reuse it without reading it again.
+    exports: dict[str, dict] = field(default_factory=dict)
 
 
 def iter_source_files(root: Path, exclude: tuple[Path, ...] = ()) -> Iterator[Path]:
@@ -109,11 +113,15 @@ def read_corpus(
     known: dict[str, Document] | None = None,
     paths: list[Path] | None = None,
     progress: Callable[[str], None] | None = None,
+    include_pages: bool = False,
+    known_exports: dict[str, dict] | None = None,
 ) -> CorpusRead:
     """Read every essay under ``root``.
 
     ``known`` maps a source path to the Document read from it by an earlier build: a file
     whose content hash is unchanged is taken from there instead of being parsed again.
+    ``known_exports`` is an earlier build's ``CorpusRead.exports``: an export file that did
+    not change is not read again, and in one that did, unchanged posts are reused.
     ``paths`` (from :func:`iter_source_files`) saves a second walk when the caller has it.
     """
     result = CorpusRead()
@@ -125,6 +133,12 @@ def read_corpus(
         try:
             if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
                 raise ReadError("a symbolic link to a file outside the archive; not read")
+            reader = reader_for(path.name)
+            if reader is not None and reader.many:
+                settings = ExportSettings(default_tz, include_drafts, include_pages)
+                _add_export(result, relpath, read_export_file(
+                    path, relpath, settings, known, (known_exports or {}).get(relpath)))
+                continue
             data = _read_bytes(path, max_bytes)
             previous = known.get(relpath)
             if previous is not None and previous.content_hash == content_hash(data):
@@ -144,6 +158,17 @@ def read_corpus(
     _dedupe_slugs(result)
     return result
 
+
+def _add_export(result: CorpusRead, relpath: str, export: ExportFileRead) -> None:
+    result.documents += export.documents
+    result.warnings += [FileWarning(relpath, reason) for reason in export.warnings]
+    result.drafts += export.drafts
+    result.skipped += export.skipped
+    result.reused += export.reused
+    if export.note:
+        result.notes.append(f"{relpath}: {export.note}")
+    if export.record is not None:
+        result.exports[relpath] = export.record
 
 
 def _dedupe_slugs(result: CorpusRead) -> None:

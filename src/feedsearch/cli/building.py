@@ -71,6 +71,8 @@ def _need(value, what: str, key: str):
               help="Include essays marked as drafts.")
 @click.option("--future", "include_future", is_flag=True,
               help="Include essays dated in the future.")
+@click.option("--pages", "include_pages", is_flag=True,
+              help="Include the pages of WordPress exports (About, Contact...) as essays.")
 @click.option("--related-limit", default=5, show_default=True, type=click.IntRange(min=0),
               help="Related essays listed per essay.")
 @click.option("--text-weight", default=0.7, show_default=True, type=click.FloatRange(min=0),

@@ -3,7 +3,7 @@
 Importing this package registers the built-in readers.
 """
 
-from . import html, markdown, text  # noqa: F401  (registration)
+from . import exports, html, markdown, text  # noqa: F401  (registration)
 from .base import Reader, SourceFile, known_extensions, reader_for, register
 from .errors import ReadError
 

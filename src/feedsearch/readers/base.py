@@ -39,6 +39,7 @@ class Reader:
     """One input format. Subclasses set ``extensions`` and implement :meth:`parse`."""
 
     extensions: ClassVar[tuple[str, ...]] = ()
+    many: ClassVar[bool] = False  # one file holds many essays (an export, a saved feed)
 
     def decode(self, data: bytes) -> str:
         return decode(data)

@@ -16,6 +16,14 @@ FURNITURE_LINE = re.compile(
     r"[←→‹›«»]\s*\S+(\s+\S+){0,7}|\S+(\s+\S+){0,7}\s*[←→‹›«»])$",
     re.I,
 )
+# Class or id fragments of the page furniture that platforms put inside an essay's body.
+FURNITURE_CLASS = re.compile(
+    r"share|sharing|sharedaddy|social|comment|respond|related|subscribe|subscription|"
+    r"newsletter|pagination|post-nav|nav-links|navigation|breadcrumb|byline|author-bio|"
+    r"entry-meta|entry-footer|blogitem-meta|meta-tags|widget|sidebar|advert|promo|cookie|"
+    r"jp-|sd-like|likes?-?box|wpl-",
+    re.I,
+)
 # A row of links: "← all notes | home | about".
 _LINK_ROW = re.compile(r"^([←→‹›]\s?.*|.*(\s[|·•]\s.*){2,})$")
 

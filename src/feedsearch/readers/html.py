@@ -13,6 +13,7 @@ from .base import Reader, SourceFile, register
 from .decode import declared_charset, decode
 from .errors import ReadError
 from .extract import extract, parse_page
+from .furniture import FURNITURE_CLASS
 from .htmlmeta import article_element, page_meta
 from .htmltext import first_paragraph, html_to_text
 from .meta import date_in_url, shorten, slugify, to_datetime
@@ -25,14 +26,6 @@ _BODY_SELECTORS = (
 )
 _DROP_TAGS = ("script", "style", "noscript", "template", "form", "nav", "aside", "footer",
               "header", "button", "iframe", "svg", "input", "select", "textarea", "link", "meta")
-# Class or id fragments of the page furniture that platforms put inside the article.
-_FURNITURE = re.compile(
-    r"share|sharing|sharedaddy|social|comment|respond|related|subscribe|newsletter|"
-    r"pagination|post-nav|nav-links|navigation|breadcrumb|byline|author-bio|entry-meta|"
-    r"entry-footer|blogitem-meta|meta-tags|widget|sidebar|advert|promo|cookie|jp-|sd-like|"
-    r"likes?-?box|wpl-",
-    re.I,
-)
 
 
 @register
@@ -107,7 +100,7 @@ def _strip_furniture(body: Tag, title: str) -> None:
         if element.decomposed:
             continue
         marks = " ".join(element.get("class") or []) + " " + (element.get("id") or "")
-        if _FURNITURE.search(marks):
+        if FURNITURE_CLASS.search(marks):
             element.decompose()
     heading = body.find("h1")
     if heading is not None and heading.get_text(" ", strip=True) == title:
