@@ -170,24 +170,41 @@ def export(index_dir) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @json_option
 def inspect(file, as_json) -> None:
-    """Read one FILE and show the document feedsearch makes of it.
+    """Read one FILE and show the document feedsearch makes of it (for an export file or a
+    saved feed, each post's; a JSON list with --json).
 
     \b
     Example:
       feedsearch inspect corpus/asking-for-help.md --json
     """
     from ..corpus import read_file
-    from ..readers import ReadError
+    from ..readers import ReadError, reader_for
+    from ..readers.exports import read_export
 
     if not file.exists():
         raise fail(f"{file}: no such file")
+    reader = reader_for(file.name)
     try:
-        document, warnings = read_file(file, file.as_posix())
+        if reader is not None and reader.many:
+            export = read_export(file, file.as_posix(), include_pages=True)
+            records, warnings = [d.record() for d in export.documents], export.warnings
+        else:
+            document, warnings = read_file(file, file.as_posix())
+            records = [document.record()]
     except ReadError as exc:
         raise fail(f"{file}: {exc}") from exc
     for warning in warnings:
         click.echo(f"warning: {file}: {warning}", err=True)
-    _print_record(document.record(), as_json)
+    if reader is not None and reader.many:
+        if as_json:
+            click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+            return
+        for number, record in enumerate(records):
+            if number:
+                click.echo("\n" + "-" * 40)
+            _print_record(record, False)
+        return
+    _print_record(records[0], as_json)
 
 
 def _print_record(record: dict, as_json: bool) -> None:

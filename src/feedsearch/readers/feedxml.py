@@ -82,8 +82,11 @@ def atom_entries(elements: Iterator[tuple[str, Element, dict]], relpath: str,
                  ) -> Iterator[ExportEntry]:
     count = count if count is not None else SummaryCount()
     site: str | None = None
+    feed_authors: list[str] = []  # an entry without authors has the feed's
     taken: set[str] = set()
     for _, element, _ in elements:
+        if element.tag == f"{{{ATOM}}}author":
+            feed_authors += [text_of(n) for n in children(element).get("name", ())]
         if element.tag == f"{{{ATOM}}}link" and element.get("rel", "alternate") == "alternate":
             site = site or element.get("href")
         if element.tag != f"{{{ATOM}}}entry":
@@ -110,7 +113,7 @@ def atom_entries(elements: Iterator[tuple[str, Element, dict]], relpath: str,
             body_is_text=_is_text(fields.get("content") or fields.get("summary")),
         )
         post.tags = [t for t in post.tags if t.strip()]
-        post.authors = [a for a in post.authors if a]
+        post.authors = [a for a in post.authors if a] or [a for a in feed_authors if a]
         yield _entry(post, element, relpath, taken)
 
 
@@ -127,8 +130,9 @@ def _atom_text(found: list[Element] | None) -> str:
         return ""
     element = found[0]
     if element.get("type") == "xhtml":
-        return "".join(tostring(child, encoding="unicode", default_namespace=XHTML)
-                       for child in element).strip()
+        markup = "".join(tostring(child, encoding="unicode", default_namespace=XHTML)
+                         for child in element).strip()
+        return markup.replace(f' xmlns="{XHTML}"', "")
     return text_of(element)
 
 
