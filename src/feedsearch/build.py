@@ -15,7 +15,9 @@ from . import __version__, index, locking, store
 from .corpus import FileWarning, iter_source_files, read_corpus
 from .feeds import STYLESHEET_NAME, FeedSite, feed_files
 from .index import whoosh_index
+from .model import Document
 from .output import STAGING, clear_staging, json_bytes, write_atomic
+from .pipeline import default_workers
 from .related import RelatedOptions, related_map, site_data_files
 from .urls import essay_url, normalize_base_url
 
@@ -42,6 +44,7 @@ class BuildOptions:
     include_drafts: bool = False
     include_future: bool = False
     include_pages: bool = False  # pages in WordPress exports are essays too
+    workers: int = field(default_factory=default_workers)  # processes that parse files
     default_tz: tzinfo = UTC
     full_content: bool = True
     tag_feeds: bool = True
@@ -138,29 +141,44 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
 
     roots = (Path(options.out), Path(options.index))
     paths = list(iter_source_files(Path(options.source), exclude=roots))
-    read = read_corpus(Path(options.source), exclude=roots, default_tz=options.default_tz,
-                       include_drafts=options.include_drafts, known=known, paths=paths,
-                       progress=progress(len(paths)) if progress else None,
-                       include_pages=options.include_pages,
-                       known_exports={} if fresh else json.loads(previous.get("exports", "{}")))
-    report.notes += read.notes
-    documents = read.documents
-    if not options.include_future:
-        now = datetime.now(UTC)
-        documents = [d for d in documents if d.date is None or d.date <= now]
-        report.future = len(read.documents) - len(documents)
-        if report.future:
-            report.notes.append(f"{report.future} essays dated in the future are left out "
-                                "until their date (--future includes them)")
-    for document in documents:
-        document.url = document.url or essay_url(base_url, document.slug)
+    documents: list[Document] = []
+    changed: list[Document] = []
+    now = datetime.now(UTC)
+    update = index.IndexUpdate(options.index, recreate=fresh, language=language)
 
-    # Reused documents are the stored objects themselves; a new slug (a duplicate appeared
-    # or went away) still needs re-indexing.
-    changed = [d for d in documents
-               if known.get(d.source) is not d or known_slugs.get(d.source) != d.slug]
-    present = {d.source for d in documents}
-    removed = sorted(source for source in known if source not in present)
+    def take(document: Document) -> None:
+        """Each essay as soon as it is read: Whoosh indexes it while the next are parsed."""
+        if not options.include_future and document.date is not None and document.date > now:
+            report.future += 1
+            return
+        document.url = document.url or essay_url(base_url, document.slug)
+        documents.append(document)
+        # A reused document is the stored object itself; a new slug (a duplicate appeared
+        # or went away) still needs re-indexing.
+        if known.get(document.source) is not document or \
+                known_slugs.get(document.source) != document.slug:
+            changed.append(document)
+            update.add(document)
+
+    try:
+        read = read_corpus(
+            Path(options.source), exclude=roots, default_tz=options.default_tz,
+            include_drafts=options.include_drafts, known=known, paths=paths,
+            progress=progress(len(paths)) if progress else None,
+            include_pages=options.include_pages, workers=options.workers,
+            known_exports={} if fresh else json.loads(previous.get("exports", "{}")),
+            on_document=take)
+        present = {d.source for d in documents}
+        removed = sorted(source for source in known if source not in present)
+        update.remove(removed)
+    except BaseException:
+        update.cancel()
+        raise
+    update.commit()  # the index first, the store second: a crash between heals next build
+    report.notes += read.notes
+    if report.future:
+        report.notes.append(f"{report.future} essays dated in the future are left out "
+                            "until their date (--future includes them)")
     report.documents = len(documents)
     report.added = sum(1 for d in changed if d.source not in known)
     report.updated = len(changed) - report.added
@@ -192,7 +210,6 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
         files.update(site_data_files(related, options.related_formats))
         names = list(files)
 
-    index.sync_index(options.index, changed, removed, recreate=fresh, language=language)
     store.save(options.index, changed, removed, related,
                {"fingerprint": fingerprint, "base_url": base_url, "title": options.title,
                 "related_options": repr(related_options), "exports": json.dumps(read.exports),

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
+from functools import partial
 from pathlib import Path
 
-from .exportfiles import ExportFileRead, ExportSettings, read_export_file
+from .exportfiles import ExportSettings, export_items, export_record
 from .model import Document
+from .pipeline import ExportEnd, Pending, run_jobs
 from .readers import ReadError, reader_for
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -115,6 +117,8 @@ def read_corpus(
     progress: Callable[[str], None] | None = None,
     include_pages: bool = False,
     known_exports: dict[str, dict] | None = None,
+    workers: int = 0,
+    on_document: Callable[[Document], None] | None = None,
 ) -> CorpusRead:
     """Read every essay under ``root``.
 
@@ -123,10 +127,52 @@ def read_corpus(
     ``known_exports`` is an earlier build's ``CorpusRead.exports``: an export file that did
     not change is not read again, and in one that did, unchanged posts are reused.
     ``paths`` (from :func:`iter_source_files`) saves a second walk when the caller has it.
+    ``workers`` processes parse files meanwhile (0: all in this one); ``on_document`` is
+    called with each essay, in file order, as soon as it is final.
     """
     result = CorpusRead()
-    known = known or {}
-    for path in paths if paths is not None else iter_source_files(root, exclude):
+    settings = ExportSettings(default_tz, include_drafts, include_pages)
+    items = _items(root, paths if paths is not None else iter_source_files(root, exclude),
+                   known or {}, known_exports or {}, settings, max_bytes, progress)
+    slugs = _SlugAssigner()
+    tallies: dict[str, _ExportTally] = {}
+    for item in run_jobs(items, workers):
+        tally = tallies.setdefault(item.source, _ExportTally()) if item.export else None
+        if item.end is not None:
+            _end_export(result, item.source, item.end, tallies.pop(item.source), settings)
+            continue
+        if item.error is not None or item.document is None:
+            reason = item.label + (item.error or "not read")
+            result.warnings.append(FileWarning(item.source, reason))
+            result.skipped += 1
+            if tally is not None:
+                tally.skipped += 1
+                tally.warnings.append(reason)
+            continue
+        document = item.document
+        result.reused += item.reused
+        result.warnings += [FileWarning(item.source, item.label + note)
+                            for note in document.warnings]
+        if document.draft and not include_drafts:
+            result.drafts += 1
+            if tally is not None:
+                tally.drafts += 1
+            continue
+        if warning := slugs.assign(document):
+            result.warnings.append(warning)
+        result.documents.append(document)
+        if tally is not None:
+            tally.sources.append(document.source)
+        if on_document is not None:
+            on_document(document)
+    return result
+
+
+def _items(root: Path, paths: Iterable[Path], known: dict[str, Document],
+           known_exports: dict[str, dict], settings: ExportSettings, max_bytes: int,
+           progress: Callable[[str], None] | None) -> Iterator[Pending]:
+    """Each file's essays as parse jobs, or as the earlier build's when unchanged."""
+    for path in paths:
         relpath = relative_source(path, root)
         if progress:
             progress(relpath)
@@ -135,59 +181,66 @@ def read_corpus(
                 raise ReadError("a symbolic link to a file outside the archive; not read")
             reader = reader_for(path.name)
             if reader is not None and reader.many:
-                settings = ExportSettings(default_tz, include_drafts, include_pages)
-                _add_export(result, relpath, read_export_file(
-                    path, relpath, settings, known, (known_exports or {}).get(relpath)))
+                yield from export_items(path, relpath, settings, known,
+                                        known_exports.get(relpath))
                 continue
             data = _read_bytes(path, max_bytes)
             previous = known.get(relpath)
             if previous is not None and previous.content_hash == content_hash(data):
-                document = previous
-                result.reused += 1
+                yield Pending(relpath, document=previous, reused=True)
             else:
-                document, _ = parse_bytes(data, relpath, default_tz)
-            result.warnings += [FileWarning(relpath, note) for note in document.warnings]
+                yield Pending(relpath, job=partial(_parse, data, relpath, settings.default_tz))
         except ReadError as exc:
-            result.warnings.append(FileWarning(relpath, str(exc)))
-            result.skipped += 1
-            continue
-        if document.draft and not include_drafts:
-            result.drafts += 1
-            continue
-        result.documents.append(document)
-    _dedupe_slugs(result)
-    return result
+            yield Pending(relpath, error=str(exc))
 
 
-def _add_export(result: CorpusRead, relpath: str, export: ExportFileRead) -> None:
-    result.documents += export.documents
-    result.warnings += [FileWarning(relpath, reason) for reason in export.warnings]
-    result.drafts += export.drafts
-    result.skipped += export.skipped
-    result.reused += export.reused
-    if export.note:
-        result.notes.append(f"{relpath}: {export.note}")
-    if export.record is not None:
-        result.exports[relpath] = export.record
+def _parse(data: bytes, relpath: str, default_tz: tzinfo) -> Document:
+    return parse_bytes(data, relpath, default_tz)[0]
 
 
-def _dedupe_slugs(result: CorpusRead) -> None:
+@dataclass
+class _ExportTally:
+    sources: list[str] = field(default_factory=list)
+    drafts: int = 0
+    skipped: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def _end_export(result: CorpusRead, relpath: str, end: ExportEnd, tally: _ExportTally,
+                settings: ExportSettings) -> None:
+    if end.previous is not None:  # the file is unchanged: report what it reported
+        record = end.previous
+        result.warnings += [FileWarning(relpath, w) for w in record["warnings"]]
+        result.drafts += record["drafts"]
+        result.skipped += record["skipped"]
+    else:
+        result.warnings += [FileWarning(relpath, w) for w in end.warnings]
+        record = export_record(end, tally.sources, tally.drafts, tally.skipped,
+                               tally.warnings + end.warnings, settings.include_pages)
+    result.notes.append(f"{relpath}: {record['note']}")
+    if end.complete:
+        result.exports[relpath] = record
+
+
+class _SlugAssigner:
     """Two essays with one slug are both kept; the one read later gets a suffix.
 
     Suffixes start again from each essay's own slug every time, so a reused essay loses its
     suffix once its namesake is gone, and an incremental build equals a fresh one.
     """
-    taken: dict[str, str] = {}
-    for document in result.documents:
+
+    def __init__(self) -> None:
+        self.taken: dict[str, str] = {}
+
+    def assign(self, document: Document) -> FileWarning | None:
         document.slug = base = document.base_slug or document.slug
-        slug = base
-        n = 2
-        while slug in taken:
+        slug, n = base, 2
+        while slug in self.taken:
             slug = f"{base}-{n}"
             n += 1
-        if slug != base:
-            result.warnings.append(FileWarning(
-                document.source, f"slug {base!r} is already used by {taken[base]}; "
-                f"this essay gets {slug!r}"))
-            document.slug = slug
-        taken[slug] = document.source
+        self.taken[slug] = document.source
+        if slug == base:
+            return None
+        document.slug = slug
+        return FileWarning(document.source, f"slug {base!r} is already used by "
+                           f"{self.taken[base]}; this essay gets {slug!r}")

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import tzinfo
+from functools import partial
 from pathlib import Path
 
 from .model import Document
+from .pipeline import ExportEnd, Pending
 from .readers import ReadError
 from .readers.exports import KIND_NAMES, make_post, open_export
 
@@ -30,19 +33,6 @@ class ExportSettings:
         return [str(self.default_tz), self.include_drafts, self.include_pages]
 
 
-@dataclass
-class ExportFileRead:
-    """What one export file gave. ``record`` is kept by the build for the next one."""
-
-    documents: list[Document] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    drafts: int = 0
-    skipped: int = 0
-    reused: int = 0
-    note: str = ""
-    record: dict | None = None
-
-
 def file_hash(path: Path) -> str:
     """SHA-256 of a file, read in pieces: exports can be hundreds of megabytes."""
     digest = hashlib.sha256()
@@ -55,51 +45,60 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_export_file(path: Path, relpath: str, settings: ExportSettings,
-                     known: dict[str, Document], previous: dict | None) -> ExportFileRead:
-    """Read one export file's essays. Raises ReadError when the file cannot be read at all
-    (not XML, unsafe XML, not an export); a bad post is a warning and the rest are read."""
+def export_items(path: Path, relpath: str, settings: ExportSettings,
+                 known: dict[str, Document], previous: dict | None) -> Iterator[Pending]:
+    """One item per post of an export file, then one that ends the file. The file is read
+    only if it changed; then a post whose content is unchanged is the earlier build's.
+    Raises ReadError when the file cannot be read at all (not XML, unsafe XML, not an
+    export); a file that breaks off part-way ends with a warning after the posts before it."""
     digest = file_hash(path)
     reused = _unchanged(digest, settings, known, previous)
     if reused is not None:
-        assert previous is not None
-        return ExportFileRead(reused, list(previous["warnings"]), previous["drafts"],
-                              previous["skipped"], len(reused), previous["note"], previous)
+        for document in reused:
+            yield Pending(relpath, document=document, export=relpath, reused=True,
+                          label=_label(document.source))
+        yield Pending(relpath, export=relpath, end=ExportEnd(previous=previous))
+        return
 
-    result = ExportFileRead()
     left_out: Counter[str] = Counter()
     export = open_export(path, relpath, settings.default_tz, settings.include_pages)
-    for entry in export.entries:
-        if entry.make is None:
-            left_out[entry.left_out or "other"] += 1
-            continue
-        source = f"{relpath}#{entry.key}"
-        earlier = known.get(source)
-        if earlier is not None and earlier.content_hash == entry.content_hash:
-            document = earlier
-            result.reused += 1
-        else:
-            try:
-                document = make_post(entry)
-            except ReadError as exc:
-                result.warnings.append(f"post {entry.key!r}: {exc}; not read")
-                result.skipped += 1
+    end = ExportEnd(export.kind, digest, settings.key())
+    posts = 0
+    try:
+        for entry in export.entries:
+            posts += 1
+            if entry.make is None:
+                left_out[entry.left_out or "other"] += 1
                 continue
-        result.warnings += [f"post {entry.key!r}: {w}" for w in document.warnings]
-        if document.draft and not settings.include_drafts:
-            result.drafts += 1
-            continue
-        result.documents.append(document)
-    result.warnings += export.warnings()
-    result.note = _note(export.kind, len(result.documents), result.drafts, left_out,
-                        settings.include_pages)
-    result.record = {
-        "hash": digest, "settings": settings.key(), "sources": [d.source for d in
-                                                                result.documents],
-        "warnings": result.warnings, "drafts": result.drafts, "skipped": result.skipped,
-        "note": result.note,
-    }
-    return result
+            source = f"{relpath}#{entry.key}"
+            earlier = known.get(source)
+            label = f"post {entry.key!r}: "
+            if earlier is not None and earlier.content_hash == entry.content_hash:
+                yield Pending(relpath, document=earlier, export=relpath, label=label,
+                              reused=True)
+            else:
+                yield Pending(relpath, job=partial(make_post, entry), export=relpath,
+                              label=label)
+    except ReadError as exc:
+        end.warnings.append(f"{exc}; the {posts} items before it were read" if posts
+                            else f"{exc}; not read")
+        end.complete = False
+    end.warnings += export.warnings()
+    end.left_out = dict(sorted(left_out.items()))
+    yield Pending(relpath, export=relpath, end=end)
+
+
+def _label(source: str) -> str:
+    return f"post {source.rsplit('#', 1)[-1]!r}: "
+
+
+def export_record(end: ExportEnd, sources: list[str], drafts: int, skipped: int,
+                  warnings: list[str], include_pages: bool) -> dict:
+    """What a later build needs to reuse this file without reading it: its hash and
+    settings, its essays' sources in order, and what it reported."""
+    return {"hash": end.digest, "settings": end.settings, "sources": sources,
+            "warnings": warnings, "drafts": drafts, "skipped": skipped,
+            "note": note(end.kind, len(sources), drafts, end.left_out, include_pages)}
 
 
 def _unchanged(digest: str, settings: ExportSettings, known: dict[str, Document],
@@ -115,7 +114,7 @@ def _unchanged(digest: str, settings: ExportSettings, known: dict[str, Document]
     return documents  # type: ignore[return-value]
 
 
-def _note(kind: str, essays: int, drafts: int, left_out: Counter[str],
+def note(kind: str, essays: int, drafts: int, left_out: dict[str, int],
           include_pages: bool) -> str:
     """"WordPress export: 12 essays; left out 2 drafts, 1 private, 40 attachment"."""
     parts = [f"{drafts} draft{'s' * (drafts != 1)}"] if drafts else []

@@ -18,6 +18,9 @@ from .model import Document
 
 WHOOSH_DIR = "whoosh"
 WRITE_LOCK_TIMEOUT = 60.0
+# Memory for the writer's postings before it sorts them on disk in runs (Whoosh's default
+# is 128); measured in bench/run.py.
+WRITER_MB = 128
 
 
 def text_analyzer(language: str = "en"):
@@ -80,27 +83,66 @@ def _open_or_create(index_dir: Path, recreate: bool, language: str):
     return whoosh_index.open_dir(str(folder))
 
 
+class IndexUpdate:
+    """One commit's changes to the index, given one essay at a time as a build reads them.
+
+    The writer (and Whoosh's lock) is taken at the first change, so a build that changes
+    nothing never touches the index. Readers keep seeing the last commit until this lands.
+    """
+
+    def __init__(self, index_dir: Path, recreate: bool = False, language: str = "en",
+                 lock_timeout: float = WRITE_LOCK_TIMEOUT) -> None:
+        self.index = _open_or_create(index_dir, recreate, language)
+        self.recreate = recreate
+        self.lock_timeout = lock_timeout
+        self.writer = None
+
+    def _writer(self):
+        if self.writer is None:
+            self.writer = self.index.writer(timeout=self.lock_timeout, limitmb=WRITER_MB)
+        return self.writer
+
+    def add(self, document: Document) -> None:
+        """Add an essay, replacing the one from the same source (a fresh index has none)."""
+        fields = index_fields(document)
+        if self.recreate:
+            self._writer().add_document(**fields)
+        else:
+            self._writer().update_document(**fields)
+
+    def remove(self, sources: list[str]) -> None:
+        for source in sources:
+            self._writer().delete_by_term("source", source)
+
+    def commit(self) -> None:
+        if self.writer is None and self.recreate:
+            self._writer()  # a fresh index is committed even when empty
+        if self.writer is not None:
+            self.writer.commit()
+            self.writer = None
+
+    def cancel(self) -> None:
+        if self.writer is not None:
+            self.writer.cancel()
+            self.writer = None
+
+
 def sync_index(index_dir: Path, changed: list[Document], removed: list[str],
                recreate: bool = False, lock_timeout: float = WRITE_LOCK_TIMEOUT,
                language: str = "en") -> None:
     """Add or replace ``changed`` documents and delete ``removed`` sources, in one commit.
 
-    With ``recreate`` the index starts empty. Readers keep seeing the last commit until
-    this one lands.
+    With ``recreate`` the index starts empty.
     """
-    ix = _open_or_create(index_dir, recreate, language)
-    if not changed and not removed and not recreate:
-        return
-    writer = ix.writer(timeout=lock_timeout)
+    update = IndexUpdate(index_dir, recreate, language, lock_timeout)
     try:
-        for source in removed:
-            writer.delete_by_term("source", source)
+        update.remove(removed)
         for document in changed:
-            writer.update_document(**index_fields(document))
+            update.add(document)
     except BaseException:
-        writer.cancel()
+        update.cancel()
         raise
-    writer.commit()
+    update.commit()
 
 
 def index_fields(document: Document) -> dict:

@@ -96,18 +96,27 @@ def read_export(path: Path, relpath: str, *, default_tz: tzinfo = UTC,
                 include_pages: bool = False) -> ExportRead:
     """Read every post of an export file. Drafts are included, marked ``draft``; items that
     are not essays (private and trashed posts, attachments, pages unless ``include_pages``)
-    are counted in ``left_out`` by reason. A post that cannot be read gives a warning."""
+    are counted in ``left_out`` by reason. A post that cannot be read gives a warning, and
+    so does a file that breaks off part-way (a truncated download): the posts before the
+    break are kept. Raises ReadError when the file cannot be read at all."""
     export = open_export(path, relpath, default_tz, include_pages)
     result = ExportRead(export.kind)
     left_out: Counter[str] = Counter()
-    for entry in export.entries:
-        if entry.make is None:
-            left_out[entry.left_out or "other"] += 1
-            continue
-        try:
-            result.documents.append(make_post(entry))
-        except ReadError as exc:
-            result.warnings.append(f"post {entry.key!r}: {exc}; not read")
+    seen = 0
+    try:
+        for entry in export.entries:
+            seen += 1
+            if entry.make is None:
+                left_out[entry.left_out or "other"] += 1
+                continue
+            try:
+                result.documents.append(make_post(entry))
+            except ReadError as exc:
+                result.warnings.append(f"post {entry.key!r}: {exc}; not read")
+    except ReadError as exc:  # the file breaks off: what came before it stands
+        if not seen:
+            raise
+        result.warnings.append(f"{exc}; the {seen} items before it were read")
     result.warnings += export.warnings()
     result.left_out = dict(sorted(left_out.items()))
     return result

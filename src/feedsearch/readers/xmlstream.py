@@ -65,7 +65,7 @@ def iter_elements(path: Path) -> Iterator[tuple[str, Element, dict[str, str]]]:
                         "which can read local files or expand without end; refused, not read"
                         ) from exc
     except ParseError as exc:
-        raise ReadError(f"not well-formed XML ({_where(exc)}); not read") from exc
+        raise ReadError(f"not well-formed XML ({_where(exc)})") from exc
     except OSError as exc:
         raise ReadError(f"cannot read file: {exc.strerror or exc}") from exc
 
