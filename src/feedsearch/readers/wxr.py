@@ -84,7 +84,7 @@ def _entry(element: Element, fields: dict, relpath: str, default_tz: tzinfo,
         updated=when(first_text(fields, "wp:post_modified_gmt"), UTC)
         or when(first_text(fields, "wp:post_modified"), default_tz),
         authors=[authors.get(login, login) for login in all_texts(fields, "dc:creator")],
-        tags=[text_of(c) for c in fields.get("category", ())
+        tags=[plain(text_of(c)) for c in fields.get("category", ())
               if c.get("domain", "category") in ("category", "post_tag")
               and text_of(c) and not _default_category(c)],
         excerpt=first_text(fields, "excerpt:encoded"),
