@@ -104,11 +104,12 @@ def test_cached_term_counts_give_the_same_map(corpus_dir, tmp_path):
     from dataclasses import replace
 
     from feedsearch import store
+    from feedsearch.related import TermCache
 
     options = build_options(corpus_dir, tmp_path)
     build(options)
     documents = list(store.iter_documents(options.index))
-    cache: dict = {}
+    cache = TermCache()
     fresh = related_map(documents, term_counts=cache)
     assert len(cache) == len(documents)
     changed = [replace(documents[0], text=documents[0].text + " Herons at dusk.",

@@ -18,11 +18,12 @@ from .index import whoosh_index
 from .model import Document
 from .output import STAGING, clear_staging, json_bytes, write_atomic
 from .pipeline import default_workers
-from .related import RelatedOptions, related_map, site_data_files
+from .related import RelatedOptions, TermCache, site_data_files
+from .related_update import update_related
 from .urls import essay_url, normalize_base_url
 
 DEFAULT_BASE_URL = "http://localhost:8000/"
-STORE_FORMAT = "8"
+STORE_FORMAT = "9"
 GROUP_FOLDERS = ("tags", "authors")
 
 
@@ -191,7 +192,7 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
     unchanged = not fresh and not changed and not removed
     outputs_key = _outputs_key(documents, options, base_url, related_options)
     written = json.loads(previous.get("outputs", "[]"))
-    related = term_counts = files = None
+    related = term_counts = related_state = files = None
     feed_keys = json.loads(previous.get("feeds", "{}"))
     if unchanged and previous.get("outputs_key") == outputs_key and \
             all((out / name).is_file() for name in written):
@@ -201,8 +202,11 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
         if unchanged and previous.get("related_options") == repr(related_options):
             related = store.load_related(options.index)  # still exact
         else:
-            term_counts = {} if fresh else store.load_term_counts(options.index)
-            related = related_map(documents, related_options, term_counts)
+            term_counts = TermCache() if fresh else store.load_term_counts(options.index)
+            related, related_state = update_related(
+                documents, related_options, term_counts,
+                None if fresh else store.load_related(options.index),
+                None if fresh else store.load_related_state(options.index))
         files, feed_keys = feed_files(
             documents, options.feed_site(base_url), json.loads(previous.get("feeds", "{}")),
             present=lambda name: (out / name).is_file())
@@ -214,7 +218,7 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
                {"fingerprint": fingerprint, "base_url": base_url, "title": options.title,
                 "related_options": repr(related_options), "exports": json.dumps(read.exports),
                 "built_at": datetime.now(UTC).isoformat(timespec="seconds")},
-               replace_all=fresh, term_counts=term_counts)
+               replace_all=fresh, term_counts=term_counts, related_state=related_state)
     staging = Path(options.index) / STAGING
     clear_staging(staging)
     for leftover in out.rglob(".*.tmp") if out.is_dir() else ():  # from a killed build

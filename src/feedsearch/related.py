@@ -47,17 +47,31 @@ class RelatedOptions:
     language: str = "en"  # analysed as the index analyses text
 
 
+class TermCache(dict):
+    """Each essay's analysed term counts by content hash, as (term numbers, counts) arrays,
+    and the terms those numbers stand for, so that a rebuild analyses only new and changed
+    essays and builds the count matrix from arrays. ``added`` are the hashes counted in
+    this build; terms from ``saved_terms`` on are new."""
+
+    def __init__(self, vocabulary: list[str] | None = None,
+                 rows: dict[str, tuple[np.ndarray, np.ndarray]] | None = None) -> None:
+        super().__init__(rows or {})
+        self.vocabulary: list[str] = vocabulary if vocabulary is not None else []
+        self.saved_terms = len(self.vocabulary)
+        self.added: set[str] = set()
+
+
 class Analyser:
     """The index's analysis, fast for whole archives: each distinct word is analysed once,
     and each analysed term gets a number, the column of a term-count matrix."""
 
     STOP = -1
 
-    def __init__(self, language: str = "en") -> None:
+    def __init__(self, language: str = "en", vocabulary: list[str] | None = None) -> None:
         self.analyzer = text_analyzer(language)
         self.cache: dict[str, int] = {}  # word -> term number, or STOP
-        self.numbers: dict[str, int] = {}  # term -> number
-        self.terms: list[str] = []
+        self.terms: list[str] = vocabulary if vocabulary is not None else []
+        self.numbers: dict[str, int] = {term: n for n, term in enumerate(self.terms)}
 
     def number(self, term: str | None) -> int:
         if term is None:
@@ -120,38 +134,44 @@ def _matrix(rows: list[Counter], weight, normalise: bool = True) -> Vectors:
     return Vectors(matrix, list(vocabulary))
 
 
-def _count_matrix(rows: list[Counter[int]], columns: int) -> sparse.csr_matrix:
-    lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
+def _count_matrix(rows: list[tuple[np.ndarray, np.ndarray]], columns: int) -> sparse.csr_matrix:
+    lengths = np.fromiter((len(ids) for ids, _ in rows), dtype=np.int64, count=len(rows))
     pointers = np.concatenate(([0], np.cumsum(lengths)))
-    indices = np.fromiter((t for r in rows for t in r), dtype=np.int64, count=pointers[-1])
-    data = np.fromiter((c for r in rows for c in r.values()), dtype=np.float64,
-                       count=pointers[-1])
+    empty = np.zeros(0, dtype=np.uint32)
+    indices = np.concatenate([ids for ids, _ in rows] or [empty]).astype(np.int64)
+    data = np.concatenate([counts for _, counts in rows] or [empty]).astype(np.float64)
     return sparse.csr_matrix((data, indices, pointers), shape=(len(rows), max(1, columns)))
 
 
+def _arrays(counts: Counter[int]) -> tuple[np.ndarray, np.ndarray]:
+    ids = np.fromiter(counts.keys(), dtype=np.uint32, count=len(counts))
+    values = np.fromiter(counts.values(), dtype=np.uint32, count=len(counts))
+    return ids, values
+
+
 def text_vectors(documents: list[Document], options: RelatedOptions,
-                 term_counts: dict[str, dict[str, int]] | None = None) -> Vectors:
-    """``term_counts`` maps a document's content hash to its analysed term counts: counts
-    found there are used as they are, and those computed are added, so a rebuild analyses
-    only new and changed essays."""
-    analyser = Analyser(options.language)
-    rows = []
-    title_weight = 1 if options.plain_tfidf else 3
+                 term_counts: TermCache | None = None) -> Vectors:
+    """``term_counts`` holds analysed term counts by content hash: counts found there are
+    used as they are, and those computed are added, so a rebuild analyses only new and
+    changed essays."""
     cache = term_counts if term_counts is not None and not options.plain_tfidf else None
+    analyser = Analyser(options.language, cache.vocabulary if cache is not None else None)
+    rows: list[tuple[np.ndarray, np.ndarray]] = []
+    title_weight = 1 if options.plain_tfidf else 3
     for document in documents:
         known = cache.get(document.content_hash) if cache is not None and \
             document.content_hash else None
         if known is not None:
-            rows.append(Counter(dict(zip(map(analyser.number, known), known.values(),
-                                         strict=True))))
+            rows.append(known)
             continue
         counts = analyser.counts(document.text)
         for term, count in analyser.counts(document.title).items():
             counts[term] += count * title_weight
-        rows.append(counts)
+        row = _arrays(counts)
+        rows.append(row)
         if cache is not None and document.content_hash:
-            cache[document.content_hash] = dict(zip(map(analyser.terms.__getitem__, counts),
-                                                    counts.values(), strict=True))
+            cache[document.content_hash] = row
+            cache.added.add(document.content_hash)
     # Columns in the order of the terms themselves, so that results never depend on which
     # essays were analysed afresh and which came from ``term_counts``.
     terms = analyser.terms
@@ -216,39 +236,77 @@ def tag_vectors(documents: list[Document]) -> list[dict[str, float]]:
     return tag_vectors_of(documents).as_dicts()
 
 
+@dataclass
+class Prepared:
+    """Everything the lists are computed from: essays in slug order, their text and tag
+    vectors, and their days since 1970 (NaN when undated)."""
+
+    ordered: list[Document]
+    index: dict[str, int]
+    texts: Vectors
+    tags: Vectors | None
+    days: np.ndarray
+    options: RelatedOptions
+
+    @property
+    def recency(self) -> np.ndarray:
+        """Rank key for ties: newer first, then slug (the order of ``ordered``)."""
+        return np.nan_to_num(self.days, nan=-1e9)
+
+
+def prepare(documents: list[Document], options: RelatedOptions,
+            term_counts: TermCache | None = None) -> Prepared:
+    ordered = sorted(documents, key=lambda d: d.slug)
+    return Prepared(
+        ordered, {d.slug: i for i, d in enumerate(ordered)},
+        text_vectors(ordered, options, term_counts),
+        tag_vectors_of(ordered) if options.use_tags else None,
+        np.array([d.date.timestamp() / 86400 if d.date else np.nan for d in ordered]),
+        options)
+
+
 def related_map(documents: list[Document], options: RelatedOptions | None = None,
-                term_counts: dict[str, dict[str, int]] | None = None) -> dict[str, list[dict]]:
+                term_counts: TermCache | None = None) -> dict[str, list[dict]]:
     """For each document's slug, its most related documents, best first.
 
     Each entry is ``{"slug", "title", "url", "score", "shared_tags"}``. Ties are broken by
-    date (newer first), then slug, so the map never changes for the same input. Every row
-    is computed again on each call (a change of one essay shifts every term's weight), but
-    with ``term_counts`` (see :func:`text_vectors`) unchanged essays are not analysed again.
+    date (newer first), then slug, so the map never changes for the same input. With
+    ``term_counts`` (see :func:`text_vectors`) unchanged essays are not analysed again.
     """
     options = options or RelatedOptions()
-    ordered = sorted(documents, key=lambda d: d.slug)
-    if not ordered:
+    if not documents:
         return {}
-    index = {d.slug: i for i, d in enumerate(ordered)}
-    texts = text_vectors(ordered, options, term_counts).matrix
-    tags = tag_vectors_of(ordered).matrix if options.use_tags else None
-    days = np.array([d.date.timestamp() / 86400 if d.date else np.nan for d in ordered])
-    # Rank key for ties: newer first, then slug (the order of ``ordered``).
-    recency = np.nan_to_num(days, nan=-1e9)
+    prepared = prepare(documents, options, term_counts)
+    return lists_for(prepared, range(len(prepared.ordered)))
+
+
+def lists_for(prepared: Prepared, rows) -> dict[str, list[dict]]:
+    """The lists of the essays at positions ``rows`` of ``prepared.ordered``."""
+    rows = list(rows)
+    options, ordered, days = prepared.options, prepared.ordered, prepared.days
+    texts = prepared.texts.matrix
+    texts_t = texts.T.tocsr()  # transposed once, not once per block
+    tags = prepared.tags.matrix if prepared.tags is not None and options.tag_weight else None
+    tags_t = tags.T.tocsr() if tags is not None else None
+    recency = prepared.recency
     result: dict[str, list[dict]] = {}
-    for start in range(0, len(ordered), BLOCK_ROWS):
-        block = range(start, min(start + BLOCK_ROWS, len(ordered)))
-        scores = options.text_weight * (texts[block.start:block.stop] @ texts.T).toarray()
-        if tags is not None and options.tag_weight:
-            scores += options.tag_weight * (tags[block.start:block.stop] @ tags.T).toarray()
+    for start in range(0, len(rows), BLOCK_ROWS):
+        block = np.array(rows[start:start + BLOCK_ROWS], dtype=np.int64)
+        scores = options.text_weight * (texts[block] @ texts_t).toarray()
+        if tags is not None:
+            scores += options.tag_weight * (tags[block] @ tags_t).toarray()
         if options.date_weight:
-            apart = np.abs(days[block.start:block.stop, None] - days[None, :])
-            scores += options.date_weight * np.nan_to_num(
-                np.exp(-apart / options.date_scale_days), nan=0.0)
+            scores += options.date_weight * closeness(days[block, None], days[None, :],
+                                                      options)
         for row, i in enumerate(block):
-            result[ordered[i].slug] = _pick(ordered, index, i, np.round(scores[row], 4),
-                                            recency, days, options)
+            result[ordered[i].slug] = _pick(ordered, prepared.index, int(i),
+                                            np.round(scores[row], 4), recency, days, options)
     return result
+
+
+def closeness(days_a: np.ndarray, days_b: np.ndarray, options: RelatedOptions) -> np.ndarray:
+    """The date term: 1 for the same day, falling with days apart; 0 when undated."""
+    return np.nan_to_num(np.exp(-np.abs(days_a - days_b) / options.date_scale_days), nan=0.0)
 
 
 def _pick(ordered, index, i, scores, recency, days, options) -> list[dict]:

@@ -12,8 +12,13 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .model import Document
+
+if TYPE_CHECKING:
+    from .related import TermCache
+    from .related_update import RelatedState
 
 STORE_NAME = "documents.sqlite"
 _SCHEMA = """
@@ -22,7 +27,10 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE INDEX IF NOT EXISTS documents_slug ON documents (slug);
 CREATE TABLE IF NOT EXISTS related (slug TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS term_counts (hash TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS related_state (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS terms (id INTEGER PRIMARY KEY, term TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS term_counts (hash TEXT PRIMARY KEY, ids BLOB NOT NULL,
+                                        counts BLOB NOT NULL);
 """
 
 
@@ -78,13 +86,20 @@ def get_texts(index_dir: Path, slugs: list[str]) -> dict[str, str]:
         return dict(rows.fetchall())
 
 
-def load_term_counts(index_dir: Path) -> dict[str, dict[str, int]]:
+def load_term_counts(index_dir: Path) -> TermCache:
     """Each stored essay's analysed term counts, by content hash (for related posts)."""
+    import numpy as np  # here, not at the top: search never pays for it
+
+    from .related import TermCache
+
     if not store_path(index_dir).exists():
-        return {}
-    with closing(_connect(index_dir, create=True)) as db:
-        rows = db.execute("SELECT hash, data FROM term_counts").fetchall()
-    return {digest: json.loads(data) for digest, data in rows}
+        return TermCache()
+    with closing(_connect(index_dir)) as db:
+        vocabulary = [term for (term,) in db.execute("SELECT term FROM terms ORDER BY id")]
+        rows = db.execute("SELECT hash, ids, counts FROM term_counts").fetchall()
+    return TermCache(vocabulary, {
+        digest: (np.frombuffer(ids, dtype=np.uint32), np.frombuffer(counts, dtype=np.uint32))
+        for digest, ids, counts in rows})
 
 
 def load_related(index_dir: Path) -> dict[str, list[dict]]:
@@ -114,7 +129,8 @@ def update_meta(index_dir: Path, values: dict[str, str]) -> None:
 
 def save(index_dir: Path, changed: list[Document], removed: list[str],
          related: dict[str, list[dict]] | None, meta: dict[str, str], replace_all: bool = False,
-         term_counts: dict[str, dict[str, int]] | None = None) -> None:
+         term_counts: TermCache | None = None,
+         related_state: RelatedState | None = None) -> None:
     """Write this build's changes in one transaction: ``changed`` documents are stored (new
     or replacing the same source), ``removed`` sources deleted; with ``replace_all`` every
     earlier document goes first. The related map (unless None) and meta are replaced
@@ -134,10 +150,76 @@ def save(index_dir: Path, changed: list[Document], removed: list[str],
             db.executemany("INSERT INTO related (slug, data) VALUES (?, ?)",
                            [(slug, json.dumps(items)) for slug, items in related.items()])
         if term_counts is not None:
-            known = {digest for (digest,) in db.execute("SELECT hash FROM term_counts")}
-            db.executemany("INSERT INTO term_counts (hash, data) VALUES (?, ?)",
-                           [(digest, json.dumps(counts, ensure_ascii=False))
-                            for digest, counts in term_counts.items() if digest not in known])
-            db.execute("DELETE FROM term_counts WHERE hash NOT IN (SELECT hash FROM documents)")
+            _save_term_counts(db, term_counts)
+        if related is not None:  # the state the map was computed from, or none
+            db.execute("DELETE FROM related_state")
+            if related_state is not None:
+                db.executemany("INSERT INTO related_state (key, value) VALUES (?, ?)",
+                               _state_rows(related_state))
         db.execute("DELETE FROM meta")
         db.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
+
+
+def _save_term_counts(db: sqlite3.Connection, cache: TermCache) -> None:
+    """New terms and the counts of essays analysed in this build; counts of essays no
+    longer stored go."""
+    import numpy as np
+
+    db.executemany("INSERT OR REPLACE INTO terms (id, term) VALUES (?, ?)",
+                   enumerate(cache.vocabulary[cache.saved_terms:], start=cache.saved_terms))
+    db.executemany("INSERT OR REPLACE INTO term_counts (hash, ids, counts) VALUES (?, ?, ?)",
+                   [(digest, cache[digest][0].astype(np.uint32).tobytes(),
+                     cache[digest][1].astype(np.uint32).tobytes())
+                    for digest in sorted(cache.added)])
+    db.execute("DELETE FROM term_counts WHERE hash NOT IN (SELECT hash FROM documents)")
+
+
+def _state_rows(state: RelatedState) -> list[tuple[str, bytes]]:
+    rows = [("meta", json.dumps({"options": state.options, "slugs": state.slugs,
+                                 "identities": state.identities}).encode())]
+    for name, vectors in (("texts", state.texts), ("tags", state.tags)):
+        if vectors is None:
+            continue
+        matrix = vectors.matrix
+        rows += [(f"{name}.terms", json.dumps(vectors.terms, ensure_ascii=False).encode()),
+                 (f"{name}.shape", json.dumps(list(matrix.shape)).encode()),
+                 (f"{name}.data", matrix.data.astype("<f8").tobytes()),
+                 (f"{name}.indices", matrix.indices.astype("<i8").tobytes()),
+                 (f"{name}.indptr", matrix.indptr.astype("<i8").tobytes())]
+    return rows
+
+
+def load_related_state(index_dir: Path) -> RelatedState | None:
+    """What the stored related map was computed from (see related_update), or None."""
+    import numpy as np
+    from scipy import sparse
+
+    from .related import Vectors
+    from .related_update import RelatedState
+
+    if not store_path(index_dir).exists():
+        return None
+    with closing(_connect(index_dir)) as db:
+        try:
+            values = dict(db.execute("SELECT key, value FROM related_state").fetchall())
+        except sqlite3.OperationalError:  # a store from before this table
+            return None
+    if "meta" not in values:
+        return None
+
+    def vectors(name: str) -> Vectors | None:
+        if f"{name}.shape" not in values:
+            return None
+        matrix = sparse.csr_matrix(
+            (np.frombuffer(values[f"{name}.data"], dtype="<f8"),
+             np.frombuffer(values[f"{name}.indices"], dtype="<i8"),
+             np.frombuffer(values[f"{name}.indptr"], dtype="<i8")),
+            shape=tuple(json.loads(values[f"{name}.shape"])))
+        return Vectors(matrix, json.loads(values[f"{name}.terms"]))
+
+    meta = json.loads(values["meta"])
+    texts = vectors("texts")
+    if texts is None:
+        return None
+    return RelatedState(meta["options"], meta["slugs"], meta["identities"], texts,
+                        vectors("tags"))

@@ -1,0 +1,123 @@
+"""Updating the related map after a few essays change gives exactly the map computed whole."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from feedsearch import store
+from feedsearch.build import BuildOptions, build
+from feedsearch.model import Document
+from feedsearch.output import json_bytes
+from feedsearch.related import RelatedOptions, TermCache, related_map
+from feedsearch.related_update import update_related
+
+WORDS = ("garden river winter letter kitchen anxious brother silence promise harbour "
+         "window journey quiet lantern orchard morning patience courage friend sister "
+         "market music teacher storm bridge meadow chapel violin ladder pocket").split() + \
+    [f"word{letter}{n}" for letter in "abcdefgh" for n in range(25)]  # rarer terms
+TAGS = ["grief", "work", "rest", "family", "friends", "sleep", "music", "school"]
+
+
+def essay(rng: random.Random, n: int) -> Document:
+    focus = rng.sample(WORDS[:30], 4) + rng.sample(WORDS[30:], 8)
+    text = " ".join(rng.choice(focus if rng.random() < 0.6 else WORDS) for _ in range(120))
+    return Document(
+        slug=f"essay-{n:03d}", title=" ".join(rng.sample(focus, 2)).title(),
+        source=f"essay-{n:03d}.md", text=text, html=f"<p>{text}</p>",
+        date=datetime(2020, 1, 1, tzinfo=UTC) + timedelta(days=rng.randrange(0, 900)),
+        tags=rng.sample(TAGS, rng.randrange(0, 3)), url=f"https://example.org/essay-{n:03d}/",
+        content_hash=f"h{n}-{rng.random()}")
+
+
+def edited(rng: random.Random, documents: list[Document], serial: int) -> list[Document]:
+    """A few random changes, as between two builds."""
+    documents = list(documents)
+    for _ in range(rng.randrange(1, 4)):
+        kind = rng.choice(["text", "tags", "date", "add", "remove", "title", "typo"])
+        at = rng.randrange(len(documents))
+        old = documents[at]
+        stamp = f"{old.content_hash}-{serial}-{kind}"
+        if kind == "text":
+            extra = " ".join(rng.choice(WORDS) for _ in range(rng.randrange(3, 30)))
+            documents[at] = replace(old, text=old.text + " " + extra, content_hash=stamp)
+        elif kind == "typo":  # the same words, counted differently
+            words = old.text.split()
+            documents[at] = replace(old, text=" ".join(words + words[:5]), content_hash=stamp)
+        elif kind == "tags":
+            documents[at] = replace(old, tags=rng.sample(TAGS, rng.randrange(0, 3)),
+                                    content_hash=stamp)
+        elif kind == "date":
+            documents[at] = replace(old, date=old.date + timedelta(days=rng.randrange(-400, 400)),
+                                    content_hash=stamp)
+        elif kind == "title":
+            documents[at] = replace(old, title=old.title + " Again", content_hash=stamp)
+        elif kind == "add":
+            documents.append(essay(rng, 500 + serial * 10 + at % 10))
+        elif len(documents) > 10:
+            documents.pop(at)
+    return documents
+
+
+OPTION_SETS = [
+    RelatedOptions(),
+    RelatedOptions(limit=3, date_weight=0.2),
+    RelatedOptions(include_newer=False, min_score=0.05),
+    RelatedOptions(use_tags=False),
+]
+
+
+@pytest.mark.parametrize("options", OPTION_SETS, ids=["default", "dates", "older", "notags"])
+@pytest.mark.parametrize("seed", range(6))
+def test_an_updated_map_equals_the_map_computed_whole(seed: int, options) -> None:
+    rng = random.Random(seed)
+    documents = [essay(rng, n) for n in range(60)]
+    cache = TermCache()
+    previous, state = update_related(documents, options, cache, None, None)
+    assert previous == related_map(documents, options)
+    for serial in range(5):
+        documents = edited(rng, documents, serial)
+        updated, state = update_related(documents, options, cache, previous, state)
+        whole = related_map(documents, options)
+        assert json_bytes(updated) == json_bytes(whole), (seed, serial)
+        previous = updated
+
+
+def test_pins_and_exclusions_survive_an_update() -> None:
+    rng = random.Random(7)
+    documents = [essay(rng, n) for n in range(30)]
+    documents[0] = replace(documents[0], related_pins=["essay-029"],
+                           related_exclude=["essay-001"])
+    options = RelatedOptions()
+    previous, state = update_related(documents, options, TermCache(), None, None)
+    documents[29] = replace(documents[29], text=documents[29].text + " violin violin",
+                            content_hash="changed")
+    updated, _ = update_related(documents, options, TermCache(), previous, state)
+    assert updated == related_map(documents, options)
+    assert updated["essay-000"][0]["slug"] == "essay-029"
+
+
+def test_a_rebuild_after_an_edit_writes_the_map_a_fresh_build_writes(corpus_dir, tmp_path):
+    """Through the store: the state kept by one build serves the next."""
+    import shutil
+
+    archive = tmp_path / "corpus"
+    shutil.copytree(corpus_dir, archive)
+
+    def options(name: str) -> BuildOptions:
+        return BuildOptions(archive, tmp_path / name / "out", tmp_path / name / "index",
+                            base_url="https://example.org/", workers=0)
+
+    build(options("incremental"))
+    assert store.load_related_state(options("incremental").index) is not None
+    essay_path = archive / "rest-is-not-a-reward.md"
+    essay_path.write_text(essay_path.read_text(encoding="utf-8")
+                          + "\nA walk by the harbour in winter, and sleep.\n", encoding="utf-8")
+    report = build(options("incremental"))
+    assert report.updated == 1
+    build(options("fresh"))
+    assert (tmp_path / "incremental/out/related.json").read_bytes() == \
+        (tmp_path / "fresh/out/related.json").read_bytes()
