@@ -137,18 +137,22 @@ def save(index_dir: Path, changed: list[Document], removed: list[str],
     whole."""
     Path(index_dir).mkdir(parents=True, exist_ok=True)
     with closing(_connect(index_dir, create=True)) as db, db:
-        if replace_all:
-            db.execute("DELETE FROM documents")
+        if replace_all:  # a new store format may have changed any table: start over
+            for (table,) in db.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+                db.execute(f'DROP TABLE "{table}"')
+            db.executescript(_SCHEMA)
         db.executemany("DELETE FROM documents WHERE source = ?", [(s,) for s in removed])
         db.executemany(
             "INSERT OR REPLACE INTO documents (source, slug, hash, data) VALUES (?, ?, ?, ?)",
-            [(d.source, d.slug, d.content_hash, json.dumps(d.to_dict(), ensure_ascii=False))
-             for d in changed],
+            # A generator, not a list: one essay's JSON at a time, never all of them.
+            ((d.source, d.slug, d.content_hash, json.dumps(d.to_dict(), ensure_ascii=False))
+             for d in changed),
         )
         if related is not None:  # None: the stored map is still the build's
             db.execute("DELETE FROM related")
             db.executemany("INSERT INTO related (slug, data) VALUES (?, ?)",
-                           [(slug, json.dumps(items)) for slug, items in related.items()])
+                           ((slug, json.dumps(items)) for slug, items in related.items()))
         if term_counts is not None:
             _save_term_counts(db, term_counts)
         if related is not None:  # the state the map was computed from, or none
