@@ -11,15 +11,12 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
-from . import __version__, index, locking, store
+from . import __version__, locking, store
 from .corpus import FileWarning, iter_source_files, read_corpus
-from .feeds import STYLESHEET_NAME, FeedSite, feed_files
-from .index import whoosh_index
 from .model import Document
 from .output import STAGING, clear_staging, json_bytes, write_atomic
 from .pipeline import default_workers
-from .related import RelatedOptions, TermCache, site_data_files
-from .related_update import update_related
+from .settings import STYLESHEET_NAME, FeedSite, RelatedOptions
 from .urls import essay_url, normalize_base_url
 
 DEFAULT_BASE_URL = "http://localhost:8000/"
@@ -120,14 +117,19 @@ def build(options: BuildOptions,
             report = _build_locked(options, progress)
     except locking.LockTimeout as exc:
         raise BuildError(str(exc)) from exc
-    except whoosh_index.LockError as exc:
-        raise BuildError(f"the search index in {options.index} is locked by another "
-                         "writer (Whoosh's MAIN_WRITELOCK); try again later") from exc
+    except Exception as exc:
+        from .index import whoosh_index  # loaded already if the index was opened
+
+        if isinstance(exc, whoosh_index.LockError):
+            raise BuildError(f"the search index in {options.index} is locked by another "
+                             "writer (Whoosh's MAIN_WRITELOCK); try again later") from exc
+        raise
     report.seconds = time.perf_counter() - started
     return report
 
 
 def _build_locked(options: BuildOptions, progress) -> BuildReport:
+    from . import index  # Whoosh; opened only when something changed
     report = BuildReport()
     base_url = normalize_base_url(options.base_url or DEFAULT_BASE_URL)
     if not options.base_url:
@@ -199,6 +201,10 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
         # Nothing the outputs depend on changed and they are all in place: keep them.
         names = written
     else:
+        from .feeds import feed_files
+        from .related import TermCache, site_data_files
+        from .related_update import update_related
+
         if unchanged and previous.get("related_options") == repr(related_options):
             related = store.load_related(options.index)  # still exact
         else:

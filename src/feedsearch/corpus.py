@@ -17,7 +17,7 @@ from pathlib import Path
 from .exportfiles import ExportSettings, export_items, export_record
 from .model import Document
 from .pipeline import ExportEnd, Pending, run_jobs
-from .readers import ReadError, reader_for
+from .readers import ReadError, handles, holds_many, reader_for
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 # Site generators' output and tooling folders: never essays of their own.
@@ -63,7 +63,7 @@ def iter_source_files(root: Path, exclude: tuple[Path, ...] = ()) -> Iterator[Pa
                          if not d.startswith(".") and d not in SKIPPED_FOLDERS
                          and (here / d).resolve() not in excluded)
         for name in sorted(files):
-            if not name.startswith(".") and reader_for(name) is not None:
+            if not name.startswith(".") and handles(name):
                 yield here / name
 
 
@@ -179,8 +179,7 @@ def _items(root: Path, paths: Iterable[Path], known: dict[str, Document],
         try:
             if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
                 raise ReadError("a symbolic link to a file outside the archive; not read")
-            reader = reader_for(path.name)
-            if reader is not None and reader.many:
+            if holds_many(path.name):
                 yield from export_items(path, relpath, settings, known,
                                         known_exports.get(relpath))
                 continue

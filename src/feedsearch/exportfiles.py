@@ -18,7 +18,6 @@ from pathlib import Path
 from .model import Document
 from .pipeline import ExportEnd, Pending
 from .readers import ReadError
-from .readers.exports import KIND_NAMES, make_post, open_export
 
 _CHUNK = 1 << 20
 
@@ -59,6 +58,8 @@ def export_items(path: Path, relpath: str, settings: ExportSettings,
                           label=_label(document.source))
         yield Pending(relpath, export=relpath, end=ExportEnd(previous=previous))
         return
+
+    from .readers.exports import make_post, open_export  # the XML stack, only when needed
 
     left_out: Counter[str] = Counter()
     export = open_export(path, relpath, settings.default_tz, settings.include_pages)
@@ -117,6 +118,8 @@ def _unchanged(digest: str, settings: ExportSettings, known: dict[str, Document]
 def note(kind: str, essays: int, drafts: int, left_out: dict[str, int],
           include_pages: bool) -> str:
     """"WordPress export: 12 essays; left out 2 drafts, 1 private, 40 attachment"."""
+    from .readers.exports import KIND_NAMES
+
     parts = [f"{drafts} draft{'s' * (drafts != 1)}"] if drafts else []
     parts += [f"{n} {reason}" for reason, n in sorted(left_out.items())]
     note = f"{KIND_NAMES[kind]}: {essays} essay{'s' * (essays != 1)}"

@@ -24,29 +24,12 @@ from .jsonfeed import json_feed_bytes
 from .model import Document
 from .readers.meta import slugify
 from .sanitize import clean_text, feed_html, feed_title
+from .settings import STYLESHEET_NAME, FeedSite
 from .urls import as_iri
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
-STYLESHEET_NAME = "feed.xsl"
-
-
-@dataclass
-class FeedSite:
-    """What a feed says about the site it belongs to, and how its feeds are made."""
-
-    title: str
-    base_url: str
-    description: str = ""
-    language: str = "en-us"
-    author: str | None = None
-    limit: int = 20
-    full_content: bool = True
-    tag_feeds: bool = True
-    author_feeds: bool = False
-    stylesheet: str | None = None  # URL of an XSL stylesheet for browsers
-    hub: str | None = None  # WebSub hub URL
 
 
 @dataclass

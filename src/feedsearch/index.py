@@ -92,14 +92,15 @@ class IndexUpdate:
 
     def __init__(self, index_dir: Path, recreate: bool = False, language: str = "en",
                  lock_timeout: float = WRITE_LOCK_TIMEOUT) -> None:
-        self.index = _open_or_create(index_dir, recreate, language)
+        self.index_dir, self.language = index_dir, language
         self.recreate = recreate
         self.lock_timeout = lock_timeout
         self.writer = None
 
     def _writer(self):
         if self.writer is None:
-            self.writer = self.index.writer(timeout=self.lock_timeout, limitmb=WRITER_MB)
+            index = _open_or_create(self.index_dir, self.recreate, self.language)
+            self.writer = index.writer(timeout=self.lock_timeout, limitmb=WRITER_MB)
         return self.writer
 
     def add(self, document: Document) -> None:

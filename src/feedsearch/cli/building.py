@@ -108,7 +108,7 @@ def build(source, out, index_dir, default_tz, related_limit, text_weight, tag_we
     """
     from ..build import BuildError, BuildOptions
     from ..build import build as run_build
-    from ..related import RelatedOptions
+    from ..settings import RelatedOptions
 
     source = _need(source, "SOURCE folder", "[paths] source")
     out = _need(out, "--out folder", "[paths] out")

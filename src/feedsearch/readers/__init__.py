@@ -1,10 +1,11 @@
 """Readers: one per input format, chosen by file extension.
 
-Importing this package registers the built-in readers.
+The built-in readers are imported when a file of their format is first read
+(:func:`reader_for`), so that work which reads nothing does not load their libraries.
 """
 
-from . import exports, html, markdown, text  # noqa: F401  (registration)
-from .base import Reader, SourceFile, known_extensions, reader_for, register
+from .base import Reader, SourceFile, handles, holds_many, known_extensions, reader_for, register
 from .errors import ReadError
 
-__all__ = ["ReadError", "Reader", "SourceFile", "known_extensions", "reader_for", "register"]
+__all__ = ["ReadError", "Reader", "SourceFile", "handles", "holds_many", "known_extensions",
+           "reader_for", "register"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
+from importlib import import_module
 from pathlib import PurePosixPath
 from typing import ClassVar
 
@@ -67,6 +68,16 @@ class Reader:
 
 
 _REGISTRY: dict[str, Reader] = {}
+# The built-in readers by extension, imported on first use: a build that finds nothing
+# changed never loads the HTML, Markdown or XML stacks.
+_BUILT_IN = {
+    ".md": "markdown", ".markdown": "markdown", ".mdown": "markdown", ".mkd": "markdown",
+    ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".txt": "text", ".text": "text",
+    ".xml": "exports", ".rss": "exports", ".atom": "exports",
+}
+# Extensions whose files hold many essays (export files, saved feeds).
+MANY_EXTENSIONS = frozenset({".xml", ".rss", ".atom"})
 
 
 def register(cls: type[Reader]) -> type[Reader]:
@@ -77,11 +88,26 @@ def register(cls: type[Reader]) -> type[Reader]:
     return cls
 
 
+def handles(name: str) -> bool:
+    """Is there a reader for this file name's extension? (Without loading it.)"""
+    suffix = PurePosixPath(name).suffix.lower()
+    return suffix in _REGISTRY or suffix in _BUILT_IN
+
+
+def holds_many(name: str) -> bool:
+    """Does a file of this name hold many essays (an export file, a saved feed)?"""
+    suffix = PurePosixPath(name).suffix.lower()
+    reader = _REGISTRY.get(suffix)
+    return reader.many if reader is not None else suffix in MANY_EXTENSIONS
+
+
 def reader_for(name: str) -> Reader | None:
     """The reader registered for a file name's extension, or None."""
     suffix = PurePosixPath(name).suffix.lower()
+    if suffix not in _REGISTRY and suffix in _BUILT_IN:
+        import_module(f"{__package__}.{_BUILT_IN[suffix]}")  # registers its reader
     return _REGISTRY.get(suffix)
 
 
 def known_extensions() -> list[str]:
-    return sorted(_REGISTRY)
+    return sorted(set(_REGISTRY) | set(_BUILT_IN))
