@@ -20,7 +20,7 @@ from .settings import STYLESHEET_NAME, FeedSite, RelatedOptions
 from .urls import essay_url, normalize_base_url
 
 DEFAULT_BASE_URL = "http://localhost:8000/"
-STORE_FORMAT = "9"
+STORE_FORMAT = "10"
 GROUP_FOLDERS = ("tags", "authors")
 
 
@@ -139,7 +139,9 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
     fingerprint = f"{__version__}|{STORE_FORMAT}|{base_url}|{options.default_tz}|{language}"
     previous = store.get_meta(options.index)
     fresh = previous.get("fingerprint") != fingerprint
-    known = {} if fresh else store.load_documents(options.index)
+    # Without bodies: a rebuild that finds nothing changed never needs them.
+    known = {} if fresh else store.load_documents(options.index, bodies=False)
+    bodiless = {id(document) for document in known.values()}
     known_slugs = {source: document.slug for source, document in known.items()}
 
     roots = (Path(options.out), Path(options.index))
@@ -160,6 +162,9 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
         # or went away) still needs re-indexing.
         if known.get(document.source) is not document or \
                 known_slugs.get(document.source) != document.slug:
+            if id(document) in bodiless:  # reused, but its slug changed: index it again
+                store.fill_bodies(options.index, [document])
+                bodiless.discard(id(document))
             changed.append(document)
             update.add(document)
 
@@ -170,7 +175,7 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
             progress=progress(len(paths)) if progress else None,
             include_pages=options.include_pages, workers=options.workers,
             known_exports={} if fresh else json.loads(previous.get("exports", "{}")),
-            on_document=take)
+            on_document=take, known_stats={} if fresh else store.load_file_stats(options.index))
         present = {d.source for d in documents}
         removed = sorted(source for source in known if source not in present)
         update.remove(removed)
@@ -205,6 +210,8 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
         from .related import TermCache, site_data_files
         from .related_update import update_related
 
+        store.fill_bodies(options.index, [d for d in documents if id(d) in bodiless])
+
         if unchanged and previous.get("related_options") == repr(related_options):
             related = store.load_related(options.index)  # still exact
         else:
@@ -224,7 +231,8 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
                {"fingerprint": fingerprint, "base_url": base_url, "title": options.title,
                 "related_options": repr(related_options), "exports": json.dumps(read.exports),
                 "built_at": datetime.now(UTC).isoformat(timespec="seconds")},
-               replace_all=fresh, term_counts=term_counts, related_state=related_state)
+               replace_all=fresh, term_counts=term_counts, related_state=related_state,
+               file_stats=read.stats)
     staging = Path(options.index) / STAGING
     clear_staging(staging)
     for leftover in out.rglob(".*.tmp") if out.is_dir() else ():  # from a killed build

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
 from functools import partial
 from pathlib import Path
 
-from .exportfiles import ExportSettings, export_items, export_record
+from .exportfiles import ExportSettings, export_items, export_record, file_hash
 from .model import Document
 from .pipeline import ExportEnd, Pending, run_jobs
 from .readers import ReadError, handles, holds_many, reader_for
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+RECENT_NS = 2_000_000_000
 # Site generators' output and tooling folders: never essays of their own.
 SKIPPED_FOLDERS = frozenset({"_site", "node_modules", "__pycache__"})
 
@@ -47,6 +49,8 @@ class CorpusRead:
     notes: list[str] = field(default_factory=list)
     # Per export file: what a later build needs to reuse it without reading it again.
     exports: dict[str, dict] = field(default_factory=dict)
+    # Per file read or reused: size, modification time (ns) and content hash.
+    stats: dict[str, tuple[int, int, str]] = field(default_factory=dict)
 
 
 def iter_source_files(root: Path, exclude: tuple[Path, ...] = ()) -> Iterator[Path]:
@@ -119,6 +123,7 @@ def read_corpus(
     known_exports: dict[str, dict] | None = None,
     workers: int = 0,
     on_document: Callable[[Document], None] | None = None,
+    known_stats: dict[str, tuple[int, int, str]] | None = None,
 ) -> CorpusRead:
     """Read every essay under ``root``.
 
@@ -128,12 +133,15 @@ def read_corpus(
     not change is not read again, and in one that did, unchanged posts are reused.
     ``paths`` (from :func:`iter_source_files`) saves a second walk when the caller has it.
     ``workers`` processes parse files meanwhile (0: all in this one); ``on_document`` is
-    called with each essay, in file order, as soon as it is final.
+    called with each essay, in file order, as soon as it is final. ``known_stats`` (an
+    earlier build's ``CorpusRead.stats``) lets a file whose size and modification time are
+    unchanged keep its content hash without being read.
     """
     result = CorpusRead()
     settings = ExportSettings(default_tz, include_drafts, include_pages)
     items = _items(root, paths if paths is not None else iter_source_files(root, exclude),
-                   known or {}, known_exports or {}, settings, max_bytes, progress)
+                   known or {}, known_exports or {}, settings, max_bytes, progress,
+                   known_stats or {}, result.stats)
     slugs = _SlugAssigner()
     tallies: dict[str, _ExportTally] = {}
     for item in run_jobs(items, workers):
@@ -170,7 +178,8 @@ def read_corpus(
 
 def _items(root: Path, paths: Iterable[Path], known: dict[str, Document],
            known_exports: dict[str, dict], settings: ExportSettings, max_bytes: int,
-           progress: Callable[[str], None] | None) -> Iterator[Pending]:
+           progress: Callable[[str], None] | None, known_stats: dict[str, tuple[int, int, str]],
+           stats: dict[str, tuple[int, int, str]]) -> Iterator[Pending]:
     """Each file's essays as parse jobs, or as the earlier build's when unchanged."""
     for path in paths:
         relpath = relative_source(path, root)
@@ -179,18 +188,51 @@ def _items(root: Path, paths: Iterable[Path], known: dict[str, Document],
         try:
             if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
                 raise ReadError("a symbolic link to a file outside the archive; not read")
+            before = _stat(path)  # before reading: a later change shows in the next build
+            digest = _unchanged_hash(before, known_stats.get(relpath))
             if holds_many(path.name):
+                digest = digest or file_hash(path)
+                stats[relpath] = _recorded(before, digest)
                 yield from export_items(path, relpath, settings, known,
-                                        known_exports.get(relpath))
+                                        known_exports.get(relpath), digest)
                 continue
-            data = _read_bytes(path, max_bytes)
             previous = known.get(relpath)
-            if previous is not None and previous.content_hash == content_hash(data):
-                yield Pending(relpath, document=previous, reused=True)
-            else:
-                yield Pending(relpath, job=partial(_parse, data, relpath, settings.default_tz))
+            if digest is None or previous is None or previous.content_hash != digest:
+                data = _read_bytes(path, max_bytes)
+                digest = content_hash(data)
+                stats[relpath] = _recorded(before, digest)
+                if previous is None or previous.content_hash != digest:
+                    yield Pending(relpath, job=partial(_parse, data, relpath,
+                                                       settings.default_tz))
+                    continue
+            stats[relpath] = _recorded(before, digest)
+            yield Pending(relpath, document=previous, reused=True)
         except ReadError as exc:
             yield Pending(relpath, error=str(exc))
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except OSError:
+        return None
+
+
+def _unchanged_hash(now: os.stat_result | None, stat: tuple[int, int, str] | None) -> str | None:
+    """The stored hash of a file whose size and modification time are as stored."""
+    if now is None or stat is None or stat[1] < 0:
+        return None
+    return stat[2] if (now.st_size, now.st_mtime_ns) == tuple(stat[:2]) else None
+
+
+def _recorded(before: os.stat_result | None, digest: str) -> tuple[int, int, str]:
+    """What to keep of a file's stat. A file changed in the last two seconds could change
+    again within its file system's clock tick without its time changing: its time is not
+    kept, so the next build reads it again."""
+    if before is None:
+        return -1, -1, digest
+    recent = time.time_ns() - before.st_mtime_ns < RECENT_NS
+    return before.st_size, -1 if recent else before.st_mtime_ns, digest
 
 
 def _parse(data: bytes, relpath: str, default_tz: tzinfo) -> Document:

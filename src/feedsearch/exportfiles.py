@@ -45,12 +45,13 @@ def file_hash(path: Path) -> str:
 
 
 def export_items(path: Path, relpath: str, settings: ExportSettings,
-                 known: dict[str, Document], previous: dict | None) -> Iterator[Pending]:
+                 known: dict[str, Document], previous: dict | None,
+                 digest: str | None = None) -> Iterator[Pending]:
     """One item per post of an export file, then one that ends the file. The file is read
     only if it changed; then a post whose content is unchanged is the earlier build's.
     Raises ReadError when the file cannot be read at all (not XML, unsafe XML, not an
     export); a file that breaks off part-way ends with a warning after the posts before it."""
-    digest = file_hash(path)
+    digest = digest or file_hash(path)
     reused = _unchanged(digest, settings, known, previous)
     if reused is not None:
         for document in reused:

@@ -23,7 +23,11 @@ if TYPE_CHECKING:
 STORE_NAME = "documents.sqlite"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
-    source TEXT PRIMARY KEY, slug TEXT NOT NULL, hash TEXT NOT NULL, data TEXT NOT NULL);
+    source TEXT PRIMARY KEY, slug TEXT NOT NULL, hash TEXT NOT NULL, data TEXT NOT NULL,
+    html TEXT NOT NULL, text TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+    hash TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS documents_slug ON documents (slug);
 CREATE TABLE IF NOT EXISTS related (slug TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -50,20 +54,45 @@ def _connect(index_dir: Path, create: bool = False) -> sqlite3.Connection:
     return connection
 
 
-def load_documents(index_dir: Path) -> dict[str, Document]:
-    """Every stored Document by source path; empty when there is no store yet."""
+def _document(data: str, html: str = "", text: str = "") -> Document:
+    return Document.from_dict({**json.loads(data), "html": html, "text": text})
+
+
+def load_documents(index_dir: Path, bodies: bool = True) -> dict[str, Document]:
+    """Every stored Document by source path; empty when there is no store yet. Without
+    ``bodies``, html and text are left empty (see :func:`fill_bodies`): a rebuild that finds
+    nothing changed never needs them."""
     if not store_path(index_dir).exists():
         return {}
+    columns = "source, data, html, text" if bodies else "source, data"
     with closing(_connect(index_dir)) as db:
-        rows = db.execute("SELECT source, data FROM documents ORDER BY source").fetchall()
-    return {source: Document.from_dict(json.loads(data)) for source, data in rows}
+        rows = db.execute(f"SELECT {columns} FROM documents ORDER BY source").fetchall()
+    return {row[0]: _document(*row[1:]) for row in rows}
+
+
+def fill_bodies(index_dir: Path, documents: list[Document]) -> None:
+    """Give Documents loaded without bodies their stored html and text."""
+    if not documents:
+        return
+    wanted = {document.source: document for document in documents}
+    with closing(_connect(index_dir)) as db:
+        if len(wanted) < 500:
+            marks = ",".join("?" * len(wanted))
+            rows = db.execute(f"SELECT source, html, text FROM documents "
+                              f"WHERE source IN ({marks})", list(wanted))
+        else:
+            rows = db.execute("SELECT source, html, text FROM documents")
+        for source, html, text in rows:
+            document = wanted.get(source)
+            if document is not None:
+                document.html, document.text = html, text
 
 
 def iter_documents(index_dir: Path) -> Iterator[Document]:
-    """Stored Documents one at a time, newest first (undated last), then by slug."""
+    """Stored Documents, newest first (undated last), then by slug."""
     with closing(_connect(index_dir)) as db:
-        rows = db.execute("SELECT data FROM documents").fetchall()
-    documents = [Document.from_dict(json.loads(data)) for (data,) in rows]
+        rows = db.execute("SELECT data, html, text FROM documents").fetchall()
+    documents = [_document(*row) for row in rows]
     documents.sort(key=lambda d: d.slug)
     documents.sort(key=lambda d: d.date.timestamp() if d.date else float("-inf"), reverse=True)
     yield from documents
@@ -71,8 +100,22 @@ def iter_documents(index_dir: Path) -> Iterator[Document]:
 
 def get_document(index_dir: Path, slug: str) -> Document | None:
     with closing(_connect(index_dir)) as db:
-        row = db.execute("SELECT data FROM documents WHERE slug = ?", (slug,)).fetchone()
-    return Document.from_dict(json.loads(row[0])) if row else None
+        row = db.execute("SELECT data, html, text FROM documents WHERE slug = ?",
+                         (slug,)).fetchone()
+    return _document(*row) if row else None
+
+
+def load_file_stats(index_dir: Path) -> dict[str, tuple[int, int, str]]:
+    """Each source file's size, modification time (ns) and content hash at the last build:
+    a file whose size and time are unchanged is not read again."""
+    if not store_path(index_dir).exists():
+        return {}
+    with closing(_connect(index_dir)) as db:
+        try:
+            rows = db.execute("SELECT path, size, mtime_ns, hash FROM files").fetchall()
+        except sqlite3.OperationalError:  # a store from before this table
+            return {}
+    return {path: (size, mtime, digest) for path, size, mtime, digest in rows}
 
 
 def get_texts(index_dir: Path, slugs: list[str]) -> dict[str, str]:
@@ -81,8 +124,7 @@ def get_texts(index_dir: Path, slugs: list[str]) -> dict[str, str]:
         return {}
     marks = ",".join("?" * len(slugs))
     with closing(_connect(index_dir)) as db:
-        rows = db.execute("SELECT slug, json_extract(data, '$.text') FROM documents "
-                          f"WHERE slug IN ({marks})", slugs)
+        rows = db.execute(f"SELECT slug, text FROM documents WHERE slug IN ({marks})", slugs)
         return dict(rows.fetchall())
 
 
@@ -130,7 +172,8 @@ def update_meta(index_dir: Path, values: dict[str, str]) -> None:
 def save(index_dir: Path, changed: list[Document], removed: list[str],
          related: dict[str, list[dict]] | None, meta: dict[str, str], replace_all: bool = False,
          term_counts: TermCache | None = None,
-         related_state: RelatedState | None = None) -> None:
+         related_state: RelatedState | None = None,
+         file_stats: dict[str, tuple[int, int, str]] | None = None) -> None:
     """Write this build's changes in one transaction: ``changed`` documents are stored (new
     or replacing the same source), ``removed`` sources deleted; with ``replace_all`` every
     earlier document goes first. The related map (unless None) and meta are replaced
@@ -144,10 +187,10 @@ def save(index_dir: Path, changed: list[Document], removed: list[str],
             db.executescript(_SCHEMA)
         db.executemany("DELETE FROM documents WHERE source = ?", [(s,) for s in removed])
         db.executemany(
-            "INSERT OR REPLACE INTO documents (source, slug, hash, data) VALUES (?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO documents (source, slug, hash, data, html, text) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
             # A generator, not a list: one essay's JSON at a time, never all of them.
-            ((d.source, d.slug, d.content_hash, json.dumps(d.to_dict(), ensure_ascii=False))
-             for d in changed),
+            (_row(d) for d in changed),
         )
         if related is not None:  # None: the stored map is still the build's
             db.execute("DELETE FROM related")
@@ -160,6 +203,10 @@ def save(index_dir: Path, changed: list[Document], removed: list[str],
             if related_state is not None:
                 db.executemany("INSERT INTO related_state (key, value) VALUES (?, ?)",
                                _state_rows(related_state))
+        if file_stats is not None:
+            db.execute("DELETE FROM files")
+            db.executemany("INSERT INTO files (path, size, mtime_ns, hash) VALUES (?, ?, ?, ?)",
+                           ((path, *stat) for path, stat in sorted(file_stats.items())))
         db.execute("DELETE FROM meta")
         db.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
 
@@ -227,3 +274,10 @@ def load_related_state(index_dir: Path) -> RelatedState | None:
         return None
     return RelatedState(meta["options"], meta["slugs"], meta["identities"], texts,
                         vectors("tags"))
+
+
+def _row(document: Document) -> tuple[str, str, str, str, str, str]:
+    data = document.to_dict()
+    html, text = data.pop("html"), data.pop("text")
+    return (document.source, document.slug, document.content_hash,
+            json.dumps(data, ensure_ascii=False), html, text)
