@@ -20,6 +20,13 @@ from .pipeline import ExportEnd, Pending
 from .readers import ReadError
 
 _CHUNK = 1 << 20
+# WordPress's names for what is left out of an export, as a person reads them; nouns take
+# an "s" when there are several.
+READABLE = {"nav_menu_item": "menu item", "password": "password-protected",
+            "trash": "trashed", "wp_block": "reusable block", "wp_navigation": "menu",
+            "wp_template": "template", "wp_template_part": "template part",
+            "wp_global_styles": "style setting", "custom_css": "custom CSS"}
+_NOT_NOUNS = frozenset({"private", "password-protected", "trashed", "pending", "custom CSS"})
 
 
 @dataclass(frozen=True)
@@ -122,10 +129,14 @@ def note(kind: str, essays: int, drafts: int, left_out: dict[str, int],
     from .readers.exports import KIND_NAMES
 
     parts = [f"{drafts} draft{'s' * (drafts != 1)}"] if drafts else []
-    parts += [f"{n} {reason}" for reason, n in sorted(left_out.items())]
+    parts += [_count(n, READABLE.get(reason, reason)) for reason, n in sorted(left_out.items())]
     note = f"{KIND_NAMES[kind]}: {essays} essay{'s' * (essays != 1)}"
     if parts:
         note += "; left out " + ", ".join(parts)
         if left_out.get("page") and not include_pages:
             note += " (--pages includes pages)"
     return note
+
+
+def _count(n: int, name: str) -> str:
+    return f"{n} {name}{'s' if n != 1 and name not in _NOT_NOUNS else ''}"
