@@ -89,6 +89,9 @@ def _need(value, what: str, key: str):
               type=click.Choice(["hugo", "eleventy", "jekyll"]),
               help="Also write the related map as the data file this generator reads "
                    "(OUT/data/related.json, OUT/_data/related.json, OUT/_data/related.yml).")
+@click.option("--workers", type=click.IntRange(min=0), default=None,
+              help="Processes that parse files while the index is written "
+                   "[default: one per core but one; 0: parse in the build's own process].")
 @click.option("--lock-timeout", default=60.0, show_default=True, type=click.FloatRange(min=0),
               help="Seconds to wait while another build of the same index runs.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
@@ -119,6 +122,8 @@ def build(source, out, index_dir, default_tz, related_limit, text_weight, tag_we
                              tag_weight=tag_weight, min_score=min_score,
                              date_weight=date_weight, include_newer=include_newer)
     options["related_formats"] = tuple(options["related_formats"])
+    if options["workers"] is None:
+        del options["workers"]
     build_options = BuildOptions(source, out, index_dir, related=related, **options)
     try:
         with _progress(quiet, verbose) as progress:
