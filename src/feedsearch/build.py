@@ -14,7 +14,7 @@ from pathlib import Path
 from . import __version__, locking, store
 from .corpus import FileWarning, iter_source_files, read_corpus
 from .model import Document
-from .output import STAGING, clear_staging, json_bytes, write_atomic
+from .output import STAGING, clear_staging, related_json_bytes, write_atomic
 from .pipeline import default_workers
 from .settings import STYLESHEET_NAME, FeedSite, RelatedOptions
 from .urls import essay_url, normalize_base_url
@@ -142,6 +142,7 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
     # Without bodies: a rebuild that finds nothing changed never needs them.
     known = {} if fresh else store.load_documents(options.index, bodies=False)
     bodiless = {id(document) for document in known.values()}
+    known_stats = {} if fresh else store.load_file_stats(options.index)
     known_slugs = {source: document.slug for source, document in known.items()}
 
     roots = (Path(options.out), Path(options.index))
@@ -175,7 +176,7 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
             progress=progress(len(paths)) if progress else None,
             include_pages=options.include_pages, workers=options.workers,
             known_exports={} if fresh else json.loads(previous.get("exports", "{}")),
-            on_document=take, known_stats={} if fresh else store.load_file_stats(options.index))
+            on_document=take, known_stats=known_stats)
         present = {d.source for d in documents}
         removed = sorted(source for source in known if source not in present)
         update.remove(removed)
@@ -199,7 +200,7 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
     unchanged = not fresh and not changed and not removed
     outputs_key = _outputs_key(documents, options, base_url, related_options)
     written = json.loads(previous.get("outputs", "[]"))
-    related = term_counts = related_state = files = None
+    related = computed = term_counts = related_state = files = previous_related = None
     feed_keys = json.loads(previous.get("feeds", "{}"))
     if unchanged and previous.get("outputs_key") == outputs_key and \
             all((out / name).is_file() for name in written):
@@ -213,26 +214,28 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
         store.fill_bodies(options.index, [d for d in documents if id(d) in bodiless])
 
         if unchanged and previous.get("related_options") == repr(related_options):
-            related = store.load_related(options.index)  # still exact
+            related = store.load_related(options.index)  # still exact: stored as it is
         else:
             term_counts = TermCache() if fresh else store.load_term_counts(options.index)
-            related, related_state = update_related(
-                documents, related_options, term_counts,
-                None if fresh else store.load_related(options.index),
+            previous_related = None if fresh else store.load_related(options.index)
+            computed, related_state = update_related(
+                documents, related_options, term_counts, previous_related,
                 None if fresh else store.load_related_state(options.index))
+            related = computed
         files, feed_keys = feed_files(
             documents, options.feed_site(base_url), json.loads(previous.get("feeds", "{}")),
             present=lambda name: (out / name).is_file())
-        files["related.json"] = json_bytes(related)
+        files["related.json"] = related_json_bytes(related)
         files.update(site_data_files(related, options.related_formats))
         names = list(files)
 
-    store.save(options.index, changed, removed, related,
+    store.save(options.index, changed, removed, computed,
                {"fingerprint": fingerprint, "base_url": base_url, "title": options.title,
                 "related_options": repr(related_options), "exports": json.dumps(read.exports),
                 "built_at": datetime.now(UTC).isoformat(timespec="seconds")},
                replace_all=fresh, term_counts=term_counts, related_state=related_state,
-               file_stats=read.stats)
+               file_stats=read.stats, previous_related=previous_related,
+               previous_stats=known_stats)
     staging = Path(options.index) / STAGING
     clear_staging(staging)
     for leftover in out.rglob(".*.tmp") if out.is_dir() else ():  # from a killed build

@@ -173,11 +173,14 @@ def save(index_dir: Path, changed: list[Document], removed: list[str],
          related: dict[str, list[dict]] | None, meta: dict[str, str], replace_all: bool = False,
          term_counts: TermCache | None = None,
          related_state: RelatedState | None = None,
-         file_stats: dict[str, tuple[int, int, str]] | None = None) -> None:
+         file_stats: dict[str, tuple[int, int, str]] | None = None,
+         previous_related: dict[str, list[dict]] | None = None,
+         previous_stats: dict[str, tuple[int, int, str]] | None = None) -> None:
     """Write this build's changes in one transaction: ``changed`` documents are stored (new
     or replacing the same source), ``removed`` sources deleted; with ``replace_all`` every
     earlier document goes first. The related map (unless None) and meta are replaced
-    whole."""
+    whole; given what the store held (``previous_related``, ``previous_stats``), only the
+    rows that differ are written."""
     Path(index_dir).mkdir(parents=True, exist_ok=True)
     with closing(_connect(index_dir, create=True)) as db, db:
         if replace_all:  # a new store format may have changed any table: start over
@@ -193,9 +196,7 @@ def save(index_dir: Path, changed: list[Document], removed: list[str],
             (_row(d) for d in changed),
         )
         if related is not None:  # None: the stored map is still the build's
-            db.execute("DELETE FROM related")
-            db.executemany("INSERT INTO related (slug, data) VALUES (?, ?)",
-                           ((slug, json.dumps(items)) for slug, items in related.items()))
+            _save_related(db, related, None if replace_all else previous_related)
         if term_counts is not None:
             _save_term_counts(db, term_counts)
         if related is not None:  # the state the map was computed from, or none
@@ -204,9 +205,7 @@ def save(index_dir: Path, changed: list[Document], removed: list[str],
                 db.executemany("INSERT INTO related_state (key, value) VALUES (?, ?)",
                                _state_rows(related_state))
         if file_stats is not None:
-            db.execute("DELETE FROM files")
-            db.executemany("INSERT INTO files (path, size, mtime_ns, hash) VALUES (?, ?, ?, ?)",
-                           ((path, *stat) for path, stat in sorted(file_stats.items())))
+            _save_file_stats(db, file_stats, None if replace_all else previous_stats)
         db.execute("DELETE FROM meta")
         db.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
 
@@ -281,3 +280,28 @@ def _row(document: Document) -> tuple[str, str, str, str, str, str]:
     html, text = data.pop("html"), data.pop("text")
     return (document.source, document.slug, document.content_hash,
             json.dumps(data, ensure_ascii=False), html, text)
+
+
+def _save_related(db: sqlite3.Connection, related: dict[str, list[dict]],
+                  previous: dict[str, list[dict]] | None) -> None:
+    if previous is None:
+        db.execute("DELETE FROM related")
+        previous = {}
+    db.executemany("DELETE FROM related WHERE slug = ?",
+                   [(slug,) for slug in previous if slug not in related])
+    db.executemany("INSERT OR REPLACE INTO related (slug, data) VALUES (?, ?)",
+                   ((slug, json.dumps(items)) for slug, items in related.items()
+                    if previous.get(slug) != items))
+
+
+def _save_file_stats(db: sqlite3.Connection, stats: dict[str, tuple[int, int, str]],
+                     previous: dict[str, tuple[int, int, str]] | None) -> None:
+    if previous is None:
+        db.execute("DELETE FROM files")
+        previous = {}
+    db.executemany("DELETE FROM files WHERE path = ?",
+                   [(path,) for path in previous if path not in stats])
+    db.executemany("INSERT OR REPLACE INTO files (path, size, mtime_ns, hash) "
+                   "VALUES (?, ?, ?, ?)",
+                   ((path, *stat) for path, stat in sorted(stats.items())
+                    if tuple(previous.get(path, ())) != tuple(stat)))
