@@ -1024,3 +1024,17 @@ def test_a_large_export_is_read_whole(tmp_path: Path) -> None:
     assert f"notemarker{LARGE_COUNT}" in last.text
     assert last.authors == ["Rowan Achterberg"] and last.tags == ["Garden", "diary"]
     assert seconds < 20, f"reading {LARGE_COUNT} posts took {seconds:.1f}s"
+
+
+def test_a_posts_hash_ignores_the_space_after_it(tmp_path: Path) -> None:
+    """A streaming parser may or may not have read the whitespace after an item when it
+    hands the item over: that whitespace must not make an unchanged post look changed."""
+    text = (FIXTURES / GHOST).read_text(encoding="utf-8")
+    spaced = tmp_path / "spaced.xml"
+    spaced.write_text(text.replace("</item>", "</item>\n\n\t\t   \n"), encoding="utf-8")
+    tight = tmp_path / "tight.xml"
+    tight.write_text(text.replace("</item>\n", "</item>"), encoding="utf-8")
+    hashes = [{d.slug: d.content_hash for d in read_export(path, "feed.xml").documents}
+              for path in (FIXTURES / GHOST, spaced, tight)]
+    assert hashes[0] == hashes[1] == hashes[2]
+    assert len(hashes[0]) == 3

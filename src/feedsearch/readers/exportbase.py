@@ -91,8 +91,11 @@ def fingerprint(element: Element) -> str:
     """A hash of everything in an item: equal hashes, equal essays."""
     digest = hashlib.sha256()
     for node in element.iter():
+        # The item's own tail (the space after it) is not part of it, and a streaming
+        # parser may or may not have read it yet.
+        tail = node.tail if node is not element else None
         digest.update(f"{node.tag}\0{sorted(node.attrib.items())}\0{node.text or ''}\0"
-                      f"{node.tail or ''}\x01".encode("utf-8", "surrogatepass"))
+                      f"{tail or ''}\x01".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 
