@@ -277,9 +277,9 @@ def test_reused_document_loses_duplicate_suffix_when_duplicate_is_gone(tmp_path:
 
 def test_sample_archive(corpus_dir: Path) -> None:
     result = read_corpus(corpus_dir)
-    assert len(result.documents) == 18
+    assert len(result.documents) == 23
     assert result.skipped == 0
-    assert result.drafts == 0
+    assert result.drafts == 1  # the WordPress export's draft post
     assert len(result.warnings) == 1
     [warning] = result.warnings
     assert warning.source == "when-your-teenager-stops-talking.md"
@@ -287,7 +287,8 @@ def test_sample_archive(corpus_dir: Path) -> None:
     slugs = [d.slug for d in result.documents]
     assert len(set(slugs)) == len(slugs)
     for document in result.documents:
-        source = document.source
+        source, _, post = document.source.partition("#")  # an export file's post: <file>#<slug>
+        assert post in ("", document.slug)
         assert "\\" not in source
         assert not source.startswith(("/", "./"))
         assert not PurePosixPath(source).is_absolute()
@@ -297,6 +298,9 @@ def test_sample_archive(corpus_dir: Path) -> None:
     assert "exports/squarespace/how-to-sit-with-a-grieving-friend.html" in sources
     assert "exports/wordpress/the-sunday-scaries.html" in sources
     assert "2019-11-02-what-my-father-left-behind.txt" in sources
+    assert "exports/newsletter/feed.xml#the-quiet-house" in sources
+    assert ("exports/wordpress/marenholt.WordPress.2026-11-20.xml#going-home-as-a-grown-up"
+            in sources)
 
 
 def test_an_impossible_yaml_date_drops_only_the_date(tmp_path: Path) -> None:

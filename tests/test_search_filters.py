@@ -130,7 +130,7 @@ def test_a_second_build_that_waits_long_enough_runs(built, tmp_path):
     holder = _hold_lock(built.index / locking.LOCK_NAME, 0.5)
     try:
         report = build(options)
-        assert report.documents == 18
+        assert report.documents == 23
     finally:
         holder.wait(timeout=10)
 
