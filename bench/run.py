@@ -50,7 +50,7 @@ from synth import generate  # noqa: E402
 
 from feedsearch import index, store  # noqa: E402
 from feedsearch.index import index_fields, make_schema, whoosh_index  # noqa: E402
-from feedsearch.related import RelatedOptions, related_map  # noqa: E402
+from feedsearch.related import RelatedOptions, TermCache, related_map  # noqa: E402
 from feedsearch.search import search  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -194,7 +194,7 @@ def measure(count: int, root: Path, scratch: Path) -> dict[str, str]:
               file=sys.stderr)
     one = rebuild_one_changed(root)
     step("related map")
-    related = timed(lambda: related_map(documents, RelatedOptions(language=LANGUAGE), {}))
+    related = timed(lambda: related_map(documents, RelatedOptions(language=LANGUAGE), TermCache()))
     step("search")
     index_dir = root / "index"
     ordered = list(store.iter_documents(index_dir))

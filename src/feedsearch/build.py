@@ -151,9 +151,20 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
     changed: list[Document] = []
     now = datetime.now(UTC)
     update = index.IndexUpdate(options.index, recreate=fresh, language=language)
+    writer = store.StoreWriter(options.index, replace_all=fresh)
+    cache: list = []  # the term-count cache, loaded at the first changed essay
+
+    def term_cache():
+        if not cache:
+            from .related import TermCache
+
+            cache.append(TermCache() if fresh else store.load_term_counts(options.index))
+        return cache[0]
 
     def take(document: Document) -> None:
-        """Each essay as soon as it is read: Whoosh indexes it while the next are parsed."""
+        """Each essay as soon as it is read: Whoosh indexes it, the store keeps it and its
+        words are counted while the next are parsed; then its bodies are let go, so memory
+        holds no essay's text for long."""
         if not options.include_future and document.date is not None and document.date > now:
             report.future += 1
             return
@@ -161,81 +172,51 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
         documents.append(document)
         # A reused document is the stored object itself; a new slug (a duplicate appeared
         # or went away) still needs re-indexing.
-        if known.get(document.source) is not document or \
-                known_slugs.get(document.source) != document.slug:
-            if id(document) in bodiless:  # reused, but its slug changed: index it again
-                store.fill_bodies(options.index, [document])
-                bodiless.discard(id(document))
-            changed.append(document)
-            update.add(document)
+        if known.get(document.source) is document and \
+                known_slugs.get(document.source) == document.slug:
+            return
+        if id(document) in bodiless:  # reused, but its slug changed
+            writer.fill_bodies([document])
+        changed.append(document)
+        update.add(document)
+        writer.put(document)
+        term_cache().count(document, language)
+        document.html = document.text = ""
+        bodiless.add(id(document))
 
     try:
-        read = read_corpus(
-            Path(options.source), exclude=roots, default_tz=options.default_tz,
-            include_drafts=options.include_drafts, known=known, paths=paths,
-            progress=progress(len(paths)) if progress else None,
-            include_pages=options.include_pages, workers=options.workers,
-            known_exports={} if fresh else json.loads(previous.get("exports", "{}")),
-            on_document=take, known_stats=known_stats)
-        present = {d.source for d in documents}
-        removed = sorted(source for source in known if source not in present)
-        update.remove(removed)
+        try:
+            read = read_corpus(
+                Path(options.source), exclude=roots, default_tz=options.default_tz,
+                include_drafts=options.include_drafts, known=known, paths=paths,
+                progress=progress(len(paths)) if progress else None,
+                include_pages=options.include_pages, workers=options.workers,
+                known_exports={} if fresh else json.loads(previous.get("exports", "{}")),
+                on_document=take, known_stats=known_stats)
+            present = {d.source for d in documents}
+            removed = sorted(source for source in known if source not in present)
+            update.remove(removed)
+        except BaseException:
+            update.cancel()
+            raise
+        update.commit()  # the index first, the store second: a crash between heals later
+        _count(report, read, documents, changed, removed, known)
+        outputs = _outputs(options, previous, fresh, read, documents, changed,
+                           removed, base_url, language, term_cache, writer, bodiless)
+        writer.finish(removed, outputs.computed, {
+            "fingerprint": fingerprint, "base_url": base_url, "title": options.title,
+            "related_options": repr(outputs.related_options),
+            "exports": json.dumps(read.exports),
+            "built_at": datetime.now(UTC).isoformat(timespec="seconds")},
+            term_counts=cache[0] if cache else None, related_state=outputs.related_state,
+            file_stats=read.stats, previous_related=outputs.previous_related,
+            previous_stats=known_stats)
     except BaseException:
-        update.cancel()
+        writer.abort()
         raise
-    update.commit()  # the index first, the store second: a crash between heals next build
-    report.notes += read.notes
-    if report.future:
-        report.notes.append(f"{report.future} essays dated in the future are left out "
-                            "until their date (--future includes them)")
-    report.documents = len(documents)
-    report.added = sum(1 for d in changed if d.source not in known)
-    report.updated = len(changed) - report.added
-    report.removed = len(removed)
-    report.unchanged = len(documents) - len(changed)
-    report.skipped, report.drafts, report.warnings = read.skipped, read.drafts, read.warnings
-
-    related_options = replace(options.related, language=language)
+    files, names, outputs_key, feed_keys = (outputs.files, outputs.names, outputs.key,
+                                            outputs.feed_keys)
     out = Path(options.out)
-    unchanged = not fresh and not changed and not removed
-    outputs_key = _outputs_key(documents, options, base_url, related_options)
-    written = json.loads(previous.get("outputs", "[]"))
-    related = computed = term_counts = related_state = files = previous_related = None
-    feed_keys = json.loads(previous.get("feeds", "{}"))
-    if unchanged and previous.get("outputs_key") == outputs_key and \
-            all((out / name).is_file() for name in written):
-        # Nothing the outputs depend on changed and they are all in place: keep them.
-        names = written
-    else:
-        from .feeds import feed_files
-        from .related import TermCache, site_data_files
-        from .related_update import update_related
-
-        store.fill_bodies(options.index, [d for d in documents if id(d) in bodiless])
-
-        if unchanged and previous.get("related_options") == repr(related_options):
-            related = store.load_related(options.index)  # still exact: stored as it is
-        else:
-            term_counts = TermCache() if fresh else store.load_term_counts(options.index)
-            previous_related = None if fresh else store.load_related(options.index)
-            computed, related_state = update_related(
-                documents, related_options, term_counts, previous_related,
-                None if fresh else store.load_related_state(options.index))
-            related = computed
-        files, feed_keys = feed_files(
-            documents, options.feed_site(base_url), json.loads(previous.get("feeds", "{}")),
-            present=lambda name: (out / name).is_file())
-        files["related.json"] = related_json_bytes(related)
-        files.update(site_data_files(related, options.related_formats))
-        names = list(files)
-
-    store.save(options.index, changed, removed, computed,
-               {"fingerprint": fingerprint, "base_url": base_url, "title": options.title,
-                "related_options": repr(related_options), "exports": json.dumps(read.exports),
-                "built_at": datetime.now(UTC).isoformat(timespec="seconds")},
-               replace_all=fresh, term_counts=term_counts, related_state=related_state,
-               file_stats=read.stats, previous_related=previous_related,
-               previous_stats=known_stats)
     staging = Path(options.index) / STAGING
     clear_staging(staging)
     for leftover in out.rglob(".*.tmp") if out.is_dir() else ():  # from a killed build
@@ -251,6 +232,79 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
                                       "feeds": json.dumps(feed_keys)})
     report.outputs = [out / name for name in names]
     return report
+
+
+def _count(report: BuildReport, read, documents: list[Document], changed: list[Document],
+           removed: list[str], known: dict[str, Document]) -> None:
+    report.notes += read.notes
+    if report.future:
+        report.notes.append(f"{report.future} essays dated in the future are left out "
+                            "until their date (--future includes them)")
+    report.documents = len(documents)
+    report.added = sum(1 for d in changed if d.source not in known)
+    report.updated = len(changed) - report.added
+    report.removed = len(removed)
+    report.unchanged = len(documents) - len(changed)
+    report.skipped, report.drafts, report.warnings = read.skipped, read.drafts, read.warnings
+
+
+@dataclass
+class _Outputs:
+    """What a build writes besides the index, and what the store keeps of it."""
+
+    key: str
+    names: list[str]
+    feed_keys: dict[str, str]
+    related_options: RelatedOptions
+    files: dict[str, bytes | None] | None = None
+    computed: dict[str, list[dict]] | None = None  # a related map made by this build
+    related_state: object = None
+    previous_related: dict[str, list[dict]] | None = None
+
+
+def _outputs(options: BuildOptions, previous: dict[str, str], fresh: bool,
+             read, documents: list[Document], changed: list[Document], removed: list[str],
+             base_url: str, language: str, term_cache, writer, bodiless: set[int]) -> _Outputs:
+    """Feeds, related posts and their data files, unless nothing they are made of changed
+    and they are all in place."""
+    related_options = replace(options.related, language=language)
+    out = Path(options.out)
+    unchanged = not fresh and not changed and not removed
+    key = _outputs_key(documents, options, base_url, related_options)
+    written = json.loads(previous.get("outputs", "[]"))
+    feed_keys = json.loads(previous.get("feeds", "{}"))
+    if unchanged and previous.get("outputs_key") == key and \
+            all((out / name).is_file() for name in written):
+        return _Outputs(key, written, feed_keys, related_options)
+    from .feeds import feed_files
+    from .related import site_data_files
+    from .related_update import update_related
+
+    result = _Outputs(key, [], feed_keys, related_options)
+    if unchanged and previous.get("related_options") == repr(related_options):
+        related = store.load_related(options.index)  # still exact: stored as it is
+    else:
+        cache = term_cache()
+        # Essays analysed by no earlier build (a store from before counts were kept).
+        writer.fill_bodies([d for d in documents if d.content_hash not in cache
+                            and id(d) in bodiless])
+        result.previous_related = None if fresh else store.load_related(options.index)
+        result.computed, result.related_state = update_related(
+            documents, related_options, cache, result.previous_related,
+            None if fresh else store.load_related_state(options.index))
+        related = result.computed
+
+    def bodies(entries: list[Document]) -> None:
+        writer.fill_bodies([d for d in entries if id(d) in bodiless])
+        bodiless.difference_update(id(d) for d in entries)
+
+    files, result.feed_keys = feed_files(documents, options.feed_site(base_url), feed_keys,
+                                         present=lambda name: (out / name).is_file(),
+                                         bodies=bodies)
+    files["related.json"] = related_json_bytes(related)
+    files.update(site_data_files(related, options.related_formats))
+    result.files, result.names = files, list(files)
+    return result
 
 
 def _outputs_key(documents, options: BuildOptions, base_url: str, related_options) -> str:

@@ -180,11 +180,13 @@ def spec_key(site: FeedSite, spec: FeedSpec) -> str:
 
 
 def feed_files(documents: list[Document], site: FeedSite, previous: dict[str, str] | None = None,
-               present=lambda name: False) -> tuple[dict[str, bytes | None], dict[str, str]]:
+               present=lambda name: False, bodies=None,
+               ) -> tuple[dict[str, bytes | None], dict[str, str]]:
     """Every feed file by its path relative to the output folder, and each feed's key.
 
     A feed whose key is in ``previous`` and whose files are all ``present`` is not
-    rendered again: its files map to None, meaning "keep as it is".
+    rendered again: its files map to None, meaning "keep as it is". ``bodies``, if given,
+    is called with a feed's entries before it is rendered, to load their html.
     """
     files: dict[str, bytes | None] = {}
     keys: dict[str, str] = {}
@@ -196,6 +198,8 @@ def feed_files(documents: list[Document], site: FeedSite, previous: dict[str, st
         if previous and previous.get(spec.folder) == key and all(map(present, names)):
             files.update(dict.fromkeys(names))
             continue
+        if bodies is not None:
+            bodies(spec.entries)
         files[names[0]] = rss_bytes(site, spec)
         files[names[1]] = atom_bytes(site, spec)
         if not spec.folder:

@@ -45,6 +45,17 @@ class TermCache(dict):
         self.vocabulary: list[str] = vocabulary if vocabulary is not None else []
         self.saved_terms = len(self.vocabulary)
         self.added: set[str] = set()
+        self._analyser: Analyser | None = None
+
+    def count(self, document: Document, language: str = "en") -> None:
+        """Analyse one essay now (as a build reads it), so that its text need not be kept
+        until the related map is made."""
+        if not document.content_hash or document.content_hash in self:
+            return
+        if self._analyser is None or self._analyser.language != language:
+            self._analyser = Analyser(language, self.vocabulary)
+        self[document.content_hash] = _arrays(_term_counts(self._analyser, document, 3))
+        self.added.add(document.content_hash)
 
 
 class Analyser:
@@ -54,6 +65,7 @@ class Analyser:
     STOP = -1
 
     def __init__(self, language: str = "en", vocabulary: list[str] | None = None) -> None:
+        self.language = language
         self.analyzer = text_analyzer(language)
         self.cache: dict[str, int] = {}  # word -> term number, or STOP
         self.terms: list[str] = vocabulary if vocabulary is not None else []
@@ -89,8 +101,11 @@ class Analyser:
 class Vectors:
     """Unit-length sparse rows, one per document, and the term of each column."""
 
-    def __init__(self, matrix: sparse.csr_matrix, terms: list[str]) -> None:
+    def __init__(self, matrix: sparse.csr_matrix, terms: list[str],
+                 has_text: np.ndarray | None = None) -> None:
         self.matrix, self.terms = matrix, terms
+        # Rows with any words before pruning; an essay of only stop words has none.
+        self.has_text = has_text if has_text is not None else np.diff(matrix.indptr) > 0
 
     def as_dicts(self) -> list[dict[str, float]]:
         rows = []
@@ -135,6 +150,13 @@ def _arrays(counts: Counter[int]) -> tuple[np.ndarray, np.ndarray]:
     return ids, values
 
 
+def _term_counts(analyser: Analyser, document: Document, title_weight: int) -> Counter[int]:
+    counts = analyser.counts(document.text)
+    for term, count in analyser.counts(document.title).items():
+        counts[term] += count * title_weight
+    return counts
+
+
 def text_vectors(documents: list[Document], options: RelatedOptions,
                  term_counts: TermCache | None = None) -> Vectors:
     """``term_counts`` holds analysed term counts by content hash: counts found there are
@@ -150,10 +172,7 @@ def text_vectors(documents: list[Document], options: RelatedOptions,
         if known is not None:
             rows.append(known)
             continue
-        counts = analyser.counts(document.text)
-        for term, count in analyser.counts(document.title).items():
-            counts[term] += count * title_weight
-        row = _arrays(counts)
+        row = _arrays(_term_counts(analyser, document, title_weight))
         rows.append(row)
         if cache is not None and document.content_hash:
             cache[document.content_hash] = row
@@ -179,7 +198,11 @@ def text_vectors(documents: list[Document], options: RelatedOptions,
     weighted.eliminate_zeros()
     if not options.plain_tfidf:
         weighted = _strongest(weighted, options.terms_per_essay)
-    return Vectors(_unit_rows(weighted), terms)
+    # An essay has text if it had words when analysed (its text may since have been let go)
+    # or has text now (perhaps only stop words).
+    has_text = (np.diff(counts.indptr) > 0) | np.array([bool(d.text) for d in documents],
+                                                       dtype=bool)
+    return Vectors(_unit_rows(weighted), terms, has_text)
 
 
 def _strongest(matrix: sparse.csr_matrix, keep: int) -> sparse.csr_matrix:
@@ -233,6 +256,7 @@ class Prepared:
     tags: Vectors | None
     days: np.ndarray
     options: RelatedOptions
+    has_text: np.ndarray  # essays with words to compare (a list is owed to each)
 
     @property
     def recency(self) -> np.ndarray:
@@ -243,12 +267,12 @@ class Prepared:
 def prepare(documents: list[Document], options: RelatedOptions,
             term_counts: TermCache | None = None) -> Prepared:
     ordered = sorted(documents, key=lambda d: d.slug)
+    texts = text_vectors(ordered, options, term_counts)
     return Prepared(
-        ordered, {d.slug: i for i, d in enumerate(ordered)},
-        text_vectors(ordered, options, term_counts),
+        ordered, {d.slug: i for i, d in enumerate(ordered)}, texts,
         tag_vectors_of(ordered) if options.use_tags else None,
         np.array([d.date.timestamp() / 86400 if d.date else np.nan for d in ordered]),
-        options)
+        options, texts.has_text)
 
 
 def related_map(documents: list[Document], options: RelatedOptions | None = None,
@@ -286,7 +310,8 @@ def lists_for(prepared: Prepared, rows) -> dict[str, list[dict]]:
                                                       options)
         for row, i in enumerate(block):
             result[ordered[i].slug] = _pick(ordered, prepared.index, int(i),
-                                            np.round(scores[row], 4), recency, days, options)
+                                            np.round(scores[row], 4), recency, days, options,
+                                            bool(prepared.has_text[i]))
     return result
 
 
@@ -295,7 +320,7 @@ def closeness(days_a: np.ndarray, days_b: np.ndarray, options: RelatedOptions) -
     return np.nan_to_num(np.exp(-np.abs(days_a - days_b) / options.date_scale_days), nan=0.0)
 
 
-def _pick(ordered, index, i, scores, recency, days, options) -> list[dict]:
+def _pick(ordered, index, i, scores, recency, days, options, has_text=True) -> list[dict]:
     document = ordered[i]
     scores[i] = -np.inf
     if not options.include_newer and not np.isnan(days[i]):
@@ -317,7 +342,7 @@ def _pick(ordered, index, i, scores, recency, days, options) -> list[dict]:
         candidates = np.arange(len(scores))
     order = candidates[np.lexsort((candidates, -recency[candidates], -scores[candidates]))]
     chosen = [j for j in order if scores[j] > options.min_score][:wanted]
-    if not chosen and not pinned and wanted and document.text and options.min_score <= 0:
+    if not chosen and not pinned and wanted and has_text and options.min_score <= 0:
         # Nothing scores above zero: the essays nearest in time make the list.
         nearest = np.argsort(np.abs(np.nan_to_num(days - days[i], nan=1e9)), kind="stable")
         chosen += [j for j in nearest if j != i and j not in chosen

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
+from contextlib import closing, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -72,20 +72,25 @@ def load_documents(index_dir: Path, bodies: bool = True) -> dict[str, Document]:
 
 def fill_bodies(index_dir: Path, documents: list[Document]) -> None:
     """Give Documents loaded without bodies their stored html and text."""
+    if documents:
+        with closing(_connect(index_dir)) as db:
+            _fill(db, documents)
+
+
+def _fill(db: sqlite3.Connection, documents: list[Document]) -> None:
     if not documents:
         return
     wanted = {document.source: document for document in documents}
-    with closing(_connect(index_dir)) as db:
-        if len(wanted) < 500:
-            marks = ",".join("?" * len(wanted))
-            rows = db.execute(f"SELECT source, html, text FROM documents "
-                              f"WHERE source IN ({marks})", list(wanted))
-        else:
-            rows = db.execute("SELECT source, html, text FROM documents")
-        for source, html, text in rows:
-            document = wanted.get(source)
-            if document is not None:
-                document.html, document.text = html, text
+    if len(wanted) < 500:
+        marks = ",".join("?" * len(wanted))
+        rows = db.execute(f"SELECT source, html, text FROM documents "
+                          f"WHERE source IN ({marks})", list(wanted))
+    else:
+        rows = db.execute("SELECT source, html, text FROM documents")
+    for source, html, text in rows:
+        document = wanted.get(source)
+        if document is not None:
+            document.html, document.text = html, text
 
 
 def iter_documents(index_dir: Path) -> Iterator[Document]:
@@ -169,45 +174,83 @@ def update_meta(index_dir: Path, values: dict[str, str]) -> None:
         db.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", values.items())
 
 
+class StoreWriter:
+    """One build's writes, in one transaction from the first essay read to the end of the
+    build: searches keep reading the last build until it commits, and a build killed on
+    the way leaves that build as it was. Essays are stored as they are read, so the build
+    need not keep their bodies."""
+
+    def __init__(self, index_dir: Path, replace_all: bool = False) -> None:
+        Path(index_dir).mkdir(parents=True, exist_ok=True)
+        self.db = _connect(index_dir, create=True)
+        self.db.isolation_level = None  # transactions as written here, DDL included
+        self.db.execute("BEGIN IMMEDIATE")
+        self.replace_all = replace_all
+        if replace_all:  # a new store format may have changed any table: start over
+            for (table,) in self.db.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+                self.db.execute(f'DROP TABLE "{table}"')
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    self.db.execute(statement)
+
+    def put(self, document: Document) -> None:
+        """Store an essay, new or replacing the one from the same source."""
+        self.db.execute("INSERT OR REPLACE INTO documents (source, slug, hash, data, html, "
+                        "text) VALUES (?, ?, ?, ?, ?, ?)", _row(document))
+
+    def fill_bodies(self, documents: list[Document]) -> None:
+        """Give Documents without bodies their html and text, as this build stored them."""
+        _fill(self.db, documents)
+
+    def finish(self, removed: list[str], related: dict[str, list[dict]] | None,
+               meta: dict[str, str], term_counts: TermCache | None = None,
+               related_state: RelatedState | None = None,
+               file_stats: dict[str, tuple[int, int, str]] | None = None,
+               previous_related: dict[str, list[dict]] | None = None,
+               previous_stats: dict[str, tuple[int, int, str]] | None = None) -> None:
+        """Delete ``removed`` sources, write the rest, and commit. The related map (unless
+        None) and meta are replaced whole; given what the store held (``previous_related``,
+        ``previous_stats``), only the rows that differ are written."""
+        db, fresh = self.db, self.replace_all
+        try:
+            db.executemany("DELETE FROM documents WHERE source = ?", [(s,) for s in removed])
+            if related is not None:  # None: the stored map is still the build's
+                _save_related(db, related, None if fresh else previous_related)
+                db.execute("DELETE FROM related_state")
+                if related_state is not None:  # the state the map was computed from
+                    db.executemany("INSERT INTO related_state (key, value) VALUES (?, ?)",
+                                   _state_rows(related_state))
+            if term_counts is not None:
+                _save_term_counts(db, term_counts)
+            if file_stats is not None:
+                _save_file_stats(db, file_stats, None if fresh else previous_stats)
+            db.execute("DELETE FROM meta")
+            db.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
+            db.execute("COMMIT")
+        except BaseException:
+            self.abort()
+            raise
+        db.close()
+
+    def abort(self) -> None:
+        with suppress(sqlite3.Error):
+            self.db.execute("ROLLBACK")
+        self.db.close()
+
+
 def save(index_dir: Path, changed: list[Document], removed: list[str],
          related: dict[str, list[dict]] | None, meta: dict[str, str], replace_all: bool = False,
-         term_counts: TermCache | None = None,
-         related_state: RelatedState | None = None,
-         file_stats: dict[str, tuple[int, int, str]] | None = None,
-         previous_related: dict[str, list[dict]] | None = None,
-         previous_stats: dict[str, tuple[int, int, str]] | None = None) -> None:
-    """Write this build's changes in one transaction: ``changed`` documents are stored (new
-    or replacing the same source), ``removed`` sources deleted; with ``replace_all`` every
-    earlier document goes first. The related map (unless None) and meta are replaced
-    whole; given what the store held (``previous_related``, ``previous_stats``), only the
-    rows that differ are written."""
-    Path(index_dir).mkdir(parents=True, exist_ok=True)
-    with closing(_connect(index_dir, create=True)) as db, db:
-        if replace_all:  # a new store format may have changed any table: start over
-            for (table,) in db.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
-                db.execute(f'DROP TABLE "{table}"')
-            db.executescript(_SCHEMA)
-        db.executemany("DELETE FROM documents WHERE source = ?", [(s,) for s in removed])
-        db.executemany(
-            "INSERT OR REPLACE INTO documents (source, slug, hash, data, html, text) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            # A generator, not a list: one essay's JSON at a time, never all of them.
-            (_row(d) for d in changed),
-        )
-        if related is not None:  # None: the stored map is still the build's
-            _save_related(db, related, None if replace_all else previous_related)
-        if term_counts is not None:
-            _save_term_counts(db, term_counts)
-        if related is not None:  # the state the map was computed from, or none
-            db.execute("DELETE FROM related_state")
-            if related_state is not None:
-                db.executemany("INSERT INTO related_state (key, value) VALUES (?, ?)",
-                               _state_rows(related_state))
-        if file_stats is not None:
-            _save_file_stats(db, file_stats, None if replace_all else previous_stats)
-        db.execute("DELETE FROM meta")
-        db.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
+         **rest) -> None:
+    """Write a build's changes in one transaction (see :class:`StoreWriter`)."""
+    writer = StoreWriter(index_dir, replace_all)
+    try:
+        for document in changed:
+            writer.put(document)
+    except BaseException:
+        writer.abort()
+        raise
+    writer.finish(removed, related, meta, **rest)
 
 
 def _save_term_counts(db: sqlite3.Connection, cache: TermCache) -> None:
