@@ -10,7 +10,8 @@ the post) and a reader's comment on every fourth post. Then, each in a process o
 - ``read_export`` of the file alone: seconds inside the process (imports excluded), posts
   per second (drafts are read too), peak RSS, and the RSS after imports, before reading;
 - a cold ``feedsearch build`` of a folder holding only that file;
-- a rebuild with nothing changed (the file is hashed, not parsed);
+- a rebuild with nothing changed (the file is not parsed, nor even read when its size and
+  modification time are as recorded);
 - a rebuild after one sentence is appended to one post in the middle of the file (the
   build's JSON report must say "updated": 1); the file is then restored.
 """
