@@ -18,92 +18,25 @@ can pin and exclude essays (``related: {pin: [...], exclude: [...]}``).
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
 
-from .index import text_analyzer
+from .analysis import Analyser, TermCache, arrays, term_counts_of
 from .model import Document
 from .settings import RelatedOptions
 
-_TOKEN = re.compile(r"\w+(?:\.?\w+)*", re.UNICODE)  # the index tokenizer's pattern
 BLOCK_ROWS = 256
-
-
-class TermCache(dict):
-    """Each essay's analysed term counts by content hash, as (term numbers, counts) arrays,
-    and the terms those numbers stand for, so that a rebuild analyses only new and changed
-    essays and builds the count matrix from arrays. ``added`` are the hashes counted in
-    this build; terms from ``saved_terms`` on are new."""
-
-    def __init__(self, vocabulary: list[str] | None = None,
-                 rows: dict[str, tuple[np.ndarray, np.ndarray]] | None = None) -> None:
-        super().__init__(rows or {})
-        self.vocabulary: list[str] = vocabulary if vocabulary is not None else []
-        self.saved_terms = len(self.vocabulary)
-        self.added: set[str] = set()
-        self._analyser: Analyser | None = None
-
-    def count(self, document: Document, language: str = "en") -> None:
-        """Analyse one essay now (as a build reads it), so that its text need not be kept
-        until the related map is made."""
-        if not document.content_hash or document.content_hash in self:
-            return
-        if self._analyser is None or self._analyser.language != language:
-            self._analyser = Analyser(language, self.vocabulary)
-        self[document.content_hash] = _arrays(_term_counts(self._analyser, document, 3))
-        self.added.add(document.content_hash)
-
-
-class Analyser:
-    """The index's analysis, fast for whole archives: each distinct word is analysed once,
-    and each analysed term gets a number, the column of a term-count matrix."""
-
-    STOP = -1
-
-    def __init__(self, language: str = "en", vocabulary: list[str] | None = None) -> None:
-        self.language = language
-        self.analyzer = text_analyzer(language)
-        self.cache: dict[str, int] = {}  # word -> term number, or STOP
-        self.terms: list[str] = vocabulary if vocabulary is not None else []
-        self.numbers: dict[str, int] = {term: n for n, term in enumerate(self.terms)}
-
-    def number(self, term: str | None) -> int:
-        if term is None:
-            return self.STOP
-        number = self.numbers.get(term)
-        if number is None:
-            number = self.numbers[term] = len(self.terms)
-            self.terms.append(term)
-        return number
-
-    def counts(self, text: str) -> Counter[int]:
-        """Term number -> count, for the words of ``text`` that are not stop words."""
-        words = _TOKEN.findall(text.lower())
-        unknown = sorted(set(words).difference(self.cache))
-        if unknown:
-            # Whoosh reuses one Token object: read each as it comes.
-            analysed = [None if t.stopped else t.text
-                        for t in self.analyzer(" ".join(unknown), removestops=False)]
-            if len(analysed) != len(unknown):  # an analyser that splits or joins words
-                analysed = [next((t.text for t in self.analyzer(word)), None)
-                            for word in unknown]
-            for word, term in zip(unknown, analysed, strict=True):
-                self.cache[word] = self.number(term)
-        counts = Counter(map(self.cache.__getitem__, words))
-        counts.pop(self.STOP, None)
-        return counts
 
 
 class Vectors:
     """Unit-length sparse rows, one per document, and the term of each column."""
 
     def __init__(self, matrix: sparse.csr_matrix, terms: list[str],
-                 has_text: np.ndarray | None = None) -> None:
-        self.matrix, self.terms = matrix, terms
+                 has_text: np.ndarray | None = None, idf: np.ndarray | None = None) -> None:
+        self.matrix, self.terms, self.idf = matrix, terms, idf
         # Rows with any words before pruning; an essay of only stop words has none.
         self.has_text = has_text if has_text is not None else np.diff(matrix.indptr) > 0
 
@@ -144,24 +77,33 @@ def _count_matrix(rows: list[tuple[np.ndarray, np.ndarray]], columns: int) -> sp
     return sparse.csr_matrix((data, indices, pointers), shape=(len(rows), max(1, columns)))
 
 
-def _arrays(counts: Counter[int]) -> tuple[np.ndarray, np.ndarray]:
-    ids = np.fromiter(counts.keys(), dtype=np.uint32, count=len(counts))
-    values = np.fromiter(counts.values(), dtype=np.uint32, count=len(counts))
-    return ids, values
-
-
-def _term_counts(analyser: Analyser, document: Document, title_weight: int) -> Counter[int]:
-    counts = analyser.counts(document.text)
-    for term, count in analyser.counts(document.title).items():
-        counts[term] += count * title_weight
-    return counts
-
-
 def text_vectors(documents: list[Document], options: RelatedOptions,
-                 term_counts: TermCache | None = None) -> Vectors:
+                 term_counts: TermCache | None = None, rows_from=None) -> Vectors:
     """``term_counts`` holds analysed term counts by content hash: counts found there are
     used as they are, and those computed are added, so a rebuild analyses only new and
-    changed essays."""
+    changed essays. ``rows_from(counts, terms, idf)``, if given, may return unit rows
+    computed before together with the positions of the rows it could not give; only those
+    are computed here (see related_update)."""
+    counts, terms = count_matrix(documents, options, term_counts)
+    idf = term_weights(counts, len(documents), options)
+    earlier = rows_from(counts, terms, idf) if rows_from is not None else None
+    if earlier is None:
+        matrix = unit_vectors(counts, idf, options)
+    else:
+        matrix, missing = earlier
+        if len(missing):
+            fresh = unit_vectors(counts[missing], idf, options)
+            matrix = _with_rows(matrix, missing, fresh)
+    # An essay has text if it had words when analysed (its text may since have been let go)
+    # or has text now (perhaps only stop words).
+    has_text = (np.diff(counts.indptr) > 0) | np.array([bool(d.text) for d in documents],
+                                                       dtype=bool)
+    return Vectors(matrix, terms, has_text, idf)
+
+
+def count_matrix(documents: list[Document], options: RelatedOptions,
+                 term_counts: TermCache | None = None) -> tuple[sparse.csr_matrix, list[str]]:
+    """Each essay's term counts as a row; columns are terms in their own sorted order."""
     cache = term_counts if term_counts is not None and not options.plain_tfidf else None
     analyser = Analyser(options.language, cache.vocabulary if cache is not None else None)
     rows: list[tuple[np.ndarray, np.ndarray]] = []
@@ -172,7 +114,7 @@ def text_vectors(documents: list[Document], options: RelatedOptions,
         if known is not None:
             rows.append(known)
             continue
-        row = _arrays(_term_counts(analyser, document, title_weight))
+        row = arrays(term_counts_of(analyser, document, title_weight))
         rows.append(row)
         if cache is not None and document.content_hash:
             cache[document.content_hash] = row
@@ -188,21 +130,36 @@ def text_vectors(documents: list[Document], options: RelatedOptions,
         counts.indices = rank[counts.indices]
         counts.has_sorted_indices = False
         counts.sort_indices()
-    terms = [terms[i] for i in order]
-    total = len(documents)
+    return counts, [terms[i] for i in order]
+
+
+def term_weights(counts: sparse.csr_matrix, total: int, options: RelatedOptions) -> np.ndarray:
+    """Inverse document frequency per column; 0 for terms too rare to link or too common."""
     df = np.bincount(counts.indices, minlength=counts.shape[1])  # essays per term
     idf = np.log(total / np.maximum(df, 1))
     if not options.plain_tfidf:
-        idf[(df <= 1) | (df > max(2, total // 2))] = 0.0  # too rare to link, too common
+        idf[(df <= 1) | (df > max(2, total // 2))] = 0.0
+    return idf
+
+
+def unit_vectors(counts: sparse.csr_matrix, idf: np.ndarray,
+                 options: RelatedOptions) -> sparse.csr_matrix:
+    """Rows of counts times weights, each pruned to its strongest terms and made unit
+    length: each row on its own, so any subset of rows comes out as in the whole."""
     weighted = (counts @ sparse.diags(idf)).tocsr()
     weighted.eliminate_zeros()
     if not options.plain_tfidf:
         weighted = _strongest(weighted, options.terms_per_essay)
-    # An essay has text if it had words when analysed (its text may since have been let go)
-    # or has text now (perhaps only stop words).
-    has_text = (np.diff(counts.indptr) > 0) | np.array([bool(d.text) for d in documents],
-                                                       dtype=bool)
-    return Vectors(_unit_rows(weighted), terms, has_text)
+    return _unit_rows(weighted)
+
+
+def _with_rows(matrix: sparse.csr_matrix, positions: np.ndarray,
+               rows: sparse.csr_matrix) -> sparse.csr_matrix:
+    """``matrix`` with the rows at ``positions`` replaced by ``rows``, in order."""
+    stacked = sparse.vstack([matrix, rows], format="csr")
+    order = np.arange(matrix.shape[0])
+    order[positions] = matrix.shape[0] + np.arange(len(positions))
+    return stacked[order]
 
 
 def _strongest(matrix: sparse.csr_matrix, keep: int) -> sparse.csr_matrix:
@@ -265,9 +222,9 @@ class Prepared:
 
 
 def prepare(documents: list[Document], options: RelatedOptions,
-            term_counts: TermCache | None = None) -> Prepared:
+            term_counts: TermCache | None = None, rows_from=None) -> Prepared:
     ordered = sorted(documents, key=lambda d: d.slug)
-    texts = text_vectors(ordered, options, term_counts)
+    texts = text_vectors(ordered, options, term_counts, rows_from)
     return Prepared(
         ordered, {d.slug: i for i, d in enumerate(ordered)}, texts,
         tag_vectors_of(ordered) if options.use_tags else None,

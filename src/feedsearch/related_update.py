@@ -60,12 +60,14 @@ def update_related(documents: list[Document], options: RelatedOptions,
                    state: RelatedState | None) -> tuple[dict[str, list[dict]], RelatedState]:
     """The related map of ``documents``, reusing the ``previous`` map where it still holds.
     Returns the map, in slug order, and the state to keep for the next build."""
-    prepared = prepare(documents, options, term_counts)
+    usable = previous is not None and state is not None and state.options == repr(options)
+    recomputed: list[np.ndarray] = []  # the text rows not taken from ``state``
+    rows_from = _earlier_rows(documents, state, recomputed) if usable else None
+    prepared = prepare(documents, options, term_counts, rows_from)
     ordered = prepared.ordered
-    if previous is None or state is None or state.options != repr(options) or \
-            (state.tags is None) != (prepared.tags is None):
+    if not usable or (state.tags is None) != (prepared.tags is None):
         return lists_for(prepared, range(len(ordered))), state_of(prepared)
-    changed = _changed_rows(prepared, state)
+    changed = _changed_rows(prepared, state, recomputed[0] if recomputed else None)
     changed_slugs = {ordered[i].slug for i in changed}
     gone = set(state.slugs) - set(prepared.index)
     stale = changed_slugs | gone
@@ -82,17 +84,66 @@ def update_related(documents: list[Document], options: RelatedOptions,
     return {d.slug: result[d.slug] for d in ordered}, state_of(prepared)
 
 
-def _changed_rows(prepared: Prepared, state: RelatedState) -> list[int]:
-    """Rows that are new, whose essay changed, or whose text or tag vector changed."""
+def _changed_rows(prepared: Prepared, state: RelatedState,
+                  recomputed: np.ndarray | None) -> list[int]:
+    """Rows that are new, whose essay changed, or whose text or tag vector changed. Text
+    rows taken whole from ``state`` are unchanged; only ``recomputed`` ones may differ."""
     old_rows = {slug: n for n, slug in enumerate(state.slugs)}
     pairs = [(i, old_rows.get(d.slug)) for i, d in enumerate(prepared.ordered)]
     changed = {i for i, old in pairs if old is None or
                state.identities[old] != identity(prepared.ordered[i])}
     same = [(i, old) for i, old in pairs if i not in changed]
-    changed |= _differing(prepared.texts, state.texts, same)
+    if recomputed is not None:
+        redone = set(recomputed.tolist())
+        same_texts = [(i, old) for i, old in same if i in redone]
+    else:
+        same_texts = same
+    changed |= _differing(prepared.texts, state.texts, same_texts)
     if prepared.tags is not None and state.tags is not None:
         changed |= _differing(prepared.tags, state.tags, same)
     return sorted(changed)
+
+
+def _earlier_rows(documents: list[Document], state: RelatedState | None,
+                  recomputed: list[np.ndarray]):
+    """For text_vectors: the rows of ``state`` that are still exact, in the new row and
+    column order, and the positions of those that must be computed: new and changed
+    essays, and essays that use a term whose weight changed."""
+    identities = {slug: (n, state.identities[n]) for n, slug in enumerate(state.slugs)} \
+        if state is not None else {}
+
+    def rows_from(counts: sparse.csr_matrix, terms: list[str], idf: np.ndarray):
+        old = state.texts if state is not None else None
+        if old is None or old.idf is None:
+            return None
+        ordered = sorted(documents, key=lambda d: d.slug)
+        position = {term: n for n, term in enumerate(terms)}
+        columns = np.fromiter((position.get(term, -1) for term in old.terms),
+                              dtype=np.int64, count=len(old.terms))
+        old_idf = np.zeros(len(terms))
+        old_idf[columns[columns >= 0]] = old.idf[columns >= 0]
+        reweighted = idf != old_idf
+        entry_rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+        missing = np.zeros(counts.shape[0], dtype=bool)
+        missing[entry_rows[reweighted[counts.indices]]] = True
+        sources = np.full(len(ordered), -1, dtype=np.int64)
+        for i, document in enumerate(ordered):
+            known = identities.get(document.slug)
+            if known is not None and known[1] == identity(document):
+                sources[i] = known[0]
+        missing |= sources < 0
+        taken = old.matrix[sources[~missing]]
+        if len(taken.indices) and (columns[taken.indices] < 0).any():
+            return None  # a term the new vocabulary lacks: compute everything
+        lengths = np.zeros(len(ordered), dtype=np.int64)
+        lengths[~missing] = np.diff(taken.indptr)
+        matrix = sparse.csr_matrix(
+            (taken.data, columns[taken.indices], np.concatenate(([0], np.cumsum(lengths)))),
+            shape=(len(ordered), len(terms)))
+        recomputed.append(np.flatnonzero(missing))
+        return matrix, recomputed[0]
+
+    return rows_from
 
 
 def _differing(new: Vectors, old: Vectors, pairs: list[tuple[int, int]]) -> set[int]:

@@ -279,6 +279,8 @@ def _state_rows(state: RelatedState) -> list[tuple[str, bytes]]:
                  (f"{name}.data", matrix.data.astype("<f8").tobytes()),
                  (f"{name}.indices", matrix.indices.astype("<i8").tobytes()),
                  (f"{name}.indptr", matrix.indptr.astype("<i8").tobytes())]
+        if vectors.idf is not None:
+            rows.append((f"{name}.idf", vectors.idf.astype("<f8").tobytes()))
     return rows
 
 
@@ -308,7 +310,9 @@ def load_related_state(index_dir: Path) -> RelatedState | None:
              np.frombuffer(values[f"{name}.indices"], dtype="<i8"),
              np.frombuffer(values[f"{name}.indptr"], dtype="<i8")),
             shape=tuple(json.loads(values[f"{name}.shape"])))
-        return Vectors(matrix, json.loads(values[f"{name}.terms"]))
+        idf = values.get(f"{name}.idf")
+        return Vectors(matrix, json.loads(values[f"{name}.terms"]), None,
+                       np.frombuffer(idf, dtype="<f8") if idf is not None else None)
 
     meta = json.loads(values["meta"])
     texts = vectors("texts")

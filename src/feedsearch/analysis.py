@@ -1,0 +1,92 @@
+"""Essays' words as the index analyses them, counted, for related posts: each distinct
+word is analysed once, and each term gets a number, a column of the count matrix."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import numpy as np
+
+from .index import text_analyzer
+from .model import Document
+
+_TOKEN = re.compile(r"\w+(?:\.?\w+)*", re.UNICODE)  # the index tokenizer's pattern
+
+
+class TermCache(dict):
+    """Each essay's analysed term counts by content hash, as (term numbers, counts) arrays,
+    and the terms those numbers stand for, so that a rebuild analyses only new and changed
+    essays and builds the count matrix from arrays. ``added`` are the hashes counted in
+    this build; terms from ``saved_terms`` on are new."""
+
+    def __init__(self, vocabulary: list[str] | None = None,
+                 rows: dict[str, tuple[np.ndarray, np.ndarray]] | None = None) -> None:
+        super().__init__(rows or {})
+        self.vocabulary: list[str] = vocabulary if vocabulary is not None else []
+        self.saved_terms = len(self.vocabulary)
+        self.added: set[str] = set()
+        self._analyser: Analyser | None = None
+
+    def count(self, document: Document, language: str = "en") -> None:
+        """Analyse one essay now (as a build reads it), so that its text need not be kept
+        until the related map is made."""
+        if not document.content_hash or document.content_hash in self:
+            return
+        if self._analyser is None or self._analyser.language != language:
+            self._analyser = Analyser(language, self.vocabulary)
+        self[document.content_hash] = arrays(term_counts_of(self._analyser, document, 3))
+        self.added.add(document.content_hash)
+
+
+class Analyser:
+    """The index's analysis, fast for whole archives: each distinct word is analysed once,
+    and each analysed term gets a number, the column of a term-count matrix."""
+
+    STOP = -1
+
+    def __init__(self, language: str = "en", vocabulary: list[str] | None = None) -> None:
+        self.language = language
+        self.analyzer = text_analyzer(language)
+        self.cache: dict[str, int] = {}  # word -> term number, or STOP
+        self.terms: list[str] = vocabulary if vocabulary is not None else []
+        self.numbers: dict[str, int] = {term: n for n, term in enumerate(self.terms)}
+
+    def number(self, term: str | None) -> int:
+        if term is None:
+            return self.STOP
+        number = self.numbers.get(term)
+        if number is None:
+            number = self.numbers[term] = len(self.terms)
+            self.terms.append(term)
+        return number
+
+    def counts(self, text: str) -> Counter[int]:
+        """Term number -> count, for the words of ``text`` that are not stop words."""
+        words = _TOKEN.findall(text.lower())
+        unknown = sorted(set(words).difference(self.cache))
+        if unknown:
+            # Whoosh reuses one Token object: read each as it comes.
+            analysed = [None if t.stopped else t.text
+                        for t in self.analyzer(" ".join(unknown), removestops=False)]
+            if len(analysed) != len(unknown):  # an analyser that splits or joins words
+                analysed = [next((t.text for t in self.analyzer(word)), None)
+                            for word in unknown]
+            for word, term in zip(unknown, analysed, strict=True):
+                self.cache[word] = self.number(term)
+        counts = Counter(map(self.cache.__getitem__, words))
+        counts.pop(self.STOP, None)
+        return counts
+
+
+def arrays(counts: Counter[int]) -> tuple[np.ndarray, np.ndarray]:
+    ids = np.fromiter(counts.keys(), dtype=np.uint32, count=len(counts))
+    values = np.fromiter(counts.values(), dtype=np.uint32, count=len(counts))
+    return ids, values
+
+
+def term_counts_of(analyser: Analyser, document: Document, title_weight: int) -> Counter[int]:
+    counts = analyser.counts(document.text)
+    for term, count in analyser.counts(document.title).items():
+        counts[term] += count * title_weight
+    return counts
