@@ -11,7 +11,7 @@ import pytest
 from feedsearch import store
 from feedsearch.build import BuildOptions, build
 from feedsearch.model import Document
-from feedsearch.output import json_bytes
+from feedsearch.output import related_json_bytes
 from feedsearch.related import RelatedOptions, TermCache, related_map
 from feedsearch.related_update import update_related
 
@@ -82,7 +82,7 @@ def test_an_updated_map_equals_the_map_computed_whole(seed: int, options) -> Non
         documents = edited(rng, documents, serial)
         updated, state = update_related(documents, options, cache, previous, state)
         whole = related_map(documents, options)
-        assert json_bytes(updated) == json_bytes(whole), (seed, serial)
+        assert related_json_bytes(updated) == related_json_bytes(whole), (seed, serial)
         previous = updated
 
 

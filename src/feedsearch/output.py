@@ -80,8 +80,3 @@ def related_json_bytes(related: dict[str, list]) -> bytes:
     lines = [f"  {json.dumps(slug, ensure_ascii=False)}: {json.dumps(items, ensure_ascii=False)}"
              for slug, items in related.items()]
     return ("{\n" + ",\n".join(lines) + "\n}\n" if lines else "{}\n").encode("utf-8")
-
-
-def json_bytes(data: object) -> bytes:
-    """Stable, readable JSON: sorted keys would reorder lists' meaning, so keys keep order."""
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

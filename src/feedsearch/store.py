@@ -60,21 +60,14 @@ def _document(data: str, html: str = "", text: str = "") -> Document:
 
 def load_documents(index_dir: Path, bodies: bool = True) -> dict[str, Document]:
     """Every stored Document by source path; empty when there is no store yet. Without
-    ``bodies``, html and text are left empty (see :func:`fill_bodies`): a rebuild that finds
-    nothing changed never needs them."""
+    ``bodies``, html and text are left empty (see :meth:`StoreWriter.fill_bodies`): a
+    rebuild that finds nothing changed never needs them."""
     if not store_path(index_dir).exists():
         return {}
     columns = "source, data, html, text" if bodies else "source, data"
     with closing(_connect(index_dir)) as db:
         rows = db.execute(f"SELECT {columns} FROM documents ORDER BY source").fetchall()
     return {row[0]: _document(*row[1:]) for row in rows}
-
-
-def fill_bodies(index_dir: Path, documents: list[Document]) -> None:
-    """Give Documents loaded without bodies their stored html and text."""
-    if documents:
-        with closing(_connect(index_dir)) as db:
-            _fill(db, documents)
 
 
 def _fill(db: sqlite3.Connection, documents: list[Document]) -> None:
