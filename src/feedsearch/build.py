@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
+from functools import partial
 from pathlib import Path
 
 from . import __version__, locking, store
@@ -161,7 +162,7 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
             cache.append(TermCache() if fresh else store.load_term_counts(options.index))
         return cache[0]
 
-    def take(document: Document) -> None:
+    def take(document: Document, terms: dict[str, int] | None) -> None:
         """Each essay as soon as it is read: Whoosh indexes it, the store keeps it and its
         words are counted while the next are parsed; then its bodies are let go, so memory
         holds no essay's text for long."""
@@ -180,7 +181,7 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
         changed.append(document)
         update.add(document)
         writer.put(document)
-        term_cache().count(document, language)
+        term_cache().count(document, language, terms)
         document.html = document.text = ""
         bodiless.add(id(document))
 
@@ -192,7 +193,8 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
                 progress=progress(len(paths)) if progress else None,
                 include_pages=options.include_pages, workers=options.workers,
                 known_exports={} if fresh else json.loads(previous.get("exports", "{}")),
-                on_document=take, known_stats=known_stats)
+                on_document=take, known_stats=known_stats,
+                analyse=partial(_essay_terms, language))
             present = {d.source for d in documents}
             removed = sorted(source for source in known if source not in present)
             update.remove(removed)
@@ -232,6 +234,13 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
                                       "feeds": json.dumps(feed_keys)})
     report.outputs = [out / name for name in names]
     return report
+
+
+def _essay_terms(language: str, document: Document) -> dict[str, int]:
+    """Run where an essay is parsed; NumPy is imported only once something is parsed."""
+    from .analysis import essay_terms
+
+    return essay_terms(language, document)
 
 
 def _count(report: BuildReport, read, documents: list[Document], changed: list[Document],

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from .analysis import Analyser, TermCache, arrays, term_counts_of
+from .analysis import TITLE_WEIGHT, Analyser, TermCache, arrays, term_counts_of
 from .model import Document
 from .settings import RelatedOptions
 
@@ -107,7 +107,7 @@ def count_matrix(documents: list[Document], options: RelatedOptions,
     cache = term_counts if term_counts is not None and not options.plain_tfidf else None
     analyser = Analyser(options.language, cache.vocabulary if cache is not None else None)
     rows: list[tuple[np.ndarray, np.ndarray]] = []
-    title_weight = 1 if options.plain_tfidf else 3
+    title_weight = 1 if options.plain_tfidf else TITLE_WEIGHT
     for document in documents:
         known = cache.get(document.content_hash) if cache is not None and \
             document.content_hash else None
