@@ -206,6 +206,24 @@ def test_term_vectors_prune_terms_found_in_one_essay_only():
     assert any(term.startswith("harbour") for term in terms)  # in both sailing essays
 
 
+def test_from_twenty_essays_a_term_must_be_shared_by_three():
+    """In a larger archive a word only two essays share (a name, a rare word) no longer
+    links them; one that three share still does."""
+    filler = [make_doc(f"filler-{n}", f"Weather notes number {n}: rain, wind and cloud.")
+              for n in range(17)]
+    pair = [make_doc("first-visit", "Zanzibar harbour at dawn, with the ferry and gulls."),
+            make_doc("second-visit", "Zanzibar again: the harbour, a ferry, the gulls.")]
+    third = make_doc("third-visit", "A ferry and gulls in a cold northern harbour.")
+    vectors = dict(zip([d.slug for d in pair + filler],
+                       term_vectors(pair + filler), strict=True))
+    assert any(term.startswith("zanzibar") for term in vectors["first-visit"])  # 19 essays
+    vectors = dict(zip([d.slug for d in pair + [third] + filler],
+                       term_vectors(pair + [third] + filler), strict=True))
+    first = set(vectors["first-visit"])
+    assert not any(term.startswith("zanzibar") for term in first)  # 20 essays, df 2
+    assert any(term.startswith("harbour") for term in first)  # df 3
+
+
 # --- never itself, limit, min_score ----------------------------------------------------------
 
 

@@ -141,8 +141,8 @@ pages = false          # include the pages of WordPress exports
 
 [related]
 limit = 5              # related essays per essay
-text_weight = 0.7      # how much shared words count
-tag_weight = 0.3       # how much shared tags count (rare tags more)
+text_weight = 0.5      # how much shared words count
+tag_weight = 0.5       # how much shared tags count (rare tags more)
 min_score = 0.0
 date_weight = 0.0      # > 0: essays close in time count as more related
 include_newer = true   # false: list only essays published before each essay

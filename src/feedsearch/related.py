@@ -2,9 +2,13 @@
 closeness in time.
 
 - Text: the index's own analysis (stemming, stop words), term frequency, the title
-  counted three times, and terms pruned when they occur in one essay only or in more than
-  half of them. (Sublinear term frequency, 1 + log tf, measured worse on our benchmarks:
-  bench/related_quality.py.)
+  counted three times, each essay's 200 strongest terms, and terms pruned when they occur
+  in more than half of the essays or in too few to link more than a pair (fewer than
+  three, in archives of twenty essays or more; one, below). Measured against plain TF-IDF
+  cosine on two real blogs, our sample essays and a generated archive
+  (bench/related_quality.py, docs/benchmarks.md): sublinear term frequency (1 + log tf,
+  or its square root) won on one real blog and lost on the other archives; these
+  choices won on all four.
 - Tags: cosine of tag vectors weighted by inverse tag frequency, so sharing a tag few essays
   carry says more than sharing one that most carry.
 - Time (off by default): ``exp(-days apart / date_scale_days)``.
@@ -138,8 +142,15 @@ def term_weights(counts: sparse.csr_matrix, total: int, options: RelatedOptions)
     df = np.bincount(counts.indices, minlength=counts.shape[1])  # essays per term
     idf = np.log(total / np.maximum(df, 1))
     if not options.plain_tfidf:
-        idf[(df <= 1) | (df > max(2, total // 2))] = 0.0
+        idf[(df < min_essays(total)) | (df > max(2, total // 2))] = 0.0
     return idf
+
+
+def min_essays(total: int) -> int:
+    """The fewest essays a term must occur in to count. A term only two essays share (a
+    name, a rare word) links that pair on one word; a small archive has too few essays to
+    ask for three."""
+    return 3 if total >= 20 else 2
 
 
 def unit_vectors(counts: sparse.csr_matrix, idf: np.ndarray,

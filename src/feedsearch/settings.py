@@ -28,13 +28,13 @@ class FeedSite:
 @dataclass(frozen=True)
 class RelatedOptions:
     limit: int = 5
-    text_weight: float = 0.7
-    tag_weight: float = 0.3
+    text_weight: float = 0.5
+    tag_weight: float = 0.5
     date_weight: float = 0.0
     date_scale_days: float = 365.0
     min_score: float = 0.0
     include_newer: bool = True  # may an essay list essays published after it?
-    terms_per_essay: int = 100  # only each essay's strongest terms are compared
+    terms_per_essay: int = 200  # only each essay's strongest terms are compared
     use_tags: bool = True  # False: text (and dates) only, as if no essay had tags
     plain_tfidf: bool = False  # raw tf, title once, no pruning (a baseline for benchmarks)
     language: str = "en"  # analysed as the index analyses text
