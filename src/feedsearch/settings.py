@@ -34,7 +34,7 @@ class RelatedOptions:
     date_scale_days: float = 365.0
     min_score: float = 0.0
     include_newer: bool = True  # may an essay list essays published after it?
-    terms_per_essay: int = 200  # only each essay's strongest terms are compared
+    terms_per_essay: int = 100  # only each essay's strongest terms are compared
     use_tags: bool = True  # False: text (and dates) only, as if no essay had tags
     plain_tfidf: bool = False  # raw tf, title once, no pruning (a baseline for benchmarks)
     language: str = "en"  # analysed as the index analyses text
