@@ -110,6 +110,7 @@ def states(tmp_path_factory) -> States:
     # so that the kill delays span what they interrupt.
     restore_previous(states)
     states.build_seconds = run_build(archive, out, index)
+    assert files_of(out) == states.new_out  # an update ends where a fresh build does
     assert len(states.previous_export) == ESSAYS
     assert states.new_out != states.previous_out
     assert states.new_export != states.previous_export

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from .index import text_analyzer
 from .model import Document
 
+if TYPE_CHECKING:  # NumPy is loaded where arrays are made, not in parsing workers
+    import numpy as np
+
 _TOKEN = re.compile(r"\w+(?:\.?\w+)*", re.UNICODE)  # the index tokenizer's pattern
 TITLE_WEIGHT = 3  # a title's words say what an essay is about: each counts three times
 # A process keeps one analyser per language, whose word cache makes each essay faster to
-# analyse than the one before; it starts again past this many distinct words.
-_MAX_CACHED_WORDS = 1_000_000
+# analyse than the one before; it starts again past this many distinct words (some 60 MB
+# in each parsing worker).
+_MAX_CACHED_WORDS = 200_000
 _ANALYSERS: dict[str, Analyser] = {}
 
 
@@ -40,9 +43,11 @@ class TermCache(dict):
         the worker that parsed it counted them; else they are counted here."""
         if not document.content_hash or document.content_hash in self:
             return
+        import numpy as np
+
         if terms is None:
             terms = essay_terms(language, document)
-        if self._numbers is None:
+        if self._numbers is None:  # built once: count() is called before count_matrix
             self._numbers = {term: n for n, term in enumerate(self.vocabulary)}
         self[document.content_hash] = (
             np.fromiter(map(self._number, terms), dtype=np.uint32, count=len(terms)),
@@ -109,6 +114,8 @@ class Analyser:
 
 
 def arrays(counts: Counter[int]) -> tuple[np.ndarray, np.ndarray]:
+    import numpy as np
+
     ids = np.fromiter(counts.keys(), dtype=np.uint32, count=len(counts))
     values = np.fromiter(counts.values(), dtype=np.uint32, count=len(counts))
     return ids, values

@@ -164,8 +164,9 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
 
     def take(document: Document, terms: dict[str, int] | None) -> None:
         """Each essay as soon as it is read: Whoosh indexes it, the store keeps it and its
-        words are counted while the next are parsed; then its bodies are let go, so memory
-        holds no essay's text for long."""
+        term counts (counted by the worker that parsed it) are kept for related posts while
+        the next are parsed; then its bodies are let go, so memory holds no essay's text
+        for long."""
         if not options.include_future and document.date is not None and document.date > now:
             report.future += 1
             return
@@ -194,7 +195,8 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
                 include_pages=options.include_pages, workers=options.workers,
                 known_exports={} if fresh else json.loads(previous.get("exports", "{}")),
                 on_document=take, known_stats=known_stats,
-                analyse=partial(_essay_terms, language))
+                analyse=partial(_essay_terms, language, options.include_drafts,
+                                None if options.include_future else now))
             present = {d.source for d in documents}
             removed = sorted(source for source in known if source not in present)
             update.remove(removed)
@@ -236,8 +238,13 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
     return report
 
 
-def _essay_terms(language: str, document: Document) -> dict[str, int]:
-    """Run where an essay is parsed; NumPy is imported only once something is parsed."""
+def _essay_terms(language: str, include_drafts: bool, cutoff: datetime | None,
+                 document: Document) -> dict[str, int] | None:
+    """Run where an essay is parsed: the terms of an essay the build will take (not of a
+    draft or a future essay it leaves out)."""
+    if document.draft and not include_drafts or \
+            cutoff is not None and document.date is not None and document.date > cutoff:
+        return None
     from .analysis import essay_terms
 
     return essay_terms(language, document)

@@ -111,10 +111,13 @@ def _call(job: Callable[[], Document], analyse: Callable[[Document], object] | N
     """Run in a worker: a Document and its analysis, or the reason there is none."""
     try:
         document = job()
-        return document, None, analyse(document) if analyse is not None else None
     except ReadError as exc:
         return None, str(exc), None
     except RecursionError:
         return None, "nested too deeply to read", None
     except Exception as exc:  # a file must never stop a build
         return None, f"could not be read ({type(exc).__name__}: {exc})", None
+    try:
+        return document, None, analyse(document) if analyse is not None else None
+    except Exception:  # noqa: BLE001 - the main process analyses it again, and says why
+        return document, None, None

@@ -3,7 +3,7 @@ them, so that a build which finds nothing to do never loads that code."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 STYLESHEET_NAME = "feed.xsl"
 
@@ -38,3 +38,6 @@ class RelatedOptions:
     use_tags: bool = True  # False: text (and dates) only, as if no essay had tags
     plain_tfidf: bool = False  # raw tf, title once, no pruning (a baseline for benchmarks)
     language: str = "en"  # analysed as the index analyses text
+    # How scores are computed: a new method gets a new number, so that a map made by an
+    # earlier one is computed again, never reused or merged (its repr is the map's key).
+    method: int = field(default=2, init=False)

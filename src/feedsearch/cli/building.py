@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from ..config import CONFIG_NAME, render_template
+from ..settings import RelatedOptions
 from .common import fail, language, timezone, web_url
 
 
@@ -75,9 +76,11 @@ def _need(value, what: str, key: str):
               help="Include the pages of WordPress exports (About, Contact...) as essays.")
 @click.option("--related-limit", default=5, show_default=True, type=click.IntRange(min=0),
               help="Related essays listed per essay.")
-@click.option("--text-weight", default=0.7, show_default=True, type=click.FloatRange(min=0),
+@click.option("--text-weight", default=RelatedOptions.text_weight, show_default=True,
+              type=click.FloatRange(min=0),
               help="Weight of shared words in related posts.")
-@click.option("--tag-weight", default=0.3, show_default=True, type=click.FloatRange(min=0),
+@click.option("--tag-weight", default=RelatedOptions.tag_weight, show_default=True,
+              type=click.FloatRange(min=0),
               help="Weight of shared tags in related posts.")
 @click.option("--min-score", default=0.0, show_default=True, type=click.FloatRange(min=0),
               help="Leave out related essays scoring this or less.")
