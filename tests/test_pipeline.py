@@ -3,7 +3,6 @@ whatever the number of workers, down to its counted terms."""
 
 from __future__ import annotations
 
-import os
 import random
 from functools import partial
 from pathlib import Path
@@ -11,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from feedsearch import store
-from feedsearch.analysis import TITLE_WEIGHT, Analyser, term_counts_of
 from feedsearch.build import BuildOptions, build
 from feedsearch.model import Document
 from feedsearch.pipeline import POOL_AFTER, Pending, run_jobs
@@ -28,31 +26,17 @@ def make_job(number: int) -> Document:
                     text=" ".join(WORDS[: number % len(WORDS) + 1]))
 
 
-def title_and_process(document: Document) -> tuple[int, int]:
-    if document.slug == "essay-5":
-        raise ValueError("an analysis that fails")
-    return len(document.title), os.getpid()
-
-
 @pytest.mark.parametrize("workers", [0, 2])
-def test_jobs_come_back_in_order_with_their_analysis(workers: int) -> None:
+def test_jobs_come_back_in_order(workers: int) -> None:
     count = POOL_AFTER * 3  # past the point where the pool starts
     items = [Pending(f"{n}.md", job=partial(make_job, n)) for n in range(count)]
-    results = list(run_jobs(items, workers, analyse=title_and_process))
+    results = list(run_jobs(items, workers))
     assert [item.source for item in results] == [f"{n}.md" for n in range(count)]
     for number, item in enumerate(results):
         if number % 7 == 3:
-            assert (item.document, item.error, item.analysis) == (None, f"job {number} fails",
-                                                                   None)
-        elif number == 5:  # the essay is kept; the main process analyses it again
-            assert (item.document.slug, item.error, item.analysis) == ("essay-5", None, None)
+            assert (item.document, item.error) == (None, f"job {number} fails")
         else:
             assert item.document.slug == f"essay-{number}"
-            length, process = item.analysis
-            assert length == len(f"Essay {number}")
-            # The first jobs run here while a pool would not pay; the rest in workers.
-            here = workers == 0 or number < POOL_AFTER
-            assert (process == os.getpid()) == here, number
 
 
 def write_archive(root: Path, count: int) -> None:
@@ -94,10 +78,3 @@ def test_a_build_is_the_same_whatever_the_number_of_workers(tmp_path: Path) -> N
     assert built[0][1] == built[2][1]
     assert len(built[0][1]) == POOL_AFTER * 3
     assert b'"score"' in built[0][0]["related.json"]
-    # What the workers counted is what the related map's own analysis makes of the stored
-    # essay, title words counted three times.
-    for document in store.load_documents(tmp_path / "index2").values():
-        analyser = Analyser("en")
-        counts = term_counts_of(analyser, document, TITLE_WEIGHT)
-        assert built[2][1][document.content_hash] == \
-            {analyser.terms[number]: count for number, count in counts.items()}

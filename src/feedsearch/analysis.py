@@ -5,21 +5,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import TYPE_CHECKING
+
+import numpy as np
 
 from .index import text_analyzer
 from .model import Document
 
-if TYPE_CHECKING:  # NumPy is loaded where arrays are made, not in parsing workers
-    import numpy as np
-
 _TOKEN = re.compile(r"\w+(?:\.?\w+)*", re.UNICODE)  # the index tokenizer's pattern
 TITLE_WEIGHT = 3  # a title's words say what an essay is about: each counts three times
-# A process keeps one analyser per language, whose word cache makes each essay faster to
-# analyse than the one before; it starts again past this many distinct words (some 60 MB
-# in each parsing worker).
-_MAX_CACHED_WORDS = 200_000
-_ANALYSERS: dict[str, Analyser] = {}
 
 
 class TermCache(dict):
@@ -34,43 +27,18 @@ class TermCache(dict):
         self.vocabulary: list[str] = vocabulary if vocabulary is not None else []
         self.saved_terms = len(self.vocabulary)
         self.added: set[str] = set()
-        self._numbers: dict[str, int] | None = None
+        self._analyser: Analyser | None = None
 
-    def count(self, document: Document, language: str = "en",
-              terms: dict[str, int] | None = None) -> None:
-        """Keep one essay's term counts as a build reads it, so that its text need not be
-        kept until the related map is made. ``terms`` are its :func:`essay_terms`, when
-        the worker that parsed it counted them; else they are counted here."""
+    def count(self, document: Document, language: str = "en") -> None:
+        """Analyse one essay now (as a build reads it), so that its text need not be kept
+        until the related map is made."""
         if not document.content_hash or document.content_hash in self:
             return
-        import numpy as np
-
-        if terms is None:
-            terms = essay_terms(language, document)
-        if self._numbers is None:  # built once: count() is called before count_matrix
-            self._numbers = {term: n for n, term in enumerate(self.vocabulary)}
-        self[document.content_hash] = (
-            np.fromiter(map(self._number, terms), dtype=np.uint32, count=len(terms)),
-            np.fromiter(terms.values(), dtype=np.uint32, count=len(terms)))
+        if self._analyser is None or self._analyser.language != language:
+            self._analyser = Analyser(language, self.vocabulary)
+        self[document.content_hash] = arrays(term_counts_of(self._analyser, document,
+                                                         TITLE_WEIGHT))
         self.added.add(document.content_hash)
-
-    def _number(self, term: str) -> int:
-        number = self._numbers.get(term)
-        if number is None:
-            number = self._numbers[term] = len(self.vocabulary)
-            self.vocabulary.append(term)
-        return number
-
-
-def essay_terms(language: str, document: Document) -> dict[str, int]:
-    """An essay's analysed terms and their counts, title words weighted. Made where the
-    essay is parsed (a worker process, in a build), so that the process feeding the index
-    has only to look its terms up."""
-    analyser = _ANALYSERS.get(language)
-    if analyser is None or len(analyser.cache) > _MAX_CACHED_WORDS:
-        analyser = _ANALYSERS[language] = Analyser(language)
-    counts = term_counts_of(analyser, document, TITLE_WEIGHT)
-    return {analyser.terms[number]: count for number, count in counts.items()}
 
 
 class Analyser:
@@ -114,8 +82,6 @@ class Analyser:
 
 
 def arrays(counts: Counter[int]) -> tuple[np.ndarray, np.ndarray]:
-    import numpy as np
-
     ids = np.fromiter(counts.keys(), dtype=np.uint32, count=len(counts))
     values = np.fromiter(counts.values(), dtype=np.uint32, count=len(counts))
     return ids, values

@@ -9,7 +9,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
-from functools import partial
 from pathlib import Path
 
 from . import __version__, locking, store
@@ -162,11 +161,10 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
             cache.append(TermCache() if fresh else store.load_term_counts(options.index))
         return cache[0]
 
-    def take(document: Document, terms: dict[str, int] | None) -> None:
+    def take(document: Document) -> None:
         """Each essay as soon as it is read: Whoosh indexes it, the store keeps it and its
-        term counts (counted by the worker that parsed it) are kept for related posts while
-        the next are parsed; then its bodies are let go, so memory holds no essay's text
-        for long."""
+        words are counted while the next are parsed; then its bodies are let go, so memory
+        holds no essay's text for long."""
         if not options.include_future and document.date is not None and document.date > now:
             report.future += 1
             return
@@ -182,7 +180,7 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
         changed.append(document)
         update.add(document)
         writer.put(document)
-        term_cache().count(document, language, terms)
+        term_cache().count(document, language)
         document.html = document.text = ""
         bodiless.add(id(document))
 
@@ -194,9 +192,7 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
                 progress=progress(len(paths)) if progress else None,
                 include_pages=options.include_pages, workers=options.workers,
                 known_exports={} if fresh else json.loads(previous.get("exports", "{}")),
-                on_document=take, known_stats=known_stats,
-                analyse=partial(_essay_terms, language, options.include_drafts,
-                                None if options.include_future else now))
+                on_document=take, known_stats=known_stats)
             present = {d.source for d in documents}
             removed = sorted(source for source in known if source not in present)
             update.remove(removed)
@@ -236,18 +232,6 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
                                       "feeds": json.dumps(feed_keys)})
     report.outputs = [out / name for name in names]
     return report
-
-
-def _essay_terms(language: str, include_drafts: bool, cutoff: datetime | None,
-                 document: Document) -> dict[str, int] | None:
-    """Run where an essay is parsed: the terms of an essay the build will take (not of a
-    draft or a future essay it leaves out)."""
-    if document.draft and not include_drafts or \
-            cutoff is not None and document.date is not None and document.date > cutoff:
-        return None
-    from .analysis import essay_terms
-
-    return essay_terms(language, document)
 
 
 def _count(report: BuildReport, read, documents: list[Document], changed: list[Document],

@@ -122,9 +122,8 @@ def read_corpus(
     include_pages: bool = False,
     known_exports: dict[str, dict] | None = None,
     workers: int = 0,
-    on_document: Callable[[Document, object], None] | None = None,
+    on_document: Callable[[Document], None] | None = None,
     known_stats: dict[str, tuple[int, int, str]] | None = None,
-    analyse: Callable[[Document], object] | None = None,
 ) -> CorpusRead:
     """Read every essay under ``root``.
 
@@ -134,9 +133,7 @@ def read_corpus(
     not change is not read again, and in one that did, unchanged posts are reused.
     ``paths`` (from :func:`iter_source_files`) saves a second walk when the caller has it.
     ``workers`` processes parse files meanwhile (0: all in this one); ``on_document`` is
-    called with each essay, in file order, as soon as it is final, and with what
-    ``analyse`` (picklable) made of it in the process that parsed it (None for an essay
-    taken from ``known``). ``known_stats`` (an
+    called with each essay, in file order, as soon as it is final. ``known_stats`` (an
     earlier build's ``CorpusRead.stats``) lets a file whose size and modification time are
     unchanged keep its content hash without being read.
     """
@@ -147,7 +144,7 @@ def read_corpus(
                    known_stats or {}, result.stats)
     slugs = _SlugAssigner()
     tallies: dict[str, _ExportTally] = {}
-    for item in run_jobs(items, workers, analyse):
+    for item in run_jobs(items, workers):
         tally = tallies.setdefault(item.source, _ExportTally()) if item.export else None
         if item.end is not None:
             _end_export(result, item.source, item.end, tallies.pop(item.source), settings)
@@ -175,7 +172,7 @@ def read_corpus(
         if tally is not None:
             tally.sources.append(document.source)
         if on_document is not None:
-            on_document(document, item.analysis)
+            on_document(document)
     return result
 
 

@@ -48,7 +48,6 @@ class Pending:
     export: str | None = None  # the export file it came from
     end: ExportEnd | None = None
     reused: bool = False
-    analysis: object = None  # what ``analyse`` made of the parsed essay, in the worker
 
 
 def default_workers() -> int:
@@ -60,14 +59,11 @@ def default_workers() -> int:
     return max(0, min(cores - 1, 8))
 
 
-def run_jobs(items: Iterable[Pending], workers: int,
-             analyse: Callable[[Document], object] | None = None) -> Iterator[Pending]:
-    """``items`` with every job done (``document`` or ``error`` set), in the given order.
-    ``analyse`` (picklable) runs on each parsed essay where it was parsed, so that work
-    too leaves the main process; its result is the item's ``analysis``."""
+def run_jobs(items: Iterable[Pending], workers: int) -> Iterator[Pending]:
+    """``items`` with every job done (``document`` or ``error`` set), in the given order."""
     if workers <= 0:
         for item in items:
-            yield _resolve(item, _call(item.job, analyse) if item.job else None)
+            yield _resolve(item, _call(item.job) if item.job else None)
         return
     pool: ProcessPoolExecutor | None = None
     queue: deque[tuple[Pending, Future | tuple | None]] = deque()
@@ -79,8 +75,7 @@ def run_jobs(items: Iterable[Pending], workers: int,
                 seen_jobs += 1
                 if pool is None and seen_jobs > POOL_AFTER:
                     pool = ProcessPoolExecutor(max_workers=workers)
-                outcome = pool.submit(_call, item.job, analyse) if pool else \
-                    _call(item.job, analyse)
+                outcome = pool.submit(_call, item.job) if pool else _call(item.job)
             queue.append((item, outcome))
             while len(queue) > WINDOW or queue and _done(queue[0][1]):
                 yield _finish(*queue.popleft())
@@ -101,23 +96,18 @@ def _finish(item: Pending, outcome: Future | tuple | None) -> Pending:
 
 def _resolve(item: Pending, outcome: tuple | None) -> Pending:
     if outcome is not None:
-        item.document, item.error, item.analysis = outcome
+        item.document, item.error = outcome
         item.job = None
     return item
 
 
-def _call(job: Callable[[], Document], analyse: Callable[[Document], object] | None
-          ) -> tuple[Document | None, str | None, object]:
-    """Run in a worker: a Document and its analysis, or the reason there is none."""
+def _call(job: Callable[[], Document]) -> tuple[Document | None, str | None]:
+    """Run in a worker: a Document, or the reason there is none."""
     try:
-        document = job()
+        return job(), None
     except ReadError as exc:
-        return None, str(exc), None
+        return None, str(exc)
     except RecursionError:
-        return None, "nested too deeply to read", None
+        return None, "nested too deeply to read"
     except Exception as exc:  # a file must never stop a build
-        return None, f"could not be read ({type(exc).__name__}: {exc})", None
-    try:
-        return document, None, analyse(document) if analyse is not None else None
-    except Exception:  # noqa: BLE001 - the main process analyses it again, and says why
-        return document, None, None
+        return None, f"could not be read ({type(exc).__name__}: {exc})"
