@@ -65,9 +65,8 @@ def hugo_like(documents) -> dict[str, list[dict]]:
 
 
 def measure(documents, related, topics=None) -> list[str]:
-    tags = {d.slug: {t.casefold() for t in d.tags} for d in documents}
-    tagged = [d.slug for d in documents if tags[d.slug]]
-    hits = sum(1 for s in tagged for e in related[s][:K] if tags[s] & tags[e["slug"]])
+    tagged = [d.slug for d in documents if d.tags]
+    hits = sum(hits_per_essay(documents, related))
     covered = sum(1 for d in documents if related.get(d.slug))
     row = [f"{hits / (K * len(tagged)):.3f}" if tagged else "-"]
     if topics is not None:
@@ -100,17 +99,19 @@ def hits_per_essay(documents, related) -> list[int]:
             for d in documents if tags[d.slug]]
 
 
-def paired(name: str, documents) -> list[str]:
-    """Essay by essay, (a) against (b): more tag-sharing essays listed, fewer, as many."""
-    ours, plain = (hits_per_essay(documents, related_map(documents, METHODS[method]))
+def paired(name: str, documents, maps: dict[str, dict]) -> list[str]:
+    """Essay by essay, (a) against (b) (``maps`` by method, from :func:`evaluate`): more
+    tag-sharing essays listed, fewer, as many."""
+    ours, plain = (hits_per_essay(documents, maps[method])
                    for method in ("(a) feedsearch, tags hidden", "(b) plain TF-IDF cosine"))
     pairs = list(zip(ours, plain, strict=True))
     return [name, str(sum(a > b for a, b in pairs)), str(sum(a < b for a, b in pairs)),
             str(sum(a == b for a, b in pairs)), f"{sum(ours) - sum(plain):+d}"]
 
 
-def evaluate(name: str, documents, topics=None) -> list[list[str]]:
-    rows = []
+def evaluate(name: str, documents, topics=None) -> tuple[list[list[str]], dict[str, dict]]:
+    """Table rows for every method, and the maps each made, by method."""
+    rows, maps = [], {}
     partial = half_tagged(documents)
     runs = [(method, options, documents) for method, options in METHODS.items()]
     runs += [(f"{method}, half the tags", options, partial) for method, options
@@ -119,9 +120,10 @@ def evaluate(name: str, documents, topics=None) -> list[list[str]]:
         started = time.perf_counter()
         related = hugo_like(seen) if options is None else related_map(seen, options)
         seconds = time.perf_counter() - started
+        maps[method] = related
         rows.append([name, len(documents), method, *measure(documents, related, topics),
                      f"{seconds:.2f}"])
-    return rows
+    return rows, maps
 
 
 def build_archive(source: Path, work: Path):
@@ -156,12 +158,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
         corpus = build_archive(ROOT / "corpus", work / "corpus")
-        rows += evaluate("corpus/", corpus)
-        pairs.append(paired("corpus/", corpus))
-        for spec in args.real:
-            name, documents = real_archive(spec, work)
-            rows += evaluate(name, documents)
-            pairs.append(paired(name, documents))
+        for name, documents in [("corpus/", corpus)] + [real_archive(spec, work)
+                                                        for spec in args.real]:
+            table_rows, maps = evaluate(name, documents)
+            rows += table_rows
+            pairs.append(paired(name, documents, maps))
         archive = args.archive
         if archive is None:
             generate(max([args.synthetic, *args.timing]), work / "synthetic")
@@ -172,8 +173,10 @@ def main() -> None:
         else:
             everything = build_archive(archive / "essays", work / "built")
         sample = sorted(everything, key=lambda d: d.slug)[: args.synthetic]
-        rows += evaluate(f"generated ({len(sample)})", sample, topics)
-        pairs.append(paired(f"generated ({len(sample)})", sample))
+        name = f"generated ({len(sample)})"
+        table_rows, maps = evaluate(name, sample, topics)
+        rows += table_rows
+        pairs.append(paired(name, sample, maps))
         for count in args.timing:
             subset = sorted(everything, key=lambda d: d.slug)[:count]
             started = time.perf_counter()
