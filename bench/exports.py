@@ -212,7 +212,7 @@ def run(command: list[str]) -> tuple[float, float, str]:
 
 def read_only(path: Path) -> None:
     """The child of the read_export measure: prints what it read and how long it took."""
-    from feedsearch.readers.exports import read_export
+    from feedsearch.sources import read_export
 
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()

@@ -31,7 +31,7 @@ from feedsearch.cli import cli
 from feedsearch.corpus import FileWarning, read_corpus
 from feedsearch.model import Document
 from feedsearch.readers import ReadError
-from feedsearch.readers.exports import ExportRead, read_export
+from feedsearch.sources import ExportRead, read_export
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "exports"
 SCRIPT = Path(sys.executable).parent / "feedsearch"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from feedsearch import store
+from feedsearch import related_store
 from feedsearch.build import BuildOptions, build
 from feedsearch.model import Document
 from feedsearch.pipeline import POOL_AFTER, Pending, run_jobs
@@ -58,7 +58,7 @@ def outputs(folder: Path) -> dict[str, bytes]:
 
 
 def stored_terms(index_dir: Path) -> dict[str, dict[str, int]]:
-    cache = store.load_term_counts(index_dir)
+    cache = related_store.load_term_counts(index_dir)
     return {digest: {cache.vocabulary[i]: int(c) for i, c in zip(ids, counts, strict=True)}
             for digest, (ids, counts) in cache.items()}
 

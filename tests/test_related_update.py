@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from feedsearch import store
+from feedsearch import related_store
 from feedsearch.build import BuildOptions, build
 from feedsearch.model import Document
-from feedsearch.output import related_json_bytes
+from feedsearch.outputs.related_json import related_json_bytes
 from feedsearch.related import RelatedOptions, TermCache, related_map
 from feedsearch.related_update import update_related
 
@@ -112,7 +112,7 @@ def test_a_rebuild_after_an_edit_writes_the_map_a_fresh_build_writes(corpus_dir,
                             base_url="https://example.org/", workers=0)
 
     build(options("incremental"))
-    assert store.load_related_state(options("incremental").index) is not None
+    assert related_store.load_related_state(options("incremental").index) is not None
     essay_path = archive / "rest-is-not-a-reward.md"
     essay_path.write_text(essay_path.read_text(encoding="utf-8")
                           + "\nA walk by the harbour in winter, and sleep.\n", encoding="utf-8")

@@ -149,7 +149,7 @@ def test_whoosh_writers_wait_only_when_given_a_timeout(tmp_path, built):
             ix.writer()
         started = time.monotonic()
         with pytest.raises(LockError):
-            index.sync_index(work / "index", [], ["x.md"], lock_timeout=0.4)
+            index.IndexUpdate(work / "index", lock_timeout=0.4).remove(["x.md"])
         assert time.monotonic() - started >= 0.35
     finally:
         writer.cancel()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from feedsearch import store
+from feedsearch import related_store, store
 from feedsearch.build import BuildOptions, build
 
 
@@ -26,6 +26,6 @@ def test_a_store_from_an_older_format_is_replaced(tmp_path: Path) -> None:
     options = BuildOptions(archive, tmp_path / "out", index, base_url="https://example.org/")
     report = build(options)
     assert report.added == 1
-    assert len(store.load_term_counts(index)) == 1
-    assert store.load_related_state(index) is not None
+    assert len(related_store.load_term_counts(index)) == 1
+    assert related_store.load_related_state(index) is not None
     assert build(options).unchanged == 1

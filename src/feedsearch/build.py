@@ -1,64 +1,53 @@
-"""A build: archive -> documents -> index, feeds and related posts, written atomically."""
+"""A build: archive -> documents -> index, feeds and related posts, written atomically.
+
+A build is a sequence of stages over one :class:`BuildState`:
+
+    read, index and store -> related -> outputs -> commit -> publish
+
+- **read, index and store**: each essay, as soon as it is read (in file order; files are
+  parsed in worker processes meanwhile), is indexed by Whoosh, stored in the document store
+  and its words counted for related posts; then its bodies are let go (:class:`Bodies`
+  loads them again for a stage that needs them), so memory holds no essay's text for long.
+  Files unchanged since the last build are not parsed: their essays come from the store.
+- **related**: the related map, recomputed only where essays changed (related_update), or
+  the stored one when nothing did.
+- **outputs**: each enabled output (outputs/) renders its files, unless its essays and
+  settings are as at its last build and its files are in place.
+- **commit**: the index, then the store, each in one transaction.
+- **publish**: files written atomically into OUT, then files that the outputs wrote last
+  time and no longer write are removed; what each output wrote is recorded for the next
+  build.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from . import __version__, locking, store
-from .corpus import FileWarning, iter_source_files, read_corpus
+from .corpus import Archive, CorpusRead, FileWarning, ReadOptions, read_archive
 from .model import Document
-from .output import STAGING, clear_staging, related_json_bytes, write_atomic
-from .pipeline import default_workers
-from .settings import STYLESHEET_NAME, FeedSite, RelatedOptions
+from .outputs import Output, OutputContext, enabled_outputs
+from .publish import STAGING, clear_staging, remove_stale, write_atomic
+from .readers import ReadSettings
+from .settings import BuildOptions, RelatedOptions
+from .sources import Earlier
 from .urls import essay_url, normalize_base_url
 
+__all__ = ["BuildError", "BuildOptions", "BuildReport", "build", "check_folders"]
+
 DEFAULT_BASE_URL = "http://localhost:8000/"
-STORE_FORMAT = "10"
-GROUP_FOLDERS = ("tags", "authors")
+STORE_FORMAT = "11"
 
 
 class BuildError(Exception):
     """A build that cannot start: a missing folder, or folders that overlap."""
-
-
-@dataclass
-class BuildOptions:
-    source: Path
-    out: Path
-    index: Path
-    base_url: str | None = None
-    title: str = "Essays"
-    description: str = ""
-    language: str = "en-us"
-    author: str | None = None
-    feed_limit: int = 20
-    include_drafts: bool = False
-    include_future: bool = False
-    include_pages: bool = False  # pages in WordPress exports are essays too
-    workers: int = field(default_factory=default_workers)  # processes that parse files
-    default_tz: tzinfo = UTC
-    full_content: bool = True
-    tag_feeds: bool = True
-    author_feeds: bool = False
-    xsl: bool = False  # write our stylesheet to OUT/feed.xsl and link the feeds to it
-    xsl_url: str | None = None  # or link the feeds to a stylesheet of your own
-    websub_hub: str | None = None
-    lock_timeout: float = 60.0  # seconds to wait for another build of the same index
-    related: RelatedOptions = field(default_factory=RelatedOptions)
-    related_formats: tuple[str, ...] = ()  # "hugo", "eleventy", "jekyll": data files too
-
-    def feed_site(self, base_url: str) -> FeedSite:
-        stylesheet = self.xsl_url or (base_url + STYLESHEET_NAME if self.xsl else None)
-        return FeedSite(self.title, base_url, self.description, self.language, self.author,
-                        self.feed_limit, self.full_content, self.tag_feeds, self.author_feeds,
-                        stylesheet, self.websub_hub)
 
 
 @dataclass
@@ -75,6 +64,8 @@ class BuildReport:
     notes: list[str] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
     seconds: float = 0.0
+    # What the outputs say of the files they wrote, for a person ("Feeds: ...").
+    output_lines: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
@@ -128,204 +119,315 @@ def build(options: BuildOptions,
     return report
 
 
+class Bodies:
+    """Essays' html and text, loaded from the store only when a stage asks for them.
+
+    Essays from an earlier build are loaded without bodies, and each essay read is let go
+    of its bodies once indexed, stored and counted, so a build of 100,000 essays holds
+    none of their text for long. Keyed by source: the store holds this build's version of
+    each (its transaction sees its own writes).
+    """
+
+    def __init__(self, writer: store.StoreWriter, without: Iterable[Document]) -> None:
+        self._writer = writer
+        self._missing = {document.source for document in without}
+
+    def release(self, document: Document) -> None:
+        document.html = document.text = ""
+        self._missing.add(document.source)
+
+    def load(self, documents: list[Document]) -> None:
+        wanted = [document for document in documents if document.source in self._missing]
+        self._writer.fill_bodies(wanted)
+        self._missing.difference_update(document.source for document in wanted)
+
+
+@dataclass
+class RelatedMap:
+    """The build's related map: ``computed`` by this build (with the state it was computed
+    from and the map it replaces), or else the stored one, loaded on first use."""
+
+    index: Path
+    computed: dict[str, list[dict]] | None = None
+    state: Any = None
+    previous: dict[str, list[dict]] | None = None
+    stored: dict[str, list[dict]] | None = None
+
+    def get(self) -> dict[str, list[dict]]:
+        if self.computed is not None:
+            return self.computed
+        if self.stored is None:
+            self.stored = store.load_related(self.index)
+        return self.stored
+
+
+@dataclass
+class BuildState:
+    """Everything one build knows, stage by stage."""
+
+    options: BuildOptions
+    base_url: str
+    language: str
+    fingerprint: str
+    previous: dict[str, str]  # the store's meta, as the last build left it
+    fresh: bool  # the store is rebuilt from nothing (first build, or settings that changed)
+    earlier: Earlier
+    report: BuildReport
+    documents: list[Document] = field(default_factory=list)  # published, in file order
+    changed: list[Document] = field(default_factory=list)  # new or changed in this build
+    removed: list[str] = field(default_factory=list)  # sources gone since the last build
+    read: CorpusRead = field(default_factory=CorpusRead)
+    terms: Any = None  # the term-count cache, loaded at the first changed essay
+    related: RelatedMap | None = None
+
+    @property
+    def roots(self) -> tuple[Path, Path]:
+        return Path(self.options.out), Path(self.options.index)
+
+    @property
+    def related_options(self) -> RelatedOptions:
+        return replace(self.options.related, language=self.language)
+
+    def term_cache(self):
+        if self.terms is None:
+            from .analysis import TermCache
+            from .related_store import load_term_counts
+
+            self.terms = TermCache() if self.fresh else load_term_counts(self.options.index)
+        return self.terms
+
+
 def _build_locked(options: BuildOptions, progress) -> BuildReport:
-    from . import index  # Whoosh; opened only when something changed
+    state = _start(options)
+    writer = store.StoreWriter(options.index, replace_all=state.fresh)
+    try:
+        bodies = Bodies(writer, state.earlier.documents.values())
+        _read_and_index(state, writer, bodies, progress)
+        _count(state)
+        _find_related(state, bodies)
+        rendered = _render_outputs(state, bodies)
+        writer.finish(_changes(state, rendered))
+    except BaseException:
+        writer.abort()
+        raise
+    _publish(state, rendered)
+    return state.report
+
+
+def _start(options: BuildOptions) -> BuildState:
+    """What the last build left, and whether it can be built upon."""
     report = BuildReport()
     base_url = normalize_base_url(options.base_url or DEFAULT_BASE_URL)
     if not options.base_url:
         report.notes.append(f"no --base-url given: feed links point at {base_url}")
-
     language = options.language.lower().split("-")[0]
     fingerprint = f"{__version__}|{STORE_FORMAT}|{base_url}|{options.default_tz}|{language}"
     previous = store.get_meta(options.index)
     fresh = previous.get("fingerprint") != fingerprint
     # Without bodies: a rebuild that finds nothing changed never needs them.
-    known = {} if fresh else store.load_documents(options.index, bodies=False)
-    bodiless = {id(document) for document in known.values()}
-    known_stats = {} if fresh else store.load_file_stats(options.index)
-    known_slugs = {source: document.slug for source, document in known.items()}
+    earlier = Earlier() if fresh else Earlier(
+        store.load_documents(options.index, bodies=False),
+        json.loads(previous.get("exports", "{}")), store.load_file_stats(options.index))
+    return BuildState(options, base_url, language, fingerprint, previous, fresh, earlier,
+                      report)
 
-    roots = (Path(options.out), Path(options.index))
-    paths = list(iter_source_files(Path(options.source), exclude=roots))
-    documents: list[Document] = []
-    changed: list[Document] = []
-    now = datetime.now(UTC)
-    update = index.IndexUpdate(options.index, recreate=fresh, language=language)
-    writer = store.StoreWriter(options.index, replace_all=fresh)
-    cache: list = []  # the term-count cache, loaded at the first changed essay
 
-    def term_cache():
-        if not cache:
-            from .related import TermCache
+class _Intake:
+    """Each essay as soon as it is read: Whoosh indexes it, the store keeps it and its words
+    are counted while the next are parsed; then its bodies are let go."""
 
-            cache.append(TermCache() if fresh else store.load_term_counts(options.index))
-        return cache[0]
+    def __init__(self, state: BuildState, update, writer: store.StoreWriter,
+                 bodies: Bodies) -> None:
+        self.state, self.update, self.writer, self.bodies = state, update, writer, bodies
+        self.now = datetime.now(UTC)
+        # A reused essay is the stored object itself; its slug may change on the way (a
+        # duplicate appeared or went away), and then it needs indexing again.
+        self.known_slugs = {source: d.slug for source, d in state.earlier.documents.items()}
 
-    def take(document: Document) -> None:
-        """Each essay as soon as it is read: Whoosh indexes it, the store keeps it and its
-        words are counted while the next are parsed; then its bodies are let go, so memory
-        holds no essay's text for long."""
-        if not options.include_future and document.date is not None and document.date > now:
-            report.future += 1
+    def take(self, document: Document) -> None:
+        state = self.state
+        if not state.options.include_future and document.date is not None and \
+                document.date > self.now:
+            state.report.future += 1
             return
-        document.url = document.url or essay_url(base_url, document.slug)
-        documents.append(document)
-        # A reused document is the stored object itself; a new slug (a duplicate appeared
-        # or went away) still needs re-indexing.
-        if known.get(document.source) is document and \
-                known_slugs.get(document.source) == document.slug:
+        document.url = document.url or essay_url(state.base_url, document.slug)
+        state.documents.append(document)
+        reused = state.earlier.documents.get(document.source) is document
+        if reused and self.known_slugs.get(document.source) == document.slug:
             return
-        if id(document) in bodiless:  # reused, but its slug changed
-            writer.fill_bodies([document])
-        changed.append(document)
-        update.add(document)
-        writer.put(document)
-        term_cache().count(document, language)
-        document.html = document.text = ""
-        bodiless.add(id(document))
+        if reused:
+            self.bodies.load([document])
+        state.changed.append(document)
+        self.update.add(document)
+        self.writer.put(document)
+        state.term_cache().count(document, state.language)
+        self.bodies.release(document)
 
+
+def _read_and_index(state: BuildState, writer: store.StoreWriter, bodies: Bodies,
+                    progress) -> None:
+    from . import index  # Whoosh; opened only when something changed
+
+    options = state.options
+    archive = Archive(Path(options.source), state.roots)
+    settings = ReadSettings(options.default_tz, options.include_drafts, options.include_pages)
+    update = index.IndexUpdate(options.index, recreate=state.fresh, language=state.language)
     try:
-        try:
-            read = read_corpus(
-                Path(options.source), exclude=roots, default_tz=options.default_tz,
-                include_drafts=options.include_drafts, known=known, paths=paths,
-                progress=progress(len(paths)) if progress else None,
-                include_pages=options.include_pages, workers=options.workers,
-                known_exports={} if fresh else json.loads(previous.get("exports", "{}")),
-                on_document=take, known_stats=known_stats)
-            present = {d.source for d in documents}
-            removed = sorted(source for source in known if source not in present)
-            update.remove(removed)
-        except BaseException:
-            update.cancel()
-            raise
-        update.commit()  # the index first, the store second: a crash between heals later
-        _count(report, read, documents, changed, removed, known)
-        outputs = _outputs(options, previous, fresh, read, documents, changed,
-                           removed, base_url, language, term_cache, writer, bodiless)
-        writer.finish(removed, outputs.computed, {
-            "fingerprint": fingerprint, "base_url": base_url, "title": options.title,
-            "related_options": repr(outputs.related_options),
-            "exports": json.dumps(read.exports),
-            "built_at": datetime.now(UTC).isoformat(timespec="seconds")},
-            term_counts=cache[0] if cache else None, related_state=outputs.related_state,
-            file_stats=read.stats, previous_related=outputs.previous_related,
-            previous_stats=known_stats)
+        state.read = read_archive(
+            archive, ReadOptions(settings, workers=options.workers), state.earlier,
+            on_document=_Intake(state, update, writer, bodies).take,
+            progress=progress(len(archive.files)) if progress else None)
+        present = {document.source for document in state.documents}
+        state.removed = sorted(s for s in state.earlier.documents if s not in present)
+        update.remove(state.removed)
     except BaseException:
-        writer.abort()
+        update.cancel()
         raise
-    files, names, outputs_key, feed_keys = (outputs.files, outputs.names, outputs.key,
-                                            outputs.feed_keys)
-    out = Path(options.out)
-    staging = Path(options.index) / STAGING
-    clear_staging(staging)
-    for leftover in out.rglob(".*.tmp") if out.is_dir() else ():  # from a killed build
-        leftover.unlink(missing_ok=True)
-    if files is not None:
-        for name, data in files.items():
-            if data is not None:  # None: a feed whose entries did not change
-                write_atomic(out / name, data, roots, staging)
-        _remove_stale_group_feeds(out, files)
-    # Recorded only once every output is in place: a build killed before this point
-    # leaves no record, and the next one writes all outputs again.
-    store.update_meta(options.index, {"outputs_key": outputs_key, "outputs": json.dumps(names),
-                                      "feeds": json.dumps(feed_keys)})
-    report.outputs = [out / name for name in names]
-    return report
+    update.commit()  # the index first, the store second: a crash between heals later
 
 
-def _count(report: BuildReport, read, documents: list[Document], changed: list[Document],
-           removed: list[str], known: dict[str, Document]) -> None:
+def _count(state: BuildState) -> None:
+    report, read = state.report, state.read
     report.notes += read.notes
     if report.future:
         report.notes.append(f"{report.future} essays dated in the future are left out "
                             "until their date (--future includes them)")
-    report.documents = len(documents)
-    report.added = sum(1 for d in changed if d.source not in known)
-    report.updated = len(changed) - report.added
-    report.removed = len(removed)
-    report.unchanged = len(documents) - len(changed)
+    report.documents = len(state.documents)
+    report.added = sum(1 for d in state.changed if d.source not in state.earlier.documents)
+    report.updated = len(state.changed) - report.added
+    report.removed = len(state.removed)
+    report.unchanged = len(state.documents) - len(state.changed)
     report.skipped, report.drafts, report.warnings = read.skipped, read.drafts, read.warnings
 
 
-@dataclass
-class _Outputs:
-    """What a build writes besides the index, and what the store keeps of it."""
-
-    key: str
-    names: list[str]
-    feed_keys: dict[str, str]
-    related_options: RelatedOptions
-    files: dict[str, bytes | None] | None = None
-    computed: dict[str, list[dict]] | None = None  # a related map made by this build
-    related_state: object = None
-    previous_related: dict[str, list[dict]] | None = None
-
-
-def _outputs(options: BuildOptions, previous: dict[str, str], fresh: bool,
-             read, documents: list[Document], changed: list[Document], removed: list[str],
-             base_url: str, language: str, term_cache, writer, bodiless: set[int]) -> _Outputs:
-    """Feeds, related posts and their data files, unless nothing they are made of changed
-    and they are all in place."""
-    related_options = replace(options.related, language=language)
-    out = Path(options.out)
-    unchanged = not fresh and not changed and not removed
-    key = _outputs_key(documents, options, base_url, related_options)
-    written = json.loads(previous.get("outputs", "[]"))
-    feed_keys = json.loads(previous.get("feeds", "{}"))
-    if unchanged and previous.get("outputs_key") == key and \
-            all((out / name).is_file() for name in written):
-        return _Outputs(key, written, feed_keys, related_options)
-    from .feeds import feed_files
-    from .related import site_data_files
+def _find_related(state: BuildState, bodies: Bodies) -> None:
+    """The stored map when no essay and no setting changed; else the map computed again
+    where changes can reach."""
+    index, options = state.options.index, state.related_options
+    unchanged = not state.fresh and not state.changed and not state.removed
+    if unchanged and state.previous.get("related_options") == repr(options):
+        state.related = RelatedMap(index)  # still exact: stored as it is
+        return
+    from .related_store import load_related_state
     from .related_update import update_related
 
-    result = _Outputs(key, [], feed_keys, related_options)
-    if unchanged and previous.get("related_options") == repr(related_options):
-        related = store.load_related(options.index)  # still exact: stored as it is
-    else:
-        cache = term_cache()
-        # Essays analysed by no earlier build (a store from before counts were kept).
-        writer.fill_bodies([d for d in documents if d.content_hash not in cache
-                            and id(d) in bodiless])
-        result.previous_related = None if fresh else store.load_related(options.index)
-        result.computed, result.related_state = update_related(
-            documents, related_options, cache, result.previous_related,
-            None if fresh else store.load_related_state(options.index))
-        related = result.computed
+    cache = state.term_cache()
+    # Essays analysed by no earlier build (a store from before counts were kept).
+    bodies.load([d for d in state.documents if d.content_hash not in cache])
+    previous = None if state.fresh else store.load_related(index)
+    computed, related_state = update_related(
+        state.documents, options, cache, previous,
+        None if state.fresh else load_related_state(index))
+    state.related = RelatedMap(index, computed, related_state, previous)
 
-    def bodies(entries: list[Document]) -> None:
-        writer.fill_bodies([d for d in entries if id(d) in bodiless])
-        bodiless.difference_update(id(d) for d in entries)
 
-    files, result.feed_keys = feed_files(documents, options.feed_site(base_url), feed_keys,
-                                         present=lambda name: (out / name).is_file(),
-                                         bodies=bodies)
-    files["related.json"] = related_json_bytes(related)
-    files.update(site_data_files(related, options.related_formats))
-    result.files, result.names = files, list(files)
+@dataclass
+class _Rendered:
+    """One output's part in this build."""
+
+    output: Output
+    key: str
+    files: dict[str, bytes | None]  # None: in place as it should be
+    state: Any = None
+
+    def record(self, key: str | None = None) -> dict:
+        return {"key": self.key if key is None else key, "files": list(self.files),
+                "state": self.state}
+
+
+def _render_outputs(state: BuildState, bodies: Bodies) -> list[_Rendered]:
+    """Each enabled output's files, unless its key and files are as at the last build."""
+    options = state.options
+    assert state.related is not None
+    context = OutputContext(state.documents, options, state.base_url, Path(options.out),
+                            bodies.load, state.related.get)
+    records = _records(state.previous)
+    essays = _essays_digest(state.documents)
+    result = []
+    for output in enabled_outputs(options):
+        key = _output_key(output, state, essays)
+        record = records.get(output.name, {})
+        if record.get("key") == key and all(map(context.present, record["files"])):
+            result.append(_Rendered(output, key, dict.fromkeys(record["files"]),
+                                    record.get("state")))
+            continue
+        rendered = output.render(context, record.get("state"))
+        result.append(_Rendered(output, key, rendered.files, rendered.state))
     return result
 
 
-def _outputs_key(documents, options: BuildOptions, base_url: str, related_options) -> str:
-    """What the feeds and the related map are made from; equal keys, equal outputs."""
+def _records(meta: dict[str, str]) -> dict[str, dict]:
+    """What each output wrote at the last build: its key, its files, its own state."""
+    records = json.loads(meta.get("outputs", "{}"))
+    return records if isinstance(records, dict) else {}  # a list: a store before outputs
+
+
+def _essays_digest(documents: list[Document]) -> bytes:
     digest = hashlib.sha256()
     for document in sorted(documents, key=lambda d: d.source):
         digest.update(document.output_identity())
-    digest.update(repr((__version__, options.feed_site(base_url), related_options,
-                        options.related_formats)).encode())
-    return digest.hexdigest()
+    return digest.digest()
 
 
-def _remove_stale_group_feeds(out: Path, files: dict[str, bytes]) -> None:
-    """Tag and author feed folders that this build did not write (the tag is gone, or the
-    option was turned off); only folders that hold nothing but our feeds are removed."""
-    current = {tuple(name.split("/")[:2]) for name in files if name.count("/") == 2}
-    for group in GROUP_FOLDERS:
-        parent = out / group
-        if not parent.is_dir():
-            continue
-        for folder in parent.iterdir():
-            stale = folder.is_dir() and (group, folder.name) not in current
-            if stale and {p.name for p in folder.iterdir()} <= {"feed.xml", "atom.xml"}:
-                shutil.rmtree(folder)
+def _output_key(output: Output, state: BuildState, essays: bytes) -> str:
+    """What an output's files are made from; equal keys, equal files."""
+    related = state.related_options if output.uses_related else None
+    settings = output.settings(state.options, state.base_url)
+    described = repr((__version__, state.fingerprint, output.name, settings, related))
+    return hashlib.sha256(described.encode() + essays).hexdigest()
+
+
+def _changes(state: BuildState, rendered: list[_Rendered]) -> store.StoreChanges:
+    """The store's part of the build. The outputs are recorded with no key before their
+    files are written, and with every file they wrote last time or will write now, so a
+    build killed while writing leaves the next one all it must render and clean up."""
+    related = state.related
+    assert related is not None
+    records = _records(state.previous)
+    pending = {}
+    for part in rendered:
+        earlier = records.get(part.output.name, {}).get("files", [])
+        pending[part.output.name] = {"key": "", "files": list(dict.fromkeys(
+            [*part.files, *earlier])), "state": None}
+    meta = {"fingerprint": state.fingerprint, "base_url": state.base_url,
+            "title": state.options.title,
+            "related_options": repr(state.related_options),
+            "exports": json.dumps(state.read.exports),
+            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "outputs": json.dumps(pending)}
+    changes = store.StoreChanges(state.removed, meta, file_stats=state.read.stats,
+                                 previous_stats=state.earlier.stats)
+    if related.computed is not None:
+        from .related_store import state_rows
+
+        changes.related, changes.previous_related = related.computed, related.previous
+        changes.related_state = state_rows(related.state)
+    if state.terms is not None:
+        from .related_store import term_rows
+
+        changes.terms = term_rows(state.terms)
+    return changes
+
+
+def _publish(state: BuildState, rendered: list[_Rendered]) -> None:
+    """Write the outputs' files into OUT, remove those they no longer write, and record
+    what each wrote: only once every file is in place, so a build killed before this
+    point leaves no key, and the next one renders all outputs again."""
+    out, index = state.roots
+    staging = index / STAGING
+    clear_staging(staging)
+    for leftover in out.rglob(".*.tmp") if out.is_dir() else ():  # from a killed build
+        leftover.unlink(missing_ok=True)
+    records = _records(state.previous)
+    for part in rendered:
+        for name, data in part.files.items():
+            if data is not None:  # None: already as it should be
+                write_atomic(out / name, data, state.roots, staging)
+        earlier = records.get(part.output.name, {}).get("files", [])
+        remove_stale(out, [name for name in earlier if name not in part.files])
+    store.update_meta(index, {"outputs": json.dumps(
+        {part.output.name: part.record() for part in rendered})})
+    options_out = Path(state.options.out)
+    state.report.outputs = [options_out / name for part in rendered for name in part.files]
+    state.report.output_lines = [line for part in rendered
+                                 for line in part.output.summary(options_out, list(part.files))]

@@ -10,8 +10,6 @@ write (xml:base, a WebSub hub link, an XSL stylesheet) is added to its output wi
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
@@ -20,63 +18,20 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from . import __version__
+from .feedplan import FeedSpec, feed_specs, newest_first, spec_key
 from .jsonfeed import json_feed_bytes
 from .model import Document
-from .readers.meta import slugify
 from .sanitize import clean_text, feed_html, feed_title
 from .settings import STYLESHEET_NAME, FeedSite
 from .urls import as_iri
 
+# Also where feeds are planned, and JSON Feed: one import for users of the feed functions.
+__all__ = ["FeedSite", "FeedSpec", "atom_bytes", "feed_files", "feed_specs", "json_feed_bytes",
+           "newest_first", "render_feeds", "rss_bytes"]
+
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
-
-
-@dataclass
-class FeedSpec:
-    """One feed: its entries, and where it is published relative to the output folder."""
-
-    title: str
-    folder: str  # "" for the site feed, "tags/<slug>" or "authors/<slug>"
-    entries: list[Document]
-
-    def url(self, site: FeedSite, name: str) -> str:
-        return site.base_url + (f"{self.folder}/" if self.folder else "") + name
-
-
-def newest_first(documents: list[Document]) -> list[Document]:
-    """Dated documents, newest first; ties broken by slug so the order never varies."""
-    dated = sorted((d for d in documents if d.date is not None), key=lambda d: d.slug)
-    return sorted(dated, key=lambda d: d.date, reverse=True)
-
-
-def feed_specs(documents: list[Document], site: FeedSite) -> list[FeedSpec]:
-    """The site feed, then one feed per tag and per author (as ``site`` asks), each limited
-    to the newest ``site.limit`` entries."""
-    ordered = newest_first(documents)
-    specs = [FeedSpec(site.title, "", ordered[: site.limit])]
-    groups = []
-    if site.tag_feeds:
-        groups.append(("tags", lambda d: d.tags))
-    if site.author_feeds:
-        groups.append(("authors", lambda d: d.authors))
-    for folder, labels_of in groups:
-        for key, (label, members) in sorted(_group(ordered, labels_of).items()):
-            specs.append(FeedSpec(f"{site.title}: {label}", f"{folder}/{key}",
-                                  members[: site.limit]))
-    return specs
-
-
-def _group(ordered: list[Document], labels_of) -> dict[str, tuple[str, list[Document]]]:
-    groups: dict[str, tuple[str, list[Document]]] = {}
-    for document in ordered:
-        keys: dict[str, str] = {}
-        for label in labels_of(document):
-            keys.setdefault(slugify(label), label)  # "Work & Rest" and "work rest" are one
-        for key, label in keys.items():
-            if key:
-                groups.setdefault(key, (label, []))[1].append(document)
-    return groups
 
 
 def _generator(site: FeedSite, spec: FeedSpec, self_url: str) -> FeedGenerator:
@@ -169,14 +124,6 @@ def render_feeds(documents: list[Document], site: FeedSite) -> dict[str, bytes]:
     """Every feed file of a build, by its path relative to the output folder."""
     files, _keys = feed_files(documents, site)
     return files
-
-
-def spec_key(site: FeedSite, spec: FeedSpec) -> str:
-    """What one feed is made from: the same key, the same bytes."""
-    digest = hashlib.sha256(repr((__version__, site, spec.title, spec.folder)).encode())
-    for d in spec.entries:
-        digest.update(d.output_identity())
-    return digest.hexdigest()
 
 
 def feed_files(documents: list[Document], site: FeedSite, previous: dict[str, str] | None = None,

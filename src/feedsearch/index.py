@@ -128,24 +128,6 @@ class IndexUpdate:
             self.writer = None
 
 
-def sync_index(index_dir: Path, changed: list[Document], removed: list[str],
-               recreate: bool = False, lock_timeout: float = WRITE_LOCK_TIMEOUT,
-               language: str = "en") -> None:
-    """Add or replace ``changed`` documents and delete ``removed`` sources, in one commit.
-
-    With ``recreate`` the index starts empty.
-    """
-    update = IndexUpdate(index_dir, recreate, language, lock_timeout)
-    try:
-        update.remove(removed)
-        for document in changed:
-            update.add(document)
-    except BaseException:
-        update.cancel()
-        raise
-    update.commit()
-
-
 def index_fields(document: Document) -> dict:
     """A Document as the fields of one Whoosh document."""
     fields = {

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
 
+from .feedplan import FeedSpec
 from .model import Document
 from .sanitize import clean_text, feed_html, feed_title
-
-if TYPE_CHECKING:
-    from .feeds import FeedSite, FeedSpec
+from .settings import FeedSite
 
 VERSION = "https://jsonfeed.org/version/1.1"
 

@@ -331,28 +331,3 @@ def _entry(document: Document, other: Document, score: float) -> dict:
         "score": round(score, 4),
         "shared_tags": [tag for tag in other.tags if tag.casefold() in mine],
     }
-
-
-# Where site generators read data files from, relative to the output folder.
-SITE_DATA_FILES = {
-    "hugo": "data/related.json",
-    "eleventy": "_data/related.json",
-    "jekyll": "_data/related.yml",
-}
-
-
-def site_data_files(related: dict[str, list[dict]], formats) -> dict[str, bytes]:
-    """The related map as the data files Hugo, Eleventy and Jekyll read directly."""
-    import json
-
-    import yaml
-
-    files = {}
-    for name in formats:
-        path = SITE_DATA_FILES[name]
-        if path.endswith(".yml"):
-            files[path] = yaml.safe_dump(related, sort_keys=False, allow_unicode=True,
-                                         width=1000).encode("utf-8")
-        else:
-            files[path] = (json.dumps(related, ensure_ascii=False, indent=2) + "\n").encode()
-    return files

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import nh3
 
-from .readers.htmltext import XML_ILLEGAL
+from .strings import XML_ILLEGAL
 from .urls import URL_ATTRIBUTES, resolve_url_attribute, srcset_candidates, url_scheme
 
 ALLOWED_TAGS = frozenset(nh3.ALLOWED_TAGS | {"video", "audio", "source", "picture", "track"})

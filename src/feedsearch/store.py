@@ -3,6 +3,10 @@
 Feeds, related posts and ``export`` read Documents from here, so a rebuild never parses an
 unchanged file again and the search index stores only what search output needs. SQLite
 gives one transaction per build: a build killed half-way leaves the previous state.
+
+The store keeps rows: Documents, file stats, the related map, meta values, and the bytes
+that related posts keep between builds (term counts, the last map's state), whose meaning
+is related_store.py's.
 """
 
 from __future__ import annotations
@@ -11,14 +15,10 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, suppress
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .model import Document
-
-if TYPE_CHECKING:
-    from .related import TermCache
-    from .related_update import RelatedState
 
 STORE_NAME = "documents.sqlite"
 _SCHEMA = """
@@ -126,20 +126,26 @@ def get_texts(index_dir: Path, slugs: list[str]) -> dict[str, str]:
         return dict(rows.fetchall())
 
 
-def load_term_counts(index_dir: Path) -> TermCache:
-    """Each stored essay's analysed term counts, by content hash (for related posts)."""
-    import numpy as np  # here, not at the top: search never pays for it
-
-    from .related import TermCache
-
+def load_terms(index_dir: Path) -> tuple[list[str], list[tuple[str, bytes, bytes]]]:
+    """The numbered terms (in number order) and each essay's term-count row: content hash,
+    term numbers and counts, as stored bytes."""
     if not store_path(index_dir).exists():
-        return TermCache()
+        return [], []
     with closing(_connect(index_dir)) as db:
         vocabulary = [term for (term,) in db.execute("SELECT term FROM terms ORDER BY id")]
         rows = db.execute("SELECT hash, ids, counts FROM term_counts").fetchall()
-    return TermCache(vocabulary, {
-        digest: (np.frombuffer(ids, dtype=np.uint32), np.frombuffer(counts, dtype=np.uint32))
-        for digest, ids, counts in rows})
+    return vocabulary, rows
+
+
+def load_blobs(index_dir: Path) -> dict[str, bytes]:
+    """The related map's stored state, by key (see related_store.py)."""
+    if not store_path(index_dir).exists():
+        return {}
+    with closing(_connect(index_dir)) as db:
+        try:
+            return dict(db.execute("SELECT key, value FROM related_state").fetchall())
+        except sqlite3.OperationalError:  # a store from before this table
+            return {}
 
 
 def load_related(index_dir: Path) -> dict[str, list[dict]]:
@@ -165,6 +171,30 @@ def get_meta(index_dir: Path) -> dict[str, str]:
 def update_meta(index_dir: Path, values: dict[str, str]) -> None:
     with closing(_connect(index_dir, create=True)) as db, db:
         db.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", values.items())
+
+
+@dataclass
+class TermRows:
+    """Term counts to add: new terms by number, and the rows of essays counted this build."""
+
+    new_terms: list[tuple[int, str]] = field(default_factory=list)
+    rows: list[tuple[str, bytes, bytes]] = field(default_factory=list)
+
+
+@dataclass
+class StoreChanges:
+    """What a build commits besides the essays it stored as it read them. The related map
+    (unless None) and meta are replaced whole; given what the store held
+    (``previous_related``, ``previous_stats``), only the rows that differ are written."""
+
+    removed: list[str]
+    meta: dict[str, str]
+    related: dict[str, list[dict]] | None = None
+    previous_related: dict[str, list[dict]] | None = None
+    related_state: list[tuple[str, bytes]] = field(default_factory=list)
+    terms: TermRows | None = None
+    file_stats: dict[str, tuple[int, int, str]] | None = None
+    previous_stats: dict[str, tuple[int, int, str]] | None = None
 
 
 class StoreWriter:
@@ -196,30 +226,25 @@ class StoreWriter:
         """Give Documents without bodies their html and text, as this build stored them."""
         _fill(self.db, documents)
 
-    def finish(self, removed: list[str], related: dict[str, list[dict]] | None,
-               meta: dict[str, str], term_counts: TermCache | None = None,
-               related_state: RelatedState | None = None,
-               file_stats: dict[str, tuple[int, int, str]] | None = None,
-               previous_related: dict[str, list[dict]] | None = None,
-               previous_stats: dict[str, tuple[int, int, str]] | None = None) -> None:
-        """Delete ``removed`` sources, write the rest, and commit. The related map (unless
-        None) and meta are replaced whole; given what the store held (``previous_related``,
-        ``previous_stats``), only the rows that differ are written."""
+    def finish(self, changes: StoreChanges) -> None:
+        """Delete removed sources, write the rest, and commit (see StoreChanges)."""
         db, fresh = self.db, self.replace_all
         try:
-            db.executemany("DELETE FROM documents WHERE source = ?", [(s,) for s in removed])
-            if related is not None:  # None: the stored map is still the build's
-                _save_related(db, related, None if fresh else previous_related)
+            db.executemany("DELETE FROM documents WHERE source = ?",
+                           [(s,) for s in changes.removed])
+            if changes.related is not None:  # None: the stored map is still the build's
+                _save_related(db, changes.related,
+                              None if fresh else changes.previous_related)
                 db.execute("DELETE FROM related_state")
-                if related_state is not None:  # the state the map was computed from
-                    db.executemany("INSERT INTO related_state (key, value) VALUES (?, ?)",
-                                   _state_rows(related_state))
-            if term_counts is not None:
-                _save_term_counts(db, term_counts)
-            if file_stats is not None:
-                _save_file_stats(db, file_stats, None if fresh else previous_stats)
+                db.executemany("INSERT INTO related_state (key, value) VALUES (?, ?)",
+                               changes.related_state)
+            if changes.terms is not None:
+                _save_terms(db, changes.terms)
+            if changes.file_stats is not None:
+                _save_file_stats(db, changes.file_stats,
+                                 None if fresh else changes.previous_stats)
             db.execute("DELETE FROM meta")
-            db.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
+            db.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", changes.meta.items())
             db.execute("COMMIT")
         except BaseException:
             self.abort()
@@ -232,87 +257,13 @@ class StoreWriter:
         self.db.close()
 
 
-def save(index_dir: Path, changed: list[Document], removed: list[str],
-         related: dict[str, list[dict]] | None, meta: dict[str, str], replace_all: bool = False,
-         **rest) -> None:
-    """Write a build's changes in one transaction (see :class:`StoreWriter`)."""
-    writer = StoreWriter(index_dir, replace_all)
-    try:
-        for document in changed:
-            writer.put(document)
-    except BaseException:
-        writer.abort()
-        raise
-    writer.finish(removed, related, meta, **rest)
-
-
-def _save_term_counts(db: sqlite3.Connection, cache: TermCache) -> None:
+def _save_terms(db: sqlite3.Connection, terms: TermRows) -> None:
     """New terms and the counts of essays analysed in this build; counts of essays no
     longer stored go."""
-    import numpy as np
-
-    db.executemany("INSERT OR REPLACE INTO terms (id, term) VALUES (?, ?)",
-                   enumerate(cache.vocabulary[cache.saved_terms:], start=cache.saved_terms))
+    db.executemany("INSERT OR REPLACE INTO terms (id, term) VALUES (?, ?)", terms.new_terms)
     db.executemany("INSERT OR REPLACE INTO term_counts (hash, ids, counts) VALUES (?, ?, ?)",
-                   [(digest, cache[digest][0].astype(np.uint32).tobytes(),
-                     cache[digest][1].astype(np.uint32).tobytes())
-                    for digest in sorted(cache.added)])
+                   terms.rows)
     db.execute("DELETE FROM term_counts WHERE hash NOT IN (SELECT hash FROM documents)")
-
-
-def _state_rows(state: RelatedState) -> list[tuple[str, bytes]]:
-    rows = [("meta", json.dumps({"options": state.options, "slugs": state.slugs,
-                                 "identities": state.identities}).encode())]
-    for name, vectors in (("texts", state.texts), ("tags", state.tags)):
-        if vectors is None:
-            continue
-        matrix = vectors.matrix
-        rows += [(f"{name}.terms", json.dumps(vectors.terms, ensure_ascii=False).encode()),
-                 (f"{name}.shape", json.dumps(list(matrix.shape)).encode()),
-                 (f"{name}.data", matrix.data.astype("<f8").tobytes()),
-                 (f"{name}.indices", matrix.indices.astype("<i8").tobytes()),
-                 (f"{name}.indptr", matrix.indptr.astype("<i8").tobytes())]
-        if vectors.idf is not None:
-            rows.append((f"{name}.idf", vectors.idf.astype("<f8").tobytes()))
-    return rows
-
-
-def load_related_state(index_dir: Path) -> RelatedState | None:
-    """What the stored related map was computed from (see related_update), or None."""
-    import numpy as np
-    from scipy import sparse
-
-    from .related import Vectors
-    from .related_update import RelatedState
-
-    if not store_path(index_dir).exists():
-        return None
-    with closing(_connect(index_dir)) as db:
-        try:
-            values = dict(db.execute("SELECT key, value FROM related_state").fetchall())
-        except sqlite3.OperationalError:  # a store from before this table
-            return None
-    if "meta" not in values:
-        return None
-
-    def vectors(name: str) -> Vectors | None:
-        if f"{name}.shape" not in values:
-            return None
-        matrix = sparse.csr_matrix(
-            (np.frombuffer(values[f"{name}.data"], dtype="<f8"),
-             np.frombuffer(values[f"{name}.indices"], dtype="<i8"),
-             np.frombuffer(values[f"{name}.indptr"], dtype="<i8")),
-            shape=tuple(json.loads(values[f"{name}.shape"])))
-        idf = values.get(f"{name}.idf")
-        return Vectors(matrix, json.loads(values[f"{name}.terms"]), None,
-                       np.frombuffer(idf, dtype="<f8") if idf is not None else None)
-
-    meta = json.loads(values["meta"])
-    texts = vectors("texts")
-    if texts is None:
-        return None
-    return RelatedState(meta["options"], meta["slugs"], meta["identities"], texts,
-                        vectors("tags"))
 
 
 def _row(document: Document) -> tuple[str, str, str, str, str, str]:

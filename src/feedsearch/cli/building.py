@@ -10,8 +10,8 @@ from pathlib import Path
 import click
 
 from ..config import CONFIG_NAME, render_template
-from ..settings import RelatedOptions
-from .common import fail, language, timezone, web_url
+from .common import fail, timezone, web_url
+from .options import build_setting_options
 
 
 @contextmanager
@@ -44,66 +44,12 @@ def _need(value, what: str, key: str):
 
 @click.command()
 @click.argument("source", required=False, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for feeds and related.json.")
-@click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the search index (never inside --out).")
-@click.option("--base-url", callback=web_url,
-              help="The site's address; essay URLs are BASE_URL/<slug>/.")
-@click.option("--title", default="Essays", show_default=True, help="The feeds' title.")
-@click.option("--description", default="", help="The feeds' description.")
-@click.option("--author", help="The site's author, named in the feeds.")
-@click.option("--language", default="en-us", show_default=True, callback=language,
-              help="The feeds' language code.")
-@click.option("--timezone", "default_tz", callback=timezone,
-              help="Time zone for dates written without one (default UTC).")
-@click.option("--feed-limit", default=20, show_default=True, type=click.IntRange(min=1),
-              help="Entries per feed.")
-@click.option("--full-content/--summary-only", default=True, show_default=True,
-              help="Feeds carry whole essays, or summaries only.")
-@click.option("--tag-feeds/--no-tag-feeds", default=True, show_default=True,
-              help="Write OUT/tags/<tag>/feed.xml and atom.xml.")
-@click.option("--author-feeds", is_flag=True, help="Write OUT/authors/<author>/ feeds too.")
-@click.option("--xsl", is_flag=True,
-              help="Write OUT/feed.xsl so a feed opened in a browser reads as a page.")
-@click.option("--xsl-url", callback=web_url, help="Link the feeds to your own XSL stylesheet.")
-@click.option("--websub-hub", callback=web_url, help="Announce this WebSub hub in the feeds.")
-@click.option("--drafts", "include_drafts", is_flag=True,
-              help="Include essays marked as drafts.")
-@click.option("--future", "include_future", is_flag=True,
-              help="Include essays dated in the future.")
-@click.option("--pages", "include_pages", is_flag=True,
-              help="Include the pages of WordPress exports (About, Contact...) as essays.")
-@click.option("--related-limit", default=5, show_default=True, type=click.IntRange(min=0),
-              help="Related essays listed per essay.")
-@click.option("--text-weight", default=RelatedOptions.text_weight, show_default=True,
-              type=click.FloatRange(min=0),
-              help="Weight of shared words in related posts.")
-@click.option("--tag-weight", default=RelatedOptions.tag_weight, show_default=True,
-              type=click.FloatRange(min=0),
-              help="Weight of shared tags in related posts.")
-@click.option("--min-score", default=0.0, show_default=True, type=click.FloatRange(min=0),
-              help="Leave out related essays scoring this or less.")
-@click.option("--date-weight", default=0.0, show_default=True, type=click.FloatRange(min=0),
-              help="Weight of closeness in time in related posts.")
-@click.option("--include-newer/--only-older", default=True, show_default=True,
-              help="May an essay's related list hold essays published after it?")
-@click.option("--related-format", "related_formats", multiple=True,
-              type=click.Choice(["hugo", "eleventy", "jekyll"]),
-              help="Also write the related map as the data file this generator reads "
-                   "(OUT/data/related.json, OUT/_data/related.json, OUT/_data/related.yml).")
-@click.option("--workers", type=click.IntRange(min=0), default=None,
-              help="Processes that parse files while the index is written "
-                   "[default: one per core but one; 0: parse in the build's own process].")
-@click.option("--lock-timeout", default=60.0, show_default=True, type=click.FloatRange(min=0),
-              help="Seconds to wait while another build of the same index runs.")
+@build_setting_options
 @click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
 @click.option("--verbose", "-v", is_flag=True, help="Name each file as it is read.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when there are warnings.")
 @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
-def build(source, out, index_dir, default_tz, related_limit, text_weight, tag_weight,
-          min_score, date_weight, include_newer, quiet, verbose, strict, as_json,
-          **options) -> None:
+def build(source, out, index_dir, quiet, verbose, strict, as_json, **settings) -> None:
     """Read SOURCE and write the search index, the feeds and the related-posts map.
 
     Only new and changed files are read again; the outputs are written atomically.
@@ -112,22 +58,15 @@ def build(source, out, index_dir, default_tz, related_limit, text_weight, tag_we
     Example:
       feedsearch build corpus --out public --index .feedsearch --base-url https://example.org/
     """
-    from ..build import BuildError, BuildOptions
+    from ..build import BuildError
     from ..build import build as run_build
-    from ..settings import RelatedOptions
+    from ..settings import BuildOptions
 
     source = _need(source, "SOURCE folder", "[paths] source")
     out = _need(out, "--out folder", "[paths] out")
     index_dir = _need(index_dir, "--index folder", "[paths] index")
-    if default_tz is not None:
-        options["default_tz"] = default_tz
-    related = RelatedOptions(limit=related_limit, text_weight=text_weight,
-                             tag_weight=tag_weight, min_score=min_score,
-                             date_weight=date_weight, include_newer=include_newer)
-    options["related_formats"] = tuple(options["related_formats"])
-    if options["workers"] is None:
-        del options["workers"]
-    build_options = BuildOptions(source, out, index_dir, related=related, **options)
+    build_options = BuildOptions.from_params(
+        {**settings, "source": source, "out": out, "index_dir": index_dir})
     try:
         with _progress(quiet, verbose) as progress:
             report = run_build(build_options, progress)
@@ -149,14 +88,8 @@ def build(source, out, index_dir, default_tz, related_limit, text_weight, tag_we
 
 
 def _print_outputs(report, out: Path, index_dir: Path) -> None:
-    groups = {group: sum(1 for p in report.outputs if group in p.parts) // 2
-              for group in ("tags", "authors")}
-    click.echo(f"Feeds:   {out / 'feed.xml'}  {out / 'atom.xml'}  {out / 'feed.json'}")
-    for group, count in groups.items():
-        if count:
-            click.echo(f"         {out / group}/<{group[:-1]}>/feed.xml and atom.xml "
-                       f"({count} {group})")
-    click.echo(f"Related: {out / 'related.json'}")
+    for line in report.output_lines:
+        click.echo(line)
     click.echo(f"Index:   {index_dir}")
 
 

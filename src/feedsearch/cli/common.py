@@ -32,11 +32,15 @@ def json_option(function):
                         help="Print JSON for scripts.")(function)
 
 
-def require_index(index_dir: Path) -> None:
-    from .. import store
+def library_call(function, *args):
+    """Call a library function of essays.py; its NotFound (no index yet, no such essay) is
+    the command's one-line error."""
+    from ..essays import NotFound
 
-    if not store.store_path(index_dir).exists():
-        raise fail(f"no index at {index_dir}: run feedsearch build first")
+    try:
+        return function(*args)
+    except NotFound as exc:
+        raise fail(str(exc)) from exc
 
 
 def timezone(_ctx, _param, value):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .common import fail, index_option, json_option, require_index
+from .common import fail, index_option, json_option, library_call
 
 
 @click.command()
@@ -68,12 +68,9 @@ def related(slug, index_dir, as_json) -> None:
     Example:
       feedsearch related asking-for-help --index .feedsearch
     """
-    from .. import store
+    from ..essays import related_essays
 
-    require_index(index_dir)
-    items = store.get_related(index_dir, slug)
-    if items is None:
-        raise fail(f"no essay with slug {slug!r} in {index_dir}")
+    items = library_call(related_essays, index_dir, slug)
     if as_json:
         click.echo(json.dumps(items, ensure_ascii=False, indent=2))
         return
@@ -93,11 +90,9 @@ def list_essays(index_dir, tag, as_json) -> None:
     Example:
       feedsearch list --index .feedsearch --tag grief
     """
-    from .. import store
+    from ..essays import list_essays
 
-    require_index(index_dir)
-    documents = [d for d in store.iter_documents(index_dir)
-                 if tag is None or tag.casefold() in {t.casefold() for t in d.tags}]
+    documents = library_call(list_essays, index_dir, tag)
     if as_json:
         records = [{key: value for key, value in d.record().items() if key != "text"}
                    for d in documents]
@@ -119,12 +114,9 @@ def show(slug, index_dir, as_json) -> None:
     Example:
       feedsearch show rest-is-not-a-reward --index .feedsearch
     """
-    from .. import store
+    from ..essays import get_essay
 
-    require_index(index_dir)
-    document = store.get_document(index_dir, slug)
-    if document is None:
-        raise fail(f"no essay with slug {slug!r} in {index_dir}")
+    document = library_call(get_essay, index_dir, slug)
     _print_record(document.record(), as_json)
 
 
@@ -138,10 +130,9 @@ def stats(index_dir, as_json) -> None:
     Example:
       feedsearch stats --index .feedsearch
     """
-    from ..stats import archive_stats
+    from ..essays import archive_stats
 
-    require_index(index_dir)
-    figures = archive_stats(index_dir)
+    figures = library_call(archive_stats, index_dir)
     if as_json:
         click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
         return
@@ -159,11 +150,10 @@ def export(index_dir) -> None:
     Example:
       feedsearch export --index .feedsearch > essays.jsonl
     """
-    from .. import store
+    from ..essays import export_records
 
-    require_index(index_dir)
-    for document in store.iter_documents(index_dir):
-        click.echo(json.dumps(document.record(), ensure_ascii=False))
+    for record in library_call(export_records, index_dir):
+        click.echo(json.dumps(record, ensure_ascii=False))
 
 
 @click.command()
@@ -177,25 +167,19 @@ def inspect(file, as_json) -> None:
     Example:
       feedsearch inspect corpus/asking-for-help.md --json
     """
-    from ..corpus import read_file
-    from ..readers import ReadError, reader_for
-    from ..readers.exports import read_export
+    from ..essays import inspect_file
+    from ..readers import ReadError
 
     if not file.exists():
         raise fail(f"{file}: no such file")
-    reader = reader_for(file.name)
     try:
-        if reader is not None and reader.many:
-            export = read_export(file, file.as_posix(), include_pages=True)
-            records, warnings = [d.record() for d in export.documents], export.warnings
-        else:
-            document, warnings = read_file(file, file.as_posix())
-            records = [document.record()]
+        found = inspect_file(file)
     except ReadError as exc:
         raise fail(f"{file}: {exc}") from exc
-    for warning in warnings:
+    for warning in found.warnings:
         click.echo(f"warning: {file}: {warning}", err=True)
-    if reader is not None and reader.many:
+    records = [document.record() for document in found.documents]
+    if found.many:
         if as_json:
             click.echo(json.dumps(records, ensure_ascii=False, indent=2))
             return

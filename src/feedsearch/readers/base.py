@@ -1,17 +1,70 @@
-"""What every reader is given and what it gives back, and the registry that picks one."""
+"""The reader contract: what a reader is given (one file) and what it gives back (entries,
+each of which makes one essay).
+
+A reader yields the entries of a file: one for a Markdown, HTML or text file, many for an
+export or a saved feed. An entry is cheap (a key and a hash of the post's content); the
+Document, the costly part, is made by ``entry.make()``, which a rebuild skips for an entry
+whose hash it knows, and which may run in another process (so it must pickle).
+"""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
-from importlib import import_module
-from pathlib import PurePosixPath
-from typing import ClassVar
+from functools import partial
+from pathlib import Path, PurePosixPath
+from typing import Any, ClassVar
 
 from ..model import Document
 from .decode import decode
-from .errors import ReadError
+from .errors import ReadError, reading
 from .meta import slugify, split_dated_name
+
+
+@dataclass(frozen=True)
+class ReadSettings:
+    """What decides how a file's dates are read and which of its items are essays."""
+
+    default_tz: tzinfo = UTC
+    include_drafts: bool = False
+    include_pages: bool = False  # pages in WordPress exports are essays too
+
+    def key(self) -> list:
+        """The settings as a record keeps them: a file read with other settings is read
+        again."""
+        return [str(self.default_tz), self.include_drafts, self.include_pages]
+
+
+@dataclass
+class InputFile:
+    """One file of an archive, as a reader gets it."""
+
+    path: Path
+    relpath: str  # relative to the archive root, with forward slashes: the essays' source
+    settings: ReadSettings = field(default_factory=ReadSettings)
+    data: bytes | None = None  # a one-essay file's bytes; files of many essays are streamed
+    digest: str = ""  # SHA-256 of the file's bytes
+    warnings: list[str] = field(default_factory=list)  # about the file as a whole
+
+
+@dataclass
+class Entry:
+    """One item of a file. ``key`` is "" for a file of one essay, whose source is the file's
+    path; in a file of many it is unique within the file (the post's slug, with a suffix if
+    two posts share one) and the essay's source is ``FILE#key``. An item that is not an
+    essay (an attachment, a page, a comment) has ``left_out``, the reason, instead of
+    ``make``."""
+
+    key: str = ""
+    content_hash: str = ""
+    make: Callable[[], Document] | None = None
+    left_out: str | None = None
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 @dataclass
@@ -37,77 +90,68 @@ class SourceFile:
 
 
 class Reader:
-    """One input format. Subclasses set ``extensions`` and implement :meth:`parse`."""
+    """One input format.
+
+    A reader of one essay per file sets ``extensions`` and implements :meth:`parse`. A
+    reader of files that hold many essays (XML exports, saved feeds, ZIP archives) sets
+    ``container`` (the kind of file it reads, which says how to look inside: "xml"),
+    ``kind``, ``label``, :meth:`accepts` and :meth:`entries`; the registry asks each reader
+    of a container, in order, whether it takes a file.
+    """
 
     extensions: ClassVar[tuple[str, ...]] = ()
-    many: ClassVar[bool] = False  # one file holds many essays (an export, a saved feed)
+    container: ClassVar[str | None] = None
+    kind: ClassVar[str] = ""  # "wxr", "rss", "atom": what ``inspect`` and tests call it
+    label: ClassVar[str] = ""  # "WordPress export": what the build's notes call such a file
+
+    @property
+    def many(self) -> bool:
+        return self.container is not None
+
+    @classmethod
+    def accepts(cls, head: Any) -> bool:
+        """For a container's readers: is the file whose beginning is ``head`` one of ours?"""
+        return False
+
+    def entries(self, file: InputFile) -> Iterator[Entry]:
+        """The file's entries, in file order. Problems with the file as a whole go to
+        ``file.warnings``; a ReadError part-way ends the file (the entries before it stand).
+        This default is for one essay per file, parsed from ``file.data`` when made."""
+        assert file.data is not None
+        yield Entry("", file.digest, partial(self.read_document, file.data, file.relpath,
+                                             file.settings.default_tz))
 
     def decode(self, data: bytes) -> str:
         return decode(data)
 
     def parse(self, source: SourceFile) -> Document:
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} reads files of many essays")
 
     def read(self, data: bytes, relpath: str, default_tz: tzinfo = UTC,
              warnings: list[str] | None = None) -> Document:
         """Bytes of one file -> a Document; non-fatal problems are appended to ``warnings``."""
         source = SourceFile(relpath, self.decode(data), default_tz)
-        try:
+        with reading():
             document = self.parse(source)
-        except ReadError:
-            raise
-        except RecursionError as exc:
-            raise ReadError("nested too deeply to read") from exc
-        except Exception as exc:  # a file must never stop a build; say what went wrong
-            raise ReadError(f"could not be read ({type(exc).__name__}: {exc})") from exc
         if not document.title.strip():
             raise ReadError("no title")
         if warnings is not None:
             warnings.extend(source.warnings)
         return document
 
-
-_REGISTRY: dict[str, Reader] = {}
-# The built-in readers by extension, imported on first use: a build that finds nothing
-# changed never loads the HTML, Markdown or XML stacks.
-_BUILT_IN = {
-    ".md": "markdown", ".markdown": "markdown", ".mdown": "markdown", ".mkd": "markdown",
-    ".html": "html", ".htm": "html", ".xhtml": "html",
-    ".txt": "text", ".text": "text",
-    ".xml": "exports", ".rss": "exports", ".atom": "exports",
-}
-# Extensions whose files hold many essays (export files, saved feeds).
-MANY_EXTENSIONS = frozenset({".xml", ".rss", ".atom"})
+    def read_document(self, data: bytes, relpath: str, default_tz: tzinfo = UTC) -> Document:
+        """:meth:`read`, with what a build keeps of the file: its hash, its warnings (a
+        rebuild that reuses the essay reports them again) and the slug the reader gave."""
+        warnings: list[str] = []
+        document = self.read(data, relpath, default_tz, warnings)
+        document.content_hash = content_hash(data)
+        document.warnings = warnings
+        document.base_slug = document.slug
+        return document
 
 
-def register(cls: type[Reader]) -> type[Reader]:
-    """Class decorator: make ``cls`` the reader for each of its extensions."""
-    instance = cls()
-    for extension in cls.extensions:
-        _REGISTRY[extension.lower()] = instance
-    return cls
-
-
-def handles(name: str) -> bool:
-    """Is there a reader for this file name's extension? (Without loading it.)"""
-    suffix = PurePosixPath(name).suffix.lower()
-    return suffix in _REGISTRY or suffix in _BUILT_IN
-
-
-def holds_many(name: str) -> bool:
-    """Does a file of this name hold many essays (an export file, a saved feed)?"""
-    suffix = PurePosixPath(name).suffix.lower()
-    reader = _REGISTRY.get(suffix)
-    return reader.many if reader is not None else suffix in MANY_EXTENSIONS
-
-
-def reader_for(name: str) -> Reader | None:
-    """The reader registered for a file name's extension, or None."""
-    suffix = PurePosixPath(name).suffix.lower()
-    if suffix not in _REGISTRY and suffix in _BUILT_IN:
-        import_module(f"{__package__}.{_BUILT_IN[suffix]}")  # registers its reader
-    return _REGISTRY.get(suffix)
-
-
-def known_extensions() -> list[str]:
-    return sorted(set(_REGISTRY) | set(_BUILT_IN))
+def make(entry: Entry) -> Document:
+    """The entry's Document; any failure is a ReadError naming what went wrong."""
+    assert entry.make is not None
+    with reading():
+        return entry.make()

@@ -4,7 +4,6 @@ post, a fingerprint of it, and the Document made from its fields."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from html import escape
@@ -13,6 +12,7 @@ from xml.etree.ElementTree import Element
 
 from ..model import Document
 from ..urls import web_url
+from .base import Entry
 from .errors import ReadError
 from .htmltext import first_paragraph, html_to_text
 from .meta import shorten, slugify, to_datetime, unique
@@ -26,17 +26,7 @@ _PREFIXES = {
 }
 
 
-@dataclass
-class ExportEntry:
-    """One item of an export file. ``key`` is unique within the file (the post's slug, with
-    a suffix if two posts share one), so the essay's source is ``FILE#key``. ``make`` builds
-    the Document, the costly part, which a rebuild skips when ``content_hash`` is unchanged.
-    An item that is not an essay has ``left_out`` (the reason) instead."""
-
-    key: str = ""
-    content_hash: str = ""
-    make: Callable[[], Document] | None = None
-    left_out: str | None = None
+ExportEntry = Entry  # an entry of a file of many essays
 
 
 @dataclass

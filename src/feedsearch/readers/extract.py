@@ -19,8 +19,9 @@ import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
+from ..strings import XML_ILLEGAL
 from .furniture import is_furniture
-from .htmltext import XML_ILLEGAL, parse_fragment
+from .htmltext import parse_fragment
 
 _TAIL_WINDOW = 8
 

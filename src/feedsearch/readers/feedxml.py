@@ -13,6 +13,7 @@ from datetime import UTC, tzinfo
 from functools import partial
 from xml.etree.ElementTree import Element, tostring
 
+from .base import InputFile, Reader
 from .exportbase import (
     ExportEntry,
     Post,
@@ -27,7 +28,8 @@ from .exportbase import (
     when,
 )
 from .posthtml import base_url_of
-from .xmlstream import text_of
+from .registry import register
+from .xmlstream import XmlHead, elements_after_root, text_of
 
 ATOM = "http://www.w3.org/2005/Atom"
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -40,6 +42,52 @@ class SummaryCount:
 
     summaries: int = 0
     entries: int = 0
+
+    def warnings(self) -> list[str]:
+        if not self.summaries:
+            return []
+        return [f"the feed holds summaries only ({self.summaries} of {self.entries} "
+                "entries have no full content): those essays are indexed and published "
+                "from their summaries; the blog's full-content feed or export gives more"]
+
+
+class _FeedReader(Reader):
+    """A saved feed: one essay per item or entry."""
+
+    extensions = (".xml", ".rss", ".atom")
+    container = "xml"
+
+    def entries(self, file: InputFile) -> Iterator[ExportEntry]:
+        count = SummaryCount()
+        yield from self.read_entries(elements_after_root(file.path), file, count)
+        file.warnings += count.warnings()
+
+    def read_entries(self, elements, file: InputFile, count: SummaryCount):
+        raise NotImplementedError
+
+
+@register
+class RssReader(_FeedReader):
+    kind, label = "rss", "RSS feed"
+
+    @classmethod
+    def accepts(cls, head: XmlHead) -> bool:
+        return head.name == "rss"
+
+    def read_entries(self, elements, file: InputFile, count: SummaryCount):
+        return rss_entries(elements, file.relpath, file.settings.default_tz, count)
+
+
+@register
+class AtomReader(_FeedReader):
+    kind, label = "atom", "Atom feed"
+
+    @classmethod
+    def accepts(cls, head: XmlHead) -> bool:
+        return head.name == "feed" and head.uri == ATOM
+
+    def read_entries(self, elements, file: InputFile, count: SummaryCount):
+        return atom_entries(elements, file.relpath, file.settings.default_tz, count)
 
 
 def rss_entries(elements: Iterator[tuple[str, Element, dict]], relpath: str,

@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup, Tag, XMLParsedAsHTMLWarning
 
 from ..model import Document
 from ..urls import web_url
-from .base import Reader, SourceFile, register
+from .base import Reader, SourceFile
 from .decode import declared_charset, decode
 from .errors import ReadError
 from .extract import extract, parse_page
@@ -17,6 +17,7 @@ from .furniture import FURNITURE_CLASS
 from .htmlmeta import article_element, page_meta
 from .htmltext import first_paragraph, html_to_text
 from .meta import date_in_url, shorten, slugify, to_datetime
+from .registry import register
 
 # Where blog platforms put the essay, most specific first.
 _BODY_SELECTORS = (

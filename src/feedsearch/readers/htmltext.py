@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 import lxml.html
 from lxml import etree
+
+from ..strings import XML_ILLEGAL
 
 _BLOCKS = {
     "p", "div", "section", "article", "blockquote", "pre", "ul", "ol", "li", "dl", "dt", "dd",
@@ -13,9 +13,6 @@ _BLOCKS = {
     "header", "footer", "main", "aside", "nav",
 }
 _SKIP = {"script", "style", "noscript", "template"}
-
-
-XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def parse_fragment(html: str) -> etree._Element:

@@ -9,11 +9,12 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from ..model import Document
 from ..urls import web_url
-from .base import Reader, SourceFile, register
+from .base import Reader, SourceFile
 from .errors import ReadError
 from .frontmatter import split_front_matter
 from .htmltext import first_paragraph, html_to_text
 from .meta import as_list, first_of, shorten, slugify, to_datetime, unique
+from .registry import register
 
 _RENDERER = MarkdownIt("commonmark", {"html": True}).enable("table").use(footnote_plugin)
 _ATX_TITLE = re.compile(r"\A\s*#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)

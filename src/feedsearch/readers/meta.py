@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import UTC, date, datetime, time, tzinfo
 
 from dateutil import parser as dateparser
 
+from ..strings import slugify
+
+__all__ = ["slugify"]  # re-exported: readers take their slugs from here
+
 _FILENAME_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[-_ ]+(.+)$")
 _URL_DATE = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/")
-_NOT_SLUG = re.compile(r"[^\w]+")
-
-
-def slugify(text: str) -> str:
-    """A slug safe as one path segment: lower-case letters, digits and single hyphens.
-
-    Letters of any script are kept; everything else (``/``, ``.``, spaces) becomes a hyphen,
-    so no slug can name a parent folder or an absolute path.
-    """
-    text = unicodedata.normalize("NFKC", text).lower().replace("_", "-")
-    slug = _NOT_SLUG.sub("-", text).strip("-")
-    return re.sub(r"-{2,}", "-", slug)[:120].strip("-")
 
 
 def split_dated_name(stem: str) -> tuple[date | None, str]:

@@ -13,10 +13,11 @@ from __future__ import annotations
 import html as htmllib
 
 from ..model import Document
-from .base import Reader, SourceFile, register
+from .base import Reader, SourceFile
 from .errors import ReadError
 from .furniture import is_furniture
 from .meta import shorten, to_datetime
+from .registry import register
 
 _TRAILING_WINDOW = 12
 

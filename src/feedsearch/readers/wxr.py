@@ -15,6 +15,7 @@ from functools import partial
 from urllib.parse import unquote
 from xml.etree.ElementTree import Element
 
+from .base import InputFile, Reader
 from .exportbase import (
     ExportEntry,
     Post,
@@ -29,11 +30,32 @@ from .exportbase import (
 )
 from .meta import slugify
 from .posthtml import base_url_of
-from .xmlstream import text_of
+from .registry import register
+from .xmlstream import XmlHead, elements_after_root, text_of
 
 DRAFT_STATUSES = frozenset({"draft", "pending", "auto-draft"})
 PUBLISHED_STATUSES = frozenset({"publish", "future"}) | DRAFT_STATUSES
 DEFAULT_CATEGORIES = frozenset({"uncategorized"})
+EXPORT_NAMESPACE = "http://wordpress.org/export/"
+
+
+@register
+class WxrReader(Reader):
+    """A WordPress (WXR) export: an RSS file whose root declares WordPress's export
+    namespace. Asked before the RSS reader, which would take it too."""
+
+    extensions = (".xml", ".rss", ".atom")
+    container = "xml"
+    kind, label = "wxr", "WordPress export"
+
+    @classmethod
+    def accepts(cls, head: XmlHead) -> bool:
+        return head.name == "rss" and any(uri.startswith(EXPORT_NAMESPACE)
+                                          for uri in head.namespaces)
+
+    def entries(self, file: InputFile) -> Iterator[ExportEntry]:
+        return wxr_entries(elements_after_root(file.path), file.relpath,
+                           file.settings.default_tz, file.settings.include_pages)
 
 
 def wxr_entries(elements: Iterator[tuple[str, Element, dict]], relpath: str,

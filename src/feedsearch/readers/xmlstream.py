@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 from xml.etree.ElementTree import Element, ParseError
@@ -68,6 +69,40 @@ def iter_elements(path: Path) -> Iterator[tuple[str, Element, dict[str, str]]]:
         raise ReadError(f"not well-formed XML ({_where(exc)})") from exc
     except OSError as exc:
         raise ReadError(f"cannot read file: {exc.strerror or exc}") from exc
+
+
+@dataclass
+class XmlHead:
+    """The beginning of an XML file: its root element and the namespaces declared so far,
+    which is what tells an export from a feed (see readers/registry.py)."""
+
+    name: str
+    uri: str
+    namespaces: dict[str, str]
+
+    def describe(self) -> str:
+        return f"an XML file whose root element is <{self.name}>"
+
+
+def sniff(path: Path) -> XmlHead:
+    """Read an XML file up to its root element. Raises ReadError for a file that is empty,
+    unsafe or not XML."""
+    elements = iter_elements(path)
+    try:
+        _event, root, namespaces = next(elements, (None, None, {}))
+    finally:
+        elements.close()
+    if root is None:
+        raise ReadError("an empty XML file; not read")
+    return XmlHead(local_name(root.tag), namespace(root.tag), dict(namespaces))
+
+
+def elements_after_root(path: Path) -> Iterator[tuple[str, Element, dict[str, str]]]:
+    """:func:`iter_elements` without the root: the elements a reader reads, once
+    :func:`sniff` has said what the file is."""
+    elements = iter_elements(path)
+    next(elements, None)
+    return elements
 
 
 def _where(error: ParseError) -> str:

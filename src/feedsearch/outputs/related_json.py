@@ -1,0 +1,35 @@
+"""OUT/related.json: each essay's related posts, by slug."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..settings import BuildOptions
+from . import Output, OutputContext, Rendered, register
+
+NAME = "related.json"
+
+
+def related_json_bytes(related: dict[str, list]) -> bytes:
+    """The related map as JSON, one essay's list per line: as readable as indented JSON
+    and as easy to diff, and written by the json module's C encoder, several times faster
+    (a tenth of a second for 10,000 essays)."""
+    lines = [f"  {json.dumps(slug, ensure_ascii=False)}: {json.dumps(items, ensure_ascii=False)}"
+             for slug, items in related.items()]
+    return ("{\n" + ",\n".join(lines) + "\n}\n" if lines else "{}\n").encode("utf-8")
+
+
+@register
+class RelatedJson(Output):
+    name = "related"
+    uses_related = True
+
+    def settings(self, options: BuildOptions, base_url: str) -> object:
+        return base_url
+
+    def render(self, context: OutputContext, previous: object) -> Rendered:
+        return Rendered({NAME: related_json_bytes(context.related())})
+
+    def summary(self, out: Path, names: list[str]) -> list[str]:
+        return [f"Related: {out / NAME}"]
