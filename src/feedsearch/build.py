@@ -379,16 +379,17 @@ def _output_key(output: Output, state: BuildState, essays: bytes) -> str:
 
 def _changes(state: BuildState, rendered: list[_Rendered]) -> store.StoreChanges:
     """The store's part of the build. The outputs are recorded with no key before their
-    files are written, and with every file they wrote last time or will write now, so a
-    build killed while writing leaves the next one all it must render and clean up."""
+    files are written, and with every file they wrote last time or will write now (an
+    output disabled since keeps its record until its files are gone), so a build killed
+    while writing leaves the next one all it must render and clean up."""
     related = state.related
     assert related is not None
-    records = _records(state.previous)
-    pending = {}
+    pending = {name: {"key": "", "files": record.get("files", []), "state": None}
+               for name, record in _records(state.previous).items()}
     for part in rendered:
-        earlier = records.get(part.output.name, {}).get("files", [])
-        pending[part.output.name] = {"key": "", "files": list(dict.fromkeys(
-            [*part.files, *earlier])), "state": None}
+        earlier = pending.get(part.output.name, {}).get("files", [])
+        pending[part.output.name] = {"key": "", "state": None,
+                                     "files": list(dict.fromkeys([*part.files, *earlier]))}
     meta = {"fingerprint": state.fingerprint, "base_url": state.base_url,
             "title": state.options.title,
             "related_options": repr(state.related_options),
@@ -410,21 +411,23 @@ def _changes(state: BuildState, rendered: list[_Rendered]) -> store.StoreChanges
 
 
 def _publish(state: BuildState, rendered: list[_Rendered]) -> None:
-    """Write the outputs' files into OUT, remove those they no longer write, and record
-    what each wrote: only once every file is in place, so a build killed before this
-    point leaves no key, and the next one renders all outputs again."""
+    """Write the outputs' files into OUT, remove those the outputs wrote before and no
+    longer write (disabled outputs' included), and record what each wrote: only once
+    every file is in place, so a build killed before this point leaves no key, and the
+    next one renders all outputs again."""
     out, index = state.roots
     staging = index / STAGING
     clear_staging(staging)
     for leftover in out.rglob(".*.tmp") if out.is_dir() else ():  # from a killed build
         leftover.unlink(missing_ok=True)
-    records = _records(state.previous)
     for part in rendered:
         for name, data in part.files.items():
             if data is not None:  # None: already as it should be
                 write_atomic(out / name, data, state.roots, staging)
-        earlier = records.get(part.output.name, {}).get("files", [])
-        remove_stale(out, [name for name in earlier if name not in part.files])
+    # What outputs wrote before and write no more (a tag gone, an option turned off).
+    current = {name for part in rendered for name in part.files}
+    remove_stale(out, [name for record in _records(state.previous).values()
+                       for name in record.get("files", []) if name not in current])
     store.update_meta(index, {"outputs": json.dumps(
         {part.output.name: part.record() for part in rendered})})
     options_out = Path(state.options.out)

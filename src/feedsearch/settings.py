@@ -179,6 +179,7 @@ class BuildOptions:
                         comment="write feed.xsl so feeds opened in a browser read as a page",
                         help="Write OUT/feed.xsl so a feed opened in a browser reads as a page.")
     xsl_url: str | None = setting(flag="--xsl-url", config="feeds.xsl_url", check="web_url",
+                                  commented=True, example="https://example.org/feeds.xsl",
                                   help="Link the feeds to your own XSL stylesheet.")
     websub_hub: str | None = setting(flag="--websub-hub", config="feeds.websub_hub",
                                      check="web_url", commented=True,

@@ -25,7 +25,3 @@ def slugify(text: str) -> str:
     slug = _NOT_SLUG.sub("-", text).strip("-")
     return re.sub(r"-{2,}", "-", slug)[:120].strip("-")
 
-
-def without_xml_illegal(text: str | None) -> str:
-    """``text`` without the characters XML 1.0 forbids."""
-    return XML_ILLEGAL.sub("", text or "")

@@ -90,14 +90,23 @@ def reader_for_file(path: Path, name: str) -> Reader:
             raise ReadError(f"no reader for {_suffix(name) or 'files without an extension'}")
         return reader
     readers = container_readers(container)
-    module, function = _SNIFFERS[container]
-    head = getattr(import_module(f"{__package__}.{module}"), function)(path)
+    head = _sniff(container, path)
     for reader in readers:
         if reader.accepts(head):
             return reader
     kinds = ", ".join(reader.label for reader in readers)
-    raise ReadError(f"{head.describe()}; feedsearch reads these {container.upper()} files: "
-                    f"{kinds}; not read")
+    what = head.describe() if hasattr(head, "describe") else f"a {container} file"
+    raise ReadError(f"{what}; feedsearch reads these {container.upper()} files: {kinds}; "
+                    "not read")
+
+
+def _sniff(container: str, path: Path):
+    """What a container's readers are shown of a file: its beginning as the container's
+    sniffer reads it, or its path for a container without one."""
+    if container not in _SNIFFERS:
+        return path
+    module, function = _SNIFFERS[container]
+    return getattr(import_module(f"{__package__}.{module}"), function)(path)
 
 
 def container_readers(container: str) -> list[Reader]:
