@@ -34,11 +34,11 @@ from . import __version__, locking, store
 from .corpus import Archive, CorpusRead, FileWarning, ReadOptions, read_archive
 from .model import Document
 from .outputs import Output, OutputContext, enabled_outputs
-from .publish import STAGING, clear_staging, remove_stale, write_atomic
+from .publish import Publisher
 from .readers import ReadSettings
 from .settings import BuildOptions, RelatedOptions
 from .sources import Earlier
-from .urls import essay_url, normalize_base_url
+from .urls import essay_url, is_web_address, normalize_base_url
 
 __all__ = ["BuildError", "BuildOptions", "BuildReport", "build", "check_folders"]
 
@@ -85,6 +85,9 @@ class BuildReport:
 
 
 def check_folders(options: BuildOptions) -> None:
+    """Refuse a build whose folders or base URL cannot work (one line each)."""
+    if options.base_url and not is_web_address(options.base_url):
+        raise BuildError(f"{options.base_url!r} is not an http(s) URL")
     source, out, idx = (Path(p).resolve() for p in (options.source, options.out, options.index))
     if not source.is_dir():
         raise BuildError(f"source folder {options.source} does not exist")
@@ -416,18 +419,17 @@ def _publish(state: BuildState, rendered: list[_Rendered]) -> None:
     every file is in place, so a build killed before this point leaves no key, and the
     next one renders all outputs again."""
     out, index = state.roots
-    staging = index / STAGING
-    clear_staging(staging)
-    for leftover in out.rglob(".*.tmp") if out.is_dir() else ():  # from a killed build
-        leftover.unlink(missing_ok=True)
+    publisher = Publisher(out, index)
+    earlier = [name for record in _records(state.previous).values()
+               for name in record.get("files", [])]
+    publisher.clear_leftovers(earlier)
     for part in rendered:
         for name, data in part.files.items():
             if data is not None:  # None: already as it should be
-                write_atomic(out / name, data, state.roots, staging)
+                publisher.write(name, data)
     # What outputs wrote before and write no more (a tag gone, an option turned off).
     current = {name for part in rendered for name in part.files}
-    remove_stale(out, [name for record in _records(state.previous).values()
-                       for name in record.get("files", []) if name not in current])
+    publisher.remove_stale([name for name in earlier if name not in current])
     store.update_meta(index, {"outputs": json.dumps(
         {part.output.name: part.record() for part in rendered})})
     options_out = Path(state.options.out)

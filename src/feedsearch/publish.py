@@ -1,9 +1,18 @@
-"""Writing outputs: atomically, and only under the folders a build was given."""
+"""Writing outputs into OUT: atomically, only under the folders a build was given, and
+removing nothing but files feedsearch recorded writing.
+
+OUT is often a folder of the user's own (a site's ``static/`` or data folder), full of files
+feedsearch never wrote. So every file a build removes there is one whose name an output
+recorded: its own stale outputs, and its own temporary files, whose names are the output's
+name with a marker no one else uses.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -21,7 +30,14 @@ def confined(path: Path, roots: tuple[Path, ...]) -> Path:
     raise OutsideOutputError(f"refusing to write {path}: it is outside {allowed}")
 
 
-STAGING = "staging"
+STAGING = "staging"  # INDEX/staging: temporary files, when OUT can be renamed into from there
+TEMP_MARK = ".feedsearch.tmp"  # a temporary file beside its output: .NAME.feedsearch.tmp
+
+
+def temp_name(name: str) -> str:
+    """The temporary file of the output file ``name`` (a path under OUT), beside it."""
+    folder, _, base = name.rpartition("/")
+    return f"{folder}/.{base}{TEMP_MARK}" if folder else f".{base}{TEMP_MARK}"
 
 
 def _umask() -> int:
@@ -30,65 +46,106 @@ def _umask() -> int:
     return mask
 
 
-def write_atomic(path: Path, data: bytes, roots: tuple[Path, ...],
-                 staging: Path | None = None) -> Path:
-    """Write ``data`` to a temporary file, then rename it into place at ``path``.
+class Publisher:
+    """Writes a build's files into ``out``, each atomically: readers of a file see the old
+    one or the new one, never half of one.
 
-    Readers of ``path`` see the old file or the new one, never a half-written one; a file
-    that already holds ``data`` is not written at all. The
-    temporary file goes in ``staging`` (a folder of the index, so that a build killed
-    half-way leaves nothing stray among the published files) when it is on the same file
-    system as ``path``, else beside ``path``. The file gets the usual mode (0666 less the
-    umask), not the 0600 of temporary files.
+    The temporary file goes in ``index``'s staging folder, so that a build killed half-way
+    leaves nothing stray among the published files, as long as a file renamed from there
+    lands in OUT; when OUT is another file system or mount (a bind mount, a container
+    volume), where renaming fails, it goes beside its output under :func:`temp_name`.
+    Written files get the usual mode (0666 less the umask), not the 0600 of temporary files.
     """
-    target = confined(path, roots)
-    if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
-        return target  # unchanged: left as it is, so deploys and caches see no change
-    target.parent.mkdir(parents=True, exist_ok=True)
-    folder = target.parent
-    if staging is not None:
-        staging = confined(staging, roots)
+
+    def __init__(self, out: Path, index: Path) -> None:
+        self.out, self.index = Path(out), Path(index)
+        self.roots = (self.out, self.index)
+        self.staging: Path | None = self.index / STAGING
+
+    def clear_leftovers(self, recorded: Iterable[str]) -> None:
+        """Temporary files a killed build left: anything in the staging folder (ours
+        alone), and in OUT the temporary file of each output name ``recorded``."""
+        if self.staging is not None and self.staging.is_dir():
+            for leftover in self.staging.glob(".*.tmp"):
+                leftover.unlink(missing_ok=True)
+        for name in recorded:
+            path = self.out / temp_name(name)
+            if path.is_symlink() or path.is_file():
+                path.unlink()
+
+    def write(self, name: str, data: bytes) -> Path:
+        """Write ``data`` to OUT/``name``; a file that already holds it is left as it is,
+        so deploys and caches see no change."""
+        target = confined(self.out / name, self.roots)
+        if target.is_file() and target.stat().st_size == len(data) and \
+                target.read_bytes() == data:
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if self.staging is not None:
+            try:
+                return self._write_through(self._staged(data, target), target)
+            except OSError as exc:
+                if exc.errno != errno.EXDEV:
+                    raise
+                self.staging = None  # OUT is elsewhere: stage beside each output from now
+        return self._write_through(self._beside(data, target), target)
+
+    def _staged(self, data: bytes, target: Path) -> Path:
+        staging = confined(self.staging, self.roots)
         staging.mkdir(parents=True, exist_ok=True)
-        if staging.stat().st_dev == folder.stat().st_dev:
-            folder = staging
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=staging)
+        return _filled(fd, Path(temp), data)
+
+    def _beside(self, data: bytes, target: Path) -> Path:
+        temp = target.with_name(f".{target.name}{TEMP_MARK}")
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        try:
+            fd = os.open(temp, flags, 0o600)
+        except FileExistsError:  # a killed build's, under a name of ours: replace it
+            temp.unlink()
+            fd = os.open(temp, flags, 0o600)
+        return _filled(fd, temp, data)
+
+    @staticmethod
+    def _write_through(temp: Path, target: Path) -> Path:
+        try:
+            os.replace(temp, target)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+        return target
+
+    def remove_stale(self, names: list[str]) -> None:
+        """Remove files an output wrote under OUT at an earlier build and writes no more (a
+        tag that is gone, an option turned off), then the folders that leaves empty. Only
+        names the build recorded are ever removed."""
+        root = self.out.resolve()
+        for name in names:
+            path = self.out / name
+            try:
+                folder = confined(path.parent, (root,))
+            except OutsideOutputError:
+                continue
+            if path.is_symlink() or not path.is_file():
+                continue  # not a file this build wrote: a person put it there
+            path.unlink()
+            while folder != root and folder.is_relative_to(root):
+                try:
+                    folder.rmdir()  # only when empty
+                except OSError:
+                    break
+                folder = folder.parent
+
+
+def _filled(fd: int, temp: Path, data: bytes) -> Path:
+    """The temporary file ``temp`` (open as ``fd``) holding ``data``, on disk."""
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fchmod(handle.fileno(), 0o666 & ~_umask())
             os.fsync(handle.fileno())
-        os.replace(temp, target)
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise
-    return target
-
-
-def clear_staging(staging: Path) -> None:
-    """Temporary files a killed build left behind."""
-    if staging.is_dir():
-        for leftover in staging.glob(".*.tmp"):
-            leftover.unlink(missing_ok=True)
-
-
-def remove_stale(out: Path, names: list[str]) -> None:
-    """Remove files an output wrote under ``out`` at an earlier build and writes no more
-    (a tag that is gone, an option turned off), then the folders that leaves empty. Only
-    names the build recorded are ever removed."""
-    root = Path(out).resolve()
-    for name in names:
-        path = Path(out) / name
-        try:
-            folder = confined(path.parent, (root,))
-        except OutsideOutputError:
-            continue
-        if path.is_symlink() or not path.is_file():
-            continue  # not a file this build wrote: a person put it there
-        path.unlink()
-        while folder != root and folder.is_relative_to(root):
-            try:
-                folder.rmdir()  # only when empty
-            except OSError:
-                break
-            folder = folder.parent
+    return temp

@@ -63,6 +63,7 @@ def search(index_dir: Path, query: str = "", limit: int = 10, page: int = 1,
     filters = filters or Filters()
     if not query.strip() and filters == Filters():
         raise SearchError("the query is empty")
+    check_query_size(query)
     if sort not in ("relevance", "date"):
         raise SearchError(f"unknown sort {sort!r}: use relevance or date")
     searcher = _searcher(index_dir)
@@ -143,6 +144,23 @@ def _hit(hit, text: str) -> Hit:
 
 
 _WORD = re.compile(r"(?<![\w:])([^\W\d_]{3,})(?![\w:])")
+# What a query may hold: a reader's description of an essay is a few dozen words, and no
+# word of an essay is longer than a long URL. Above these, matching and spelling
+# suggestions would cost seconds to minutes and find nothing.
+MAX_QUERY_WORDS = 64
+MAX_WORD_CHARS = 100
+
+
+def check_query_size(query: str) -> None:
+    """Raise SearchError for a query over the bounds, saying which."""
+    words = query.split()
+    if len(words) > MAX_QUERY_WORDS:
+        raise SearchError(f"the query has {len(words)} words; at most {MAX_QUERY_WORDS} "
+                          "are searched")
+    longest = max(words, key=len, default="")
+    if len(longest) > MAX_WORD_CHARS:
+        raise SearchError(f"a word of {len(longest):,} characters is longer than any "
+                          f"searched ({MAX_WORD_CHARS} at most)")
 
 
 def suggest(searcher, query: str, maxdist: int = 2) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -79,6 +80,8 @@ def file_items(path: Path, relpath: str, settings: ReadSettings, earlier: Earlie
     """The items of one file, reusing what ``earlier`` knows; the file's size, time and
     hash go to ``stats``. Raises ReadError for a file that cannot be read at all."""
     before = _stat(path)  # before reading: a later change shows in the next build
+    if before is not None and (kind := not_regular(before.st_mode)) is not None:
+        raise ReadError(f"{kind}, not a file; skipped, never read")
     digest = _unchanged_hash(before, earlier.stats.get(relpath))
     if holds_many(path.name):
         digest = digest or file_hash(path)
@@ -151,25 +154,53 @@ def _label(key: str) -> str:
 
 
 def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """A regular file's bytes, at most ``max_bytes`` of them. A FIFO, a device or a socket
+    is never read (opening one can wait for ever, or read without end)."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise ReadError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit")
-        return path.read_bytes()
+        with _open_regular(path) as stream:
+            size = os.fstat(stream.fileno()).st_size
+            if size > max_bytes:
+                raise ReadError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit")
+            return stream.read(max_bytes + 1)[:max_bytes]
     except OSError as exc:
         raise ReadError(f"cannot read file: {exc.strerror or exc}") from exc
 
 
 def file_hash(path: Path) -> str:
-    """SHA-256 of a file, read in pieces: exports can be hundreds of megabytes."""
+    """SHA-256 of a regular file, read in pieces: exports can be hundreds of megabytes."""
     digest = hashlib.sha256()
     try:
-        with path.open("rb") as stream:
+        with _open_regular(path) as stream:
             while chunk := stream.read(_CHUNK):
                 digest.update(chunk)
     except OSError as exc:
         raise ReadError(f"cannot read file: {exc.strerror or exc}") from exc
     return digest.hexdigest()
+
+
+_KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def not_regular(mode: int) -> str | None:
+    """What a file that is not a regular file is ("a FIFO"), or None for a regular one."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def _open_regular(path: Path):
+    """``path`` open for reading in binary, if it is a regular file. Opened without
+    blocking, so that a FIFO put in the file's place after a check cannot hang the build,
+    and checked again once open."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    kind = not_regular(os.fstat(fd).st_mode)
+    if kind is not None:
+        os.close(fd)
+        raise ReadError(f"{kind}, not a file; skipped, never read")
+    if hasattr(os, "set_blocking"):
+        os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
 
 
 def _stat(path: Path) -> os.stat_result | None:

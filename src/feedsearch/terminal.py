@@ -15,6 +15,29 @@ if TYPE_CHECKING:
     from .search import SearchResults
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+# What a terminal acts on instead of showing: C0 and C1 controls (escape sequences start
+# with ESC or CSI), DEL, and the marks and overrides that reorder text (bidirectional
+# controls). Tab and newline only where a text has lines.
+_HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_HIDDEN_IN_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f"
+                              "\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: object, lines: bool = False) -> str:
+    """``text`` with every control character and escape sequence shown as ``\\x1b`` or
+    ``\\u202e`` instead of acted on, so an essay's title cannot rewrite a terminal (as ls
+    and git show such names). With ``lines``, tabs and newlines stay."""
+    return (_HIDDEN_IN_LINES if lines else _HIDDEN).sub(_escape, str(text))
+
+
+def say(text: object, err: bool = False, lines: bool = False) -> None:
+    """Print text made of essay data (titles, tags, file names, warnings) to a person."""
+    click.echo(visible(text, lines), err=err)
 
 
 def use_color(stream=None) -> bool:
@@ -27,7 +50,7 @@ def snippet_for_terminal(snippet: str, color: bool) -> str:
     """A ``<mark>``-ed HTML snippet as terminal text, matched words in colour."""
     pieces = []
     for position, part in enumerate(_MARK.split(snippet)):
-        text = html.unescape(part)
+        text = visible(html.unescape(part), lines=True)
         marked = position % 2 == 1  # split() alternates plain text and marked words
         pieces.append(click.style(text, fg="yellow", bold=True) if marked and color else text)
     return "".join(pieces)
@@ -36,43 +59,45 @@ def snippet_for_terminal(snippet: str, color: bool) -> str:
 def print_results(results: SearchResults, color: bool | None = None) -> None:
     color = use_color() if color is None else color
     if results.searched_as:
-        click.echo(f"No essay has {results.query!r} as typed; showing results for "
-                   f"{results.searched_as!r}.\n")
+        say(f"No essay has {results.query!r} as typed; showing results for "
+            f"{results.searched_as!r}.\n", lines=True)
     if not results.results:
-        click.echo(f"No essays match {results.query!r}.")
+        say(f"No essays match {results.query!r}.")
     for number, hit in enumerate(results.results, 1):
         date = (hit.date or "undated")[:10]
-        title = click.style(hit.title, bold=True) if color else hit.title
-        click.echo(f"{number:>2}. {title}  ({date})")
-        click.echo(f"    {hit.url or hit.source}")
+        title = click.style(visible(hit.title), bold=True) if color else visible(hit.title)
+        click.echo(f"{number:>2}. {title}  ({visible(date)})")
+        say(f"    {hit.url or hit.source}")
         click.echo(f"    {snippet_for_terminal(hit.snippet, color)}")
         click.echo()
     shown = len(results.results)
     click.echo(f"{shown} of {results.total} essays" if results.total else "0 essays")
     if results.suggestion and not results.searched_as:
-        click.echo(f"Did you mean: {results.suggestion}")
+        say(f"Did you mean: {results.suggestion}")
 
 
 def print_related(slug: str, items: list[dict]) -> None:
     if not items:
-        click.echo(f"No related essays for {slug}.")
+        say(f"No related essays for {slug}.")
         return
-    width = max(len(item["title"]) for item in items)
+    titles = [visible(item["title"]) for item in items]
+    width = max(len(title) for title in titles)
     click.echo(f"{'score':>6}  {'title':<{width}}  shared tags")
-    for item in items:
-        tags = ", ".join(item["shared_tags"]) or "-"
-        click.echo(f"{item['score']:>6.3f}  {item['title']:<{width}}  {tags}")
+    for item, title in zip(items, titles, strict=True):
+        tags = visible(", ".join(item["shared_tags"]) or "-")
+        click.echo(f"{item['score']:>6.3f}  {title:<{width}}  {tags}")
 
 
 def _table(headers: list[str], rows: list[list[str]], widths: list[int]) -> None:
     """Columns cut to ``widths`` (0 = as wide as needed), the last one never cut."""
-    sizes = [min(max(len(r[i]) for r in [headers, *rows]), w or 1000)
+    sizes = [min(max(len(visible(r[i])) for r in [headers, *rows]), w or 1000)
              for i, w in enumerate(widths)]
 
     def fit(text: str, size: int) -> str:
         return text if len(text) <= size else text[: size - 1] + "…"
 
     for row in [headers, *rows]:
+        row = [visible(cell) for cell in row]
         cells = [fit(cell, size).ljust(size) for cell, size in zip(row[:-1], sizes, strict=False)]
         click.echo("  ".join([*cells, row[-1]]).rstrip())
 
@@ -90,7 +115,7 @@ def print_stats(figures: dict) -> None:
     click.echo(f"Last build: {figures['last_build'] or 'unknown'}")
     click.echo("\nPer year:")
     for year, count in figures["per_year"].items():
-        click.echo(f"  {year:<8} {count:>4}  {'#' * count}")
+        say(f"  {year:<8} {count:>4}  {'#' * count}")
     click.echo("\nPer tag:")
     for tag, count in figures["per_tag"].items():
-        click.echo(f"  {tag:<20} {count:>4}")
+        say(f"  {visible(tag):<20} {count:>4}")

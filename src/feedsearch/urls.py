@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import re
 import uuid
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
+
+
+def is_web_address(value: str) -> bool:
+    """Is ``value`` an http(s) URL with a host that the URL functions can all take (a
+    bracketed IPv6 host closed, a port that is a number)?"""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and \
+        not any(c.isspace() for c in value)
 
 
 def normalize_base_url(url: str) -> str:

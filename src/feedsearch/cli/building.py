@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from ..config import CONFIG_NAME, render_template
+from ..terminal import say
 from .common import fail, timezone, web_url
 from .options import build_setting_options
 
@@ -21,7 +22,7 @@ def _progress(quiet: bool, verbose: bool):
 
     def start(total: int):
         if verbose:
-            return lambda name: click.echo(f"reading {name}", err=True)
+            return lambda name: say(f"reading {name}", err=True)
         if quiet or not sys.stderr.isatty():
             return None
         bar = click.progressbar(length=total, label="Reading", file=sys.stderr)
@@ -75,12 +76,12 @@ def build(source, out, index_dir, quiet, verbose, strict, as_json, **settings) -
     except OSError as exc:
         raise fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")) from exc
     for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        say(f"warning: {warning}", err=True)
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
     elif not quiet:
         for note in report.notes:
-            click.echo(f"note: {note}", err=True)
+            say(f"note: {note}", err=True)
         _print_outputs(report, out, index_dir)
         click.echo(report.summary(), err=True)
     if strict and report.warnings:
@@ -89,8 +90,8 @@ def build(source, out, index_dir, quiet, verbose, strict, as_json, **settings) -
 
 def _print_outputs(report, out: Path, index_dir: Path) -> None:
     for line in report.output_lines:
-        click.echo(line)
-    click.echo(f"Index:   {index_dir}")
+        say(line)
+    say(f"Index:   {index_dir}")
 
 
 @click.command()
@@ -121,7 +122,7 @@ def check(source, default_tz, as_json) -> None:
                               ensure_ascii=False, indent=2))
     else:
         for problem in problems:
-            click.echo(f"{problem['source']}: {problem['problem']}")
+            say(f"{problem['source']}: {problem['problem']}")
         click.echo(f"{len(result.documents)} essays read, {len(problems)} problems", err=True)
     if problems:
         sys.exit(1)

@@ -61,6 +61,8 @@ def language(_ctx, _param, value: str) -> str:
 
 
 def web_url(_ctx, _param, value: str | None) -> str | None:
-    if value and not re.match(r"https?://[^/\s]+", value):
+    from ..urls import is_web_address
+
+    if value and not is_web_address(value):
         raise click.BadParameter(f"{value!r} is not an http(s) URL")
     return value or None

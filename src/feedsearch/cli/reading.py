@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from ..terminal import say
 from .common import fail, index_option, json_option, library_call
 
 
@@ -177,7 +178,7 @@ def inspect(file, as_json) -> None:
     except ReadError as exc:
         raise fail(f"{file}: {exc}") from exc
     for warning in found.warnings:
-        click.echo(f"warning: {file}: {warning}", err=True)
+        say(f"warning: {file}: {warning}", err=True)
     records = [document.record() for document in found.documents]
     if found.many:
         if as_json:
@@ -198,8 +199,8 @@ def _print_record(record: dict, as_json: bool) -> None:
     for key, value in record.items():
         if key != "text":
             shown = ", ".join(value) if isinstance(value, list) else value
-            click.echo(f"{key:>8}: {'' if shown is None else shown}")
-    click.echo(f"\n{record['text']}")
+            say(f"{key:>8}: {'' if shown is None else shown}")
+    say(f"\n{record['text']}", lines=True)
 
 
 COMMANDS = (search, related, list_essays, show, stats, export, inspect)

@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 from ..model import Document
 from .decode import decode
 from .errors import ReadError, reading
+from .limits import bound
 from .meta import slugify, split_dated_name
 
 
@@ -145,7 +146,7 @@ class Reader:
         warnings: list[str] = []
         document = self.read(data, relpath, default_tz, warnings)
         document.content_hash = content_hash(data)
-        document.warnings = warnings
+        document.warnings = warnings + bound(document)
         document.base_slug = document.slug
         return document
 
@@ -154,4 +155,6 @@ def make(entry: Entry) -> Document:
     """The entry's Document; any failure is a ReadError naming what went wrong."""
     assert entry.make is not None
     with reading():
-        return entry.make()
+        document = entry.make()
+    document.warnings = document.warnings + bound(document)
+    return document

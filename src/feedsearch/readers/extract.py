@@ -21,17 +21,19 @@ from lxml.html import HtmlElement
 
 from ..strings import XML_ILLEGAL
 from .furniture import is_furniture
-from .htmltext import parse_fragment
+from .htmltext import checked_depth, parse_fragment
 
 _TAIL_WINDOW = 8
 
 
 def parse_page(page: str) -> HtmlElement:
-    """The page's tree, parsed once for metadata, extraction and images."""
+    """The page's tree, parsed once for metadata, extraction and images. Raises ReadError
+    for a page nested over MAX_DEPTH deep."""
     try:
-        return lxml.html.document_fromstring(XML_ILLEGAL.sub("", page))
+        root = lxml.html.document_fromstring(XML_ILLEGAL.sub("", page))
     except (ValueError, etree.ParserError):
         return lxml.html.document_fromstring("<html><body></body></html>")
+    return checked_depth(root)
 
 
 def extract(root: HtmlElement, title: str) -> tuple[str, str]:

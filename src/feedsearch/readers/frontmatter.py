@@ -17,9 +17,39 @@ from frontmatter.default_handlers import BaseHandler, JSONHandler
 
 from .errors import ReadError
 
+# Front matter is a few lines of metadata: bounds far above any real essay's, so that a
+# small file cannot claim minutes or gigabytes.
+MAX_FRONT_MATTER_CHARS = 256 * 1024
+MAX_YAML_NODES = 100_000  # values in the front matter once its aliases are expanded
+
 
 class _EssayYAMLLoader(yaml.SafeLoader):
-    """SafeLoader that resolves only ``true``/``false`` as booleans and no floats."""
+    """SafeLoader that resolves only ``true``/``false`` as booleans and no floats, and that
+    refuses front matter whose aliases expand to more than MAX_YAML_NODES values (a
+    "billion laughs" of nested aliases is a few hundred bytes)."""
+
+    def compose_document(self):
+        self._expanded: dict[int, int] = {}
+        return super().compose_document()
+
+    def compose_node(self, parent, index):
+        node = super().compose_node(parent, index)
+        if id(node) not in self._expanded:  # an alias gives a node already counted
+            self._expanded[id(node)] = size = 1 + sum(
+                self._expanded.get(id(child), 1) for child in _children(node))
+            if size > MAX_YAML_NODES:
+                raise ReadError(f"front matter holds over {MAX_YAML_NODES:,} values once "
+                                "its YAML aliases are expanded; not read")
+        return node
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return node.value
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
 
 
 _EssayYAMLLoader.yaml_implicit_resolvers = {
@@ -93,6 +123,9 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     except ValueError as exc:
         raise ReadError(f"front matter opened with {handler.START_DELIMITER or '{'} "
                         "is never closed") from exc
+    if len(raw) > MAX_FRONT_MATTER_CHARS:
+        raise ReadError(f"front matter of {len(raw):,} characters, over the "
+                        f"{MAX_FRONT_MATTER_CHARS:,} that metadata ever needs; not read")
     data = handler.load(raw)
     if data is None:
         return {}, body

@@ -15,7 +15,7 @@ from .errors import ReadError
 from .extract import extract, parse_page
 from .furniture import FURNITURE_CLASS
 from .htmlmeta import article_element, page_meta
-from .htmltext import first_paragraph, html_to_text
+from .htmltext import MAX_DEPTH, first_paragraph, html_to_text
 from .meta import date_in_url, shorten, slugify, to_datetime
 from .registry import register
 
@@ -43,7 +43,7 @@ class HTMLReader(Reader):
         if not text:  # trafilatura found nothing: the platforms' own containers
             with warnings.catch_warnings():  # XML saved as .html is still read as a page
                 warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
-                body = _main_body(BeautifulSoup(source.text, "lxml"))
+                body = _main_body(_shallow(BeautifulSoup(source.text, "lxml")))
             if body is not None:
                 _strip_furniture(body, meta.title)
                 html = body.decode_contents().strip()
@@ -84,6 +84,19 @@ class HTMLReader(Reader):
         except ValueError as exc:
             source.warn(f"{exc}; ignored")
             return None
+
+
+def _shallow(soup: BeautifulSoup) -> BeautifulSoup:
+    """``soup``, once it is known to nest at most MAX_DEPTH deep: its tree is not capped
+    as lxml's is, and searching it costs its size times its depth (else ReadError)."""
+    stack = [(soup, 0)]
+    while stack:
+        tag, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ReadError(f"HTML nested over {MAX_DEPTH} elements deep (tags left open, "
+                            "or nested without end); not read")
+        stack.extend((child, depth + 1) for child in tag.contents if isinstance(child, Tag))
+    return soup
 
 
 def _main_body(soup: BeautifulSoup) -> Tag | None:

@@ -6,6 +6,7 @@ import lxml.html
 from lxml import etree
 
 from ..strings import XML_ILLEGAL
+from .errors import ReadError
 
 _BLOCKS = {
     "p", "div", "section", "article", "blockquote", "pre", "ul", "ol", "li", "dl", "dt", "dd",
@@ -15,14 +16,34 @@ _BLOCKS = {
 _SKIP = {"script", "style", "noscript", "template"}
 
 
+# Elements inside elements: real pages and posts nest a few dozen deep. Work on a tree
+# (extraction, furniture, sanitising) grows with its depth times its size, so a small file
+# of 100,000 nested or 8,000 unclosed tags could take minutes; such a file is refused.
+MAX_DEPTH = 256  # libxml2's own cap on the trees lxml builds
+
+
+def checked_depth(root: etree._Element) -> etree._Element:
+    """``root``, once its tree is known to nest at most MAX_DEPTH deep (else ReadError)."""
+    stack = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ReadError(f"HTML nested over {MAX_DEPTH} elements deep (tags left open, "
+                            "or nested without end); not read")
+        stack.extend((child, depth + 1) for child in element)
+    return root
+
+
 def parse_fragment(html: str) -> etree._Element:
     """An HTML fragment inside a <div>, whatever the input: characters lxml refuses are
-    dropped, and input it cannot parse gives an empty <div>."""
+    dropped, and input it cannot parse gives an empty <div>. Raises ReadError for one
+    nested over MAX_DEPTH deep."""
     cleaned = XML_ILLEGAL.sub("", html)
     try:
-        return lxml.html.fragment_fromstring(cleaned, create_parent="div")
+        root = lxml.html.fragment_fromstring(cleaned, create_parent="div")
     except (etree.ParserError, ValueError):
         return lxml.html.Element("div")
+    return checked_depth(root)
 
 
 def html_to_text(html: str) -> str:

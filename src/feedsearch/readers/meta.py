@@ -80,6 +80,8 @@ def as_list(value: object) -> list[str]:
     """Tags or authors given as a list, or as one comma-separated string."""
     if value is None:
         return []
+    if isinstance(value, (set, frozenset, dict)):  # YAML !!set, or a mapping: its keys
+        value = sorted(str(item) for item in value)
     items = value if isinstance(value, (list, tuple)) else str(value).split(",")
     return [" ".join(str(item).split()) for item in items if str(item).strip()]
 

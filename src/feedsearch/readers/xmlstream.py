@@ -9,6 +9,7 @@ in old posts, are removed on the way in instead of failing the whole file.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,11 +31,41 @@ _CHUNK = 1 << 20
 class _LegalBytes:
     """A binary file without the control characters XML forbids."""
 
-    def __init__(self, stream: BinaryIO) -> None:
+    def __init__(self, stream) -> None:
         self._stream = stream
 
     def read(self, size: int = _CHUNK) -> bytes:
         return self._stream.read(size).translate(None, _ILLEGAL_BYTES)
+
+
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+              (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+_DECLARED = re.compile(r"""(<\?xml[^>]*?encoding\s*=\s*["'])[^"']*(["'])""")
+
+
+class _Utf8:
+    """A UTF-16 or UTF-32 file (known by its byte order mark) as UTF-8, its declaration
+    saying so: the control characters XML forbids are single bytes only in UTF-8."""
+
+    def __init__(self, stream: BinaryIO, encoding: str, bom: bytes) -> None:
+        self._stream, self._first = stream, True
+        self._decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+        stream.read(len(bom))
+
+    def read(self, size: int = _CHUNK) -> bytes:
+        chunk = self._stream.read(size)
+        text = self._decoder.decode(chunk, final=not chunk)
+        if self._first and text:
+            text, self._first = _DECLARED.sub(r"\1UTF-8\2", text, count=1), False
+        return text.encode("utf-8", "surrogatepass")
+
+
+def _as_utf8(stream: BinaryIO):
+    head = stream.peek(4)[:4] if hasattr(stream, "peek") else b""
+    for bom, encoding in _WIDE_BOMS:
+        if head.startswith(bom):
+            return _Utf8(stream, encoding, bom)
+    return stream
 
 
 def iter_elements(path: Path) -> Iterator[tuple[str, Element, dict[str, str]]]:
@@ -47,7 +78,8 @@ def iter_elements(path: Path) -> Iterator[tuple[str, Element, dict[str, str]]]:
     depth = 2
     try:
         with path.open("rb") as raw:
-            for event, value in iterparse(_LegalBytes(raw), events=("start-ns", "start", "end")):
+            source = _LegalBytes(_as_utf8(raw))
+            for event, value in iterparse(source, events=("start-ns", "start", "end")):
                 if event == "start-ns":
                     prefix, uri = value
                     namespaces.setdefault(uri, prefix)
