@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -225,14 +226,37 @@ def _start(options: BuildOptions) -> BuildState:
         report.notes.append(f"no --base-url given: feed links point at {base_url}")
     language = options.language.lower().split("-")[0]
     fingerprint = f"{__version__}|{STORE_FORMAT}|{base_url}|{options.default_tz}|{language}"
-    previous = store.get_meta(options.index)
-    fresh = previous.get("fingerprint") != fingerprint
-    # Without bodies: a rebuild that finds nothing changed never needs them.
-    earlier = Earlier() if fresh else Earlier(
-        store.load_documents(options.index, bodies=False),
-        json.loads(previous.get("exports", "{}")), store.load_file_stats(options.index))
+    previous, earlier, problem = _earlier(options.index, fingerprint)
+    fresh = options.rebuild or problem is not None or \
+        previous.get("fingerprint") != fingerprint
+    if problem is not None:
+        report.notes.append(f"{problem}; rebuilt from the sources")
+    elif options.rebuild:
+        report.notes.append("rebuilt from the sources (--rebuild)")
+    if fresh:
+        earlier = Earlier()
     return BuildState(options, base_url, language, fingerprint, previous, fresh, earlier,
                       report)
+
+
+def _earlier(index_dir: Path, fingerprint: str) -> tuple[dict[str, str], Earlier, str | None]:
+    """The last build's meta and, when it was made with the same settings, its essays
+    (without bodies: a rebuild that finds nothing changed never needs them); and what is
+    wrong with the store or the index, if anything: then the build starts from nothing,
+    and heals them."""
+    try:
+        previous = store.get_meta(index_dir)
+        if previous.get("fingerprint") != fingerprint:
+            return previous, Earlier(), None
+        earlier = Earlier(store.load_documents(index_dir, bodies=False),
+                          json.loads(previous.get("exports", "{}")),
+                          store.load_file_stats(index_dir))
+    except (store.DamagedStore, sqlite3.DatabaseError, ValueError):
+        store.remove_store(index_dir)
+        return {}, Earlier(), f"the document store in {index_dir} was damaged"
+    from . import index
+
+    return previous, earlier, index.problem(index_dir, len(earlier.documents))
 
 
 class _Intake:

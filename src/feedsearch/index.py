@@ -70,6 +70,23 @@ def exists(index_dir: Path) -> bool:
     return folder.is_dir() and whoosh_index.exists_in(str(folder))
 
 
+def problem(index_dir: Path, essays: int) -> str | None:
+    """What is wrong with the index, which should hold ``essays`` essays (as the store
+    does), or None when it opens and holds them: a folder or table of contents gone, a
+    segment cut short, a count that disagrees."""
+    if not exists(index_dir):
+        return f"the search index in {index_dir} is missing"
+    try:
+        with open_index(index_dir).searcher() as searcher:
+            count = searcher.doc_count()
+    except Exception:  # Whoosh raises what its reading met: EOFError, struct.error, ...
+        return f"the search index in {index_dir} is damaged"
+    if count != essays:
+        return (f"the search index in {index_dir} holds {count} essays where the document "
+                f"store holds {essays}")
+    return None
+
+
 def open_index(index_dir: Path):
     """Open an existing index for searching."""
     return whoosh_index.open_dir(str(whoosh_dir(index_dir)))

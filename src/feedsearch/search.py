@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
@@ -66,7 +67,11 @@ def search(index_dir: Path, query: str = "", limit: int = 10, page: int = 1,
     check_query_size(query)
     if sort not in ("relevance", "date"):
         raise SearchError(f"unknown sort {sort!r}: use relevance or date")
-    searcher = _searcher(index_dir)
+    try:
+        searcher = _searcher(index_dir)
+    except Exception as exc:  # Whoosh raises what its reading met: EOFError, struct.error
+        raise SearchError(f"the search index in {index_dir} is damaged: run feedsearch "
+                          "build, which rebuilds it") from exc
     if _expected_fields() - set(searcher.schema.names()):
         raise SearchError(f"the index at {index_dir} was made by an older feedsearch: "
                           "run feedsearch build again")
@@ -77,7 +82,10 @@ def search(index_dir: Path, query: str = "", limit: int = 10, page: int = 1,
     page_results, suggestion, searched_as = _ranked(searcher, searcher.schema, query, page,
                                                     options)
     hits = list(page_results)
-    texts = store.get_texts(index_dir, [hit["slug"] for hit in hits])
+    try:
+        texts = store.get_texts(index_dir, [hit["slug"] for hit in hits])
+    except (store.DamagedStore, sqlite3.DatabaseError) as exc:
+        raise SearchError(str(store.DamagedStore(index_dir))) from exc
     results = [_hit(hit, texts.get(hit["slug"], "")) for hit in hits]
     return SearchResults(query, page_results.total, suggestion, results, searched_as)
 

@@ -211,6 +211,9 @@ class BuildOptions:
                            default_text="one per core but one; 0: parse in the build's own "
                                         "process",
                            help="Processes that parse files while the index is written")
+    rebuild: bool = setting(False, kind=bool, flag="--rebuild",
+                            help="Build the index and store anew from the sources, whatever "
+                                 "an earlier build left.")
     lock_timeout: float = setting(60.0, kind=float, flag="--lock-timeout", minimum=0,
                                   help="Seconds to wait while another build of the same "
                                        "index runs.")

@@ -42,16 +42,44 @@ def store_path(index_dir: Path) -> Path:
     return Path(index_dir) / STORE_NAME
 
 
+class DamagedStore(Exception):
+    """The document store cannot be read (cut short, overwritten, not SQLite)."""
+
+    def __init__(self, index_dir: Path) -> None:
+        super().__init__(f"the document store in {index_dir} is damaged: run feedsearch "
+                         "build, which rebuilds it from the sources")
+
+
 def _connect(index_dir: Path, create: bool = False) -> sqlite3.Connection:
     path = store_path(index_dir)
     if not create and not path.exists():
         raise FileNotFoundError(path)
-    connection = sqlite3.connect(path, timeout=30)
-    if create:
-        # Write-ahead logging: searches keep reading the last commit while a build writes.
-        connection.execute("PRAGMA journal_mode=WAL")
-        connection.executescript(_SCHEMA)
-    return connection
+    try:
+        connection = sqlite3.connect(path, timeout=30)
+        if create:
+            # Write-ahead logging: searches keep reading the last commit while a build
+            # writes.
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.executescript(_SCHEMA)
+            return connection
+        try:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            # A read-only folder or file system: the write-ahead log's shared memory cannot
+            # be made there; read the file as it is.
+            connection.close()
+            connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1",
+                                         uri=True)
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return connection
+    except sqlite3.DatabaseError as exc:
+        raise DamagedStore(index_dir) from exc
+
+
+def remove_store(index_dir: Path) -> None:
+    """Delete a damaged store (and its write-ahead log), for a build to make it anew."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{store_path(index_dir)}{suffix}").unlink(missing_ok=True)
 
 
 def _document(data: str, html: str = "", text: str = "") -> Document:

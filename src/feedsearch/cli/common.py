@@ -36,10 +36,11 @@ def library_call(function, *args):
     """Call a library function of essays.py; its NotFound (no index yet, no such essay) is
     the command's one-line error."""
     from ..essays import NotFound
+    from ..store import DamagedStore
 
     try:
         return function(*args)
-    except NotFound as exc:
+    except (NotFound, DamagedStore) as exc:
         raise fail(str(exc)) from exc
 
 
