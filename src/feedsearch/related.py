@@ -31,9 +31,8 @@ from scipy import sparse
 
 from .analysis import TITLE_WEIGHT, Analyser, TermCache, arrays, term_counts_of
 from .model import Document
+from .related_lists import lists_for
 from .settings import RelatedOptions
-
-BLOCK_ROWS = 256
 
 
 class Vectors:
@@ -259,75 +258,3 @@ def related_map(documents: list[Document], options: RelatedOptions | None = None
         return {}
     prepared = prepare(documents, options, term_counts)
     return lists_for(prepared, range(len(prepared.ordered)))
-
-
-def lists_for(prepared: Prepared, rows) -> dict[str, list[dict]]:
-    """The lists of the essays at positions ``rows`` of ``prepared.ordered``."""
-    rows = list(rows)
-    options, ordered, days = prepared.options, prepared.ordered, prepared.days
-    texts = prepared.texts.matrix
-    texts_t = texts.T.tocsr()  # transposed once, not once per block
-    tags = prepared.tags.matrix if prepared.tags is not None and options.tag_weight else None
-    tags_t = tags.T.tocsr() if tags is not None else None
-    recency = prepared.recency
-    result: dict[str, list[dict]] = {}
-    for start in range(0, len(rows), BLOCK_ROWS):
-        block = np.array(rows[start:start + BLOCK_ROWS], dtype=np.int64)
-        scores = options.text_weight * (texts[block] @ texts_t).toarray()
-        if tags is not None:
-            scores += options.tag_weight * (tags[block] @ tags_t).toarray()
-        if options.date_weight:
-            scores += options.date_weight * closeness(days[block, None], days[None, :],
-                                                      options)
-        for row, i in enumerate(block):
-            result[ordered[i].slug] = _pick(ordered, prepared.index, int(i),
-                                            np.round(scores[row], 4), recency, days, options,
-                                            bool(prepared.has_text[i]))
-    return result
-
-
-def closeness(days_a: np.ndarray, days_b: np.ndarray, options: RelatedOptions) -> np.ndarray:
-    """The date term: 1 for the same day, falling with days apart; 0 when undated."""
-    return np.nan_to_num(np.exp(-np.abs(days_a - days_b) / options.date_scale_days), nan=0.0)
-
-
-def _pick(ordered, index, i, scores, recency, days, options, has_text=True) -> list[dict]:
-    document = ordered[i]
-    scores[i] = -np.inf
-    if not options.include_newer and not np.isnan(days[i]):
-        scores[np.nan_to_num(days, nan=-np.inf) > days[i]] = -np.inf
-    for slug in document.related_exclude:
-        if slug in index:
-            scores[index[slug]] = -np.inf
-    pinned = [index[s] for s in document.related_pins if s in index and index[s] != i]
-    pinned_scores = {j: float(max(scores[j], 0.0)) for j in pinned}
-    for j in pinned:
-        scores[j] = -np.inf
-    wanted = max(0, options.limit - len(pinned))
-    # Best by score, then newer, then slug (lexsort sorts by its last key first), among
-    # a shortlist: sorting every row whole would cost n log n per essay.
-    shortlist = min(len(scores), wanted + 32)
-    if shortlist < len(scores):
-        candidates = np.argpartition(-scores, shortlist - 1)[:shortlist]
-    else:
-        candidates = np.arange(len(scores))
-    order = candidates[np.lexsort((candidates, -recency[candidates], -scores[candidates]))]
-    chosen = [j for j in order if scores[j] > options.min_score][:wanted]
-    if not chosen and not pinned and wanted and has_text and options.min_score <= 0:
-        # Nothing scores above zero: the essays nearest in time make the list.
-        nearest = np.argsort(np.abs(np.nan_to_num(days - days[i], nan=1e9)), kind="stable")
-        chosen += [j for j in nearest if j != i and j not in chosen
-                   and np.isfinite(scores[j])][:wanted - len(chosen)]
-    return [_entry(document, ordered[j], pinned_scores[j]) for j in pinned] + \
-        [_entry(document, ordered[j], float(max(scores[j], 0.0))) for j in chosen]
-
-
-def _entry(document: Document, other: Document, score: float) -> dict:
-    mine = {tag.casefold() for tag in document.tags}
-    return {
-        "slug": other.slug,
-        "title": other.title,
-        "url": other.url,
-        "score": round(score, 4),
-        "shared_tags": [tag for tag in other.tags if tag.casefold() in mine],
-    }

@@ -19,17 +19,8 @@ import numpy as np
 from scipy import sparse
 
 from .model import Document
-from .related import (
-    BLOCK_ROWS,
-    Prepared,
-    RelatedOptions,
-    TermCache,
-    Vectors,
-    _entry,
-    closeness,
-    lists_for,
-    prepare,
-)
+from .related import Prepared, RelatedOptions, TermCache, Vectors, prepare
+from .related_lists import BLOCK_ROWS, closeness, entry, lists_for
 
 
 @dataclass
@@ -202,6 +193,6 @@ def _merged(prepared: Prepared, rows: list[int], changed: list[int],
                 candidates.append((score, int(j), None))
             candidates.sort(key=lambda c: (-c[0], -recency[c[1]], c[1]))
             result[document.slug] = [
-                entry if entry is not None else _entry(document, ordered[j], score)
-                for score, j, entry in candidates[:options.limit]]
+                kept if kept is not None else entry(document, ordered[j], score)
+                for score, j, kept in candidates[:options.limit]]
     return result

@@ -1,0 +1,178 @@
+"""Each essay's list of related essays, from the vectors related.py prepares.
+
+The work stays near linear in the archive: an essay's scores are taken from the sparse
+product of its vectors with everyone's, so only essays that share a term or a tag with it
+are ever looked at (a dense row per essay, and a sort of it, would make a 50,000-essay
+archive of unrelated essays take half an hour). Only with a date weight, where every pair
+scores, are whole rows computed. An essay that shares nothing gets the essays nearest in
+time, found by walking outward from it in date order.
+
+The order of a list: score, then newer, then slug (an essay's position in slug order).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from scipy import sparse
+
+from .model import Document
+from .settings import RelatedOptions
+
+if TYPE_CHECKING:
+    from .related import Prepared
+
+BLOCK_ROWS = 256
+
+
+def closeness(days_a: np.ndarray, days_b: np.ndarray, options: RelatedOptions) -> np.ndarray:
+    """The date term: 1 for the same day, falling with days apart; 0 when undated."""
+    return np.nan_to_num(np.exp(-np.abs(days_a - days_b) / options.date_scale_days), nan=0.0)
+
+
+def lists_for(prepared: Prepared, rows) -> dict[str, list[dict]]:
+    """The lists of the essays at positions ``rows`` of ``prepared.ordered``."""
+    rows = list(rows)
+    picker = _Picker(prepared)
+    result: dict[str, list[dict]] = {}
+    for start in range(0, len(rows), BLOCK_ROWS):
+        block = np.array(rows[start:start + BLOCK_ROWS], dtype=np.int64)
+        scores = _block_scores(prepared, block, picker)
+        for row, i in enumerate(block):
+            columns = scores.indices[scores.indptr[row]:scores.indptr[row + 1]]
+            values = scores.data[scores.indptr[row]:scores.indptr[row + 1]]
+            result[prepared.ordered[i].slug] = picker.pick(int(i), columns,
+                                                           np.round(values, 4))
+    return result
+
+
+def _block_scores(prepared: Prepared, block: np.ndarray, picker: _Picker) -> sparse.csr_matrix:
+    """The scores of the essays in ``block`` against every essay, as sparse rows: only
+    pairs that share a term or a tag, unless a date weight makes every pair score."""
+    options = prepared.options
+    scores = options.text_weight * (prepared.texts.matrix[block] @ picker.texts_t)
+    if picker.tags_t is not None:
+        scores = scores + options.tag_weight * (prepared.tags.matrix[block] @ picker.tags_t)
+    scores = sparse.csr_matrix(scores)
+    if options.date_weight:
+        days = prepared.days
+        dense = scores.toarray() + options.date_weight * closeness(
+            days[block, None], days[None, :], options)
+        return sparse.csr_matrix(dense)
+    scores.sort_indices()
+    return scores
+
+
+class _Picker:
+    """Chooses each essay's list from its scores: pins first, then the best scoring, or
+    when nothing scores, the essays nearest in time."""
+
+    def __init__(self, prepared: Prepared) -> None:
+        self.prepared, self.options = prepared, prepared.options
+        self.days, self.recency = prepared.days, prepared.recency
+        texts = prepared.texts.matrix
+        self.texts_t = texts.T.tocsr()  # transposed once, not once per block
+        tags = prepared.tags.matrix if prepared.tags is not None and \
+            self.options.tag_weight else None
+        self.tags_t = tags.T.tocsr() if tags is not None else None
+        dated = np.flatnonzero(~np.isnan(self.days))
+        self.by_day = dated[np.argsort(self.days[dated], kind="stable")]  # then by slug
+        self.place = np.full(len(self.days), -1, dtype=np.int64)
+        self.place[self.by_day] = np.arange(len(self.by_day))
+        self.undated = np.flatnonzero(np.isnan(self.days))
+
+    def pick(self, i: int, columns: np.ndarray, scores: np.ndarray) -> list[dict]:
+        prepared, options = self.prepared, self.options
+        document = prepared.ordered[i]
+        index = prepared.index
+        blocked = {i} | {index[s] for s in document.related_exclude if s in index}
+        pinned = [index[s] for s in document.related_pins if s in index and index[s] != i]
+        score_of = dict(zip(columns.tolist(), scores.tolist(), strict=True))
+        allowed = self._allowed(i, blocked)
+        pinned_scores = {j: max(score_of.get(j, 0.0), 0.0) if allowed(np.array([j]))[0]
+                         else 0.0 for j in pinned}
+        blocked |= set(pinned)
+        allowed = self._allowed(i, blocked)
+        wanted = max(0, options.limit - len(pinned))
+        keep = (scores > options.min_score) & allowed(columns)
+        chosen = _best(columns[keep], scores[keep], self.recency, wanted)
+        if not chosen and not pinned and wanted and bool(prepared.has_text[i]) and \
+                options.min_score <= 0:
+            chosen = self._nearest(i, wanted, allowed)
+        ordered = prepared.ordered
+        return [entry(document, ordered[j], pinned_scores[j]) for j in pinned] + \
+            [entry(document, ordered[j], max(score_of.get(j, 0.0), 0.0)) for j in chosen]
+
+    def _allowed(self, i: int, blocked: set[int]):
+        """A test of which essays (an array of positions) may be on essay i's list."""
+        days, include_newer = self.days, self.options.include_newer
+        blocked_array = np.fromiter(blocked, dtype=np.int64, count=len(blocked))
+
+        def allowed(positions: np.ndarray) -> np.ndarray:
+            mask = ~np.isin(positions, blocked_array)
+            if not include_newer and not np.isnan(days[i]):
+                mask &= ~(np.nan_to_num(days[positions], nan=-np.inf) > days[i])
+            return mask
+
+        return allowed
+
+    def _nearest(self, i: int, wanted: int, allowed) -> list[int]:
+        """The ``wanted`` allowed essays nearest in time to essay i, nearest first, ties by
+        slug; undated essays after every dated one (and, for an undated essay i, all
+        essays in slug order)."""
+        if np.isnan(self.days[i]):
+            return _first_allowed(np.arange(len(self.days)), wanted, allowed)
+        by_day, day = self.by_day, self.days[i]
+        place, reach = int(self.place[i]), wanted + 8
+        while True:
+            low, high = max(0, place - reach), min(len(by_day), place + reach + 1)
+            window = by_day[low:high]
+            window = window[allowed(window)]
+            distance = np.abs(self.days[window] - day)
+            order = np.lexsort((window, distance))[:wanted]
+            found = window[order]
+            if len(found) == wanted:
+                edge = distance[order][-1]
+                outside = [abs(self.days[by_day[n]] - day)
+                           for n in (low - 1, high) if 0 <= n < len(by_day)]
+                if all(d > edge for d in outside):
+                    return found.tolist()
+            elif low == 0 and high == len(by_day):  # every dated essay seen: undated next
+                rest = _first_allowed(self.undated, wanted - len(found), allowed)
+                return found.tolist() + rest
+            reach *= 2
+
+
+def _best(columns: np.ndarray, scores: np.ndarray, recency: np.ndarray,
+          wanted: int) -> list[int]:
+    """The ``wanted`` best of ``columns``: by score, then newer, then position."""
+    if not wanted or not len(columns):
+        return []
+    if len(columns) > wanted:  # only those that can be among the best: ties kept whole
+        threshold = np.partition(scores, len(scores) - wanted)[len(scores) - wanted]
+        near = scores >= threshold
+        columns, scores = columns[near], scores[near]
+    order = np.lexsort((columns, -recency[columns], -scores))
+    return columns[order][:wanted].tolist()
+
+
+def _first_allowed(positions: np.ndarray, wanted: int, allowed) -> list[int]:
+    found: list[int] = []
+    for start in range(0, len(positions), 1024):
+        if len(found) >= wanted:
+            break
+        chunk = positions[start:start + 1024]
+        found += chunk[allowed(chunk)].tolist()
+    return found[:wanted]
+
+
+def entry(document: Document, other: Document, score: float) -> dict:
+    mine = {tag.casefold() for tag in document.tags}
+    return {
+        "slug": other.slug,
+        "title": other.title,
+        "url": other.url,
+        "score": round(score, 4),
+        "shared_tags": [tag for tag in other.tags if tag.casefold() in mine],
+    }
