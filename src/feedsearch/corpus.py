@@ -141,6 +141,10 @@ def _items(archive: Archive, options: ReadOptions, earlier: Earlier,
         relpath = relative_source(path, root)
         if progress:
             progress(relpath)
+        if not _valid_name(relpath):  # the store, the index and the feeds hold only text
+            yield Item(_shown(relpath), error="the file's name is not valid UTF-8; rename "
+                                             "it to read it")
+            continue
         try:
             if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
                 raise ReadError("a symbolic link to a file outside the archive; not read")
@@ -148,6 +152,19 @@ def _items(archive: Archive, options: ReadOptions, earlier: Earlier,
                                   options.max_bytes)
         except ReadError as exc:
             yield Item(relpath, error=str(exc))
+
+
+def _valid_name(relpath: str) -> bool:
+    try:
+        relpath.encode("utf-8")
+    except UnicodeEncodeError:  # bytes the file system gave that are not UTF-8
+        return False
+    return True
+
+
+def _shown(relpath: str) -> str:
+    """A file name that is not valid UTF-8, as a person can be shown it."""
+    return relpath.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 @dataclass
