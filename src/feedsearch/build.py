@@ -256,7 +256,7 @@ def _earlier(index_dir: Path, fingerprint: str) -> tuple[dict[str, str], Earlier
         return {}, Earlier(), f"the document store in {index_dir} was damaged"
     from . import index
 
-    return previous, earlier, index.problem(index_dir, len(earlier.documents))
+    return previous, earlier, index.problem(index_dir)
 
 
 class _Intake:
