@@ -17,27 +17,26 @@ A build is a sequence of stages over one :class:`BuildState`:
 - **publish**: files written atomically into OUT, then files that the outputs wrote last
   time and no longer write are removed; what each output wrote is recorded for the next
   build.
+
+The state and report are buildstate.py's; the outputs and publish stages, rendering.py's.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from . import __version__, locking, store
-from .corpus import Archive, CorpusRead, FileWarning, ReadOptions, read_archive
+from .buildstate import Bodies, BuildReport, BuildState, RelatedMap
+from .corpus import Archive, ReadOptions, read_archive
 from .model import Document
-from .outputs import Output, OutputContext, enabled_outputs
-from .publish import Publisher
 from .readers import ReadSettings
-from .settings import BuildOptions, RelatedOptions
+from .rendering import Rendered, publish, records, render_outputs
+from .settings import BuildOptions
 from .sources import Earlier
 from .urls import essay_url, is_web_address, normalize_base_url
 
@@ -49,40 +48,6 @@ STORE_FORMAT = "11"
 
 class BuildError(Exception):
     """A build that cannot start: a missing folder, or folders that overlap."""
-
-
-@dataclass
-class BuildReport:
-    documents: int = 0
-    added: int = 0
-    updated: int = 0
-    removed: int = 0
-    unchanged: int = 0
-    skipped: int = 0
-    drafts: int = 0
-    future: int = 0
-    warnings: list[FileWarning] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    outputs: list[Path] = field(default_factory=list)
-    seconds: float = 0.0
-    # What the outputs say of the files they wrote, for a person ("Feeds: ...").
-    output_lines: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        return {
-            "documents": self.documents, "added": self.added, "updated": self.updated,
-            "removed": self.removed, "unchanged": self.unchanged, "skipped": self.skipped,
-            "drafts": self.drafts, "future": self.future,
-            "warnings": [str(w) for w in self.warnings], "notes": list(self.notes),
-            "outputs": [str(p) for p in self.outputs], "seconds": round(self.seconds, 3),
-        }
-
-    def summary(self) -> str:
-        return (f"{self.documents} essays: {self.added} added, {self.updated} updated, "
-                f"{self.removed} removed, {self.unchanged} unchanged, {self.skipped} skipped, "
-                f"{self.drafts} drafts, "
-                + (f"{self.future} scheduled, " if self.future else "")
-                + f"{len(self.warnings)} warnings, {self.seconds:.2f}s")
 
 
 def check_folders(options: BuildOptions) -> None:
@@ -123,84 +88,6 @@ def build(options: BuildOptions,
     return report
 
 
-class Bodies:
-    """Essays' html and text, loaded from the store only when a stage asks for them.
-
-    Essays from an earlier build are loaded without bodies, and each essay read is let go
-    of its bodies once indexed, stored and counted, so a build of 100,000 essays holds
-    none of their text for long. Keyed by source: the store holds this build's version of
-    each (its transaction sees its own writes).
-    """
-
-    def __init__(self, writer: store.StoreWriter, without: Iterable[Document]) -> None:
-        self._writer = writer
-        self._missing = {document.source for document in without}
-
-    def release(self, document: Document) -> None:
-        document.html = document.text = ""
-        self._missing.add(document.source)
-
-    def load(self, documents: list[Document]) -> None:
-        wanted = [document for document in documents if document.source in self._missing]
-        self._writer.fill_bodies(wanted)
-        self._missing.difference_update(document.source for document in wanted)
-
-
-@dataclass
-class RelatedMap:
-    """The build's related map: ``computed`` by this build (with the state it was computed
-    from and the map it replaces), or else the stored one, loaded on first use."""
-
-    index: Path
-    computed: dict[str, list[dict]] | None = None
-    state: Any = None
-    previous: dict[str, list[dict]] | None = None
-    stored: dict[str, list[dict]] | None = None
-
-    def get(self) -> dict[str, list[dict]]:
-        if self.computed is not None:
-            return self.computed
-        if self.stored is None:
-            self.stored = store.load_related(self.index)
-        return self.stored
-
-
-@dataclass
-class BuildState:
-    """Everything one build knows, stage by stage."""
-
-    options: BuildOptions
-    base_url: str
-    language: str
-    fingerprint: str
-    previous: dict[str, str]  # the store's meta, as the last build left it
-    fresh: bool  # the store is rebuilt from nothing (first build, or settings that changed)
-    earlier: Earlier
-    report: BuildReport
-    documents: list[Document] = field(default_factory=list)  # published, in file order
-    changed: list[Document] = field(default_factory=list)  # new or changed in this build
-    removed: list[str] = field(default_factory=list)  # sources gone since the last build
-    read: CorpusRead = field(default_factory=CorpusRead)
-    terms: Any = None  # the term-count cache, loaded at the first changed essay
-    related: RelatedMap | None = None
-
-    @property
-    def roots(self) -> tuple[Path, Path]:
-        return Path(self.options.out), Path(self.options.index)
-
-    @property
-    def related_options(self) -> RelatedOptions:
-        return replace(self.options.related, language=self.language)
-
-    def term_cache(self):
-        if self.terms is None:
-            from .analysis import TermCache
-            from .related_store import load_term_counts
-
-            self.terms = TermCache() if self.fresh else load_term_counts(self.options.index)
-        return self.terms
-
-
 def _build_locked(options: BuildOptions, progress) -> BuildReport:
     state = _start(options)
     writer = store.StoreWriter(options.index, replace_all=state.fresh)
@@ -209,12 +96,12 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
         _read_and_index(state, writer, bodies, progress)
         _count(state)
         _find_related(state, bodies)
-        rendered = _render_outputs(state, bodies)
+        rendered = render_outputs(state, bodies)
         writer.finish(_changes(state, rendered))
     except BaseException:
         writer.abort()
         raise
-    _publish(state, rendered)
+    publish(state, rendered)
     return state.report
 
 
@@ -348,63 +235,7 @@ def _find_related(state: BuildState, bodies: Bodies) -> None:
     state.related = RelatedMap(index, computed, related_state, previous)
 
 
-@dataclass
-class _Rendered:
-    """One output's part in this build."""
-
-    output: Output
-    key: str
-    files: dict[str, bytes | None]  # None: in place as it should be
-    state: Any = None
-
-    def record(self, key: str | None = None) -> dict:
-        return {"key": self.key if key is None else key, "files": list(self.files),
-                "state": self.state}
-
-
-def _render_outputs(state: BuildState, bodies: Bodies) -> list[_Rendered]:
-    """Each enabled output's files, unless its key and files are as at the last build."""
-    options = state.options
-    assert state.related is not None
-    context = OutputContext(state.documents, options, state.base_url, Path(options.out),
-                            bodies.load, state.related.get)
-    records = _records(state.previous)
-    essays = _essays_digest(state.documents)
-    result = []
-    for output in enabled_outputs(options):
-        key = _output_key(output, state, essays)
-        record = records.get(output.name, {})
-        if record.get("key") == key and all(map(context.present, record["files"])):
-            result.append(_Rendered(output, key, dict.fromkeys(record["files"]),
-                                    record.get("state")))
-            continue
-        rendered = output.render(context, record.get("state"))
-        result.append(_Rendered(output, key, rendered.files, rendered.state))
-    return result
-
-
-def _records(meta: dict[str, str]) -> dict[str, dict]:
-    """What each output wrote at the last build: its key, its files, its own state."""
-    records = json.loads(meta.get("outputs", "{}"))
-    return records if isinstance(records, dict) else {}  # a list: a store before outputs
-
-
-def _essays_digest(documents: list[Document]) -> bytes:
-    digest = hashlib.sha256()
-    for document in sorted(documents, key=lambda d: d.source):
-        digest.update(document.output_identity())
-    return digest.digest()
-
-
-def _output_key(output: Output, state: BuildState, essays: bytes) -> str:
-    """What an output's files are made from; equal keys, equal files."""
-    related = state.related_options if output.uses_related else None
-    settings = output.settings(state.options, state.base_url)
-    described = repr((__version__, state.fingerprint, output.name, settings, related))
-    return hashlib.sha256(described.encode() + essays).hexdigest()
-
-
-def _changes(state: BuildState, rendered: list[_Rendered]) -> store.StoreChanges:
+def _changes(state: BuildState, rendered: list[Rendered]) -> store.StoreChanges:
     """The store's part of the build. The outputs are recorded with no key before their
     files are written, and with every file they wrote last time or will write now (an
     output disabled since keeps its record until its files are gone), so a build killed
@@ -412,7 +243,7 @@ def _changes(state: BuildState, rendered: list[_Rendered]) -> store.StoreChanges
     related = state.related
     assert related is not None
     pending = {name: {"key": "", "files": record.get("files", []), "state": None}
-               for name, record in _records(state.previous).items()}
+               for name, record in records(state.previous).items()}
     for part in rendered:
         earlier = pending.get(part.output.name, {}).get("files", [])
         pending[part.output.name] = {"key": "", "state": None,
@@ -437,26 +268,3 @@ def _changes(state: BuildState, rendered: list[_Rendered]) -> store.StoreChanges
     return changes
 
 
-def _publish(state: BuildState, rendered: list[_Rendered]) -> None:
-    """Write the outputs' files into OUT, remove those the outputs wrote before and no
-    longer write (disabled outputs' included), and record what each wrote: only once
-    every file is in place, so a build killed before this point leaves no key, and the
-    next one renders all outputs again."""
-    out, index = state.roots
-    publisher = Publisher(out, index)
-    earlier = [name for record in _records(state.previous).values()
-               for name in record.get("files", [])]
-    publisher.clear_leftovers(earlier)
-    for part in rendered:
-        for name, data in part.files.items():
-            if data is not None:  # None: already as it should be
-                publisher.write(name, data)
-    # What outputs wrote before and write no more (a tag gone, an option turned off).
-    current = {name for part in rendered for name in part.files}
-    publisher.remove_stale([name for name in earlier if name not in current])
-    store.update_meta(index, {"outputs": json.dumps(
-        {part.output.name: part.record() for part in rendered})})
-    options_out = Path(state.options.out)
-    state.report.outputs = [options_out / name for part in rendered for name in part.files]
-    state.report.output_lines = [line for part in rendered
-                                 for line in part.output.summary(options_out, list(part.files))]

@@ -15,7 +15,7 @@ from .errors import ReadError
 from .extract import extract, parse_page
 from .furniture import FURNITURE_CLASS
 from .htmlmeta import article_element, page_meta
-from .htmltext import MAX_DEPTH, first_paragraph, html_to_text
+from .htmltext import checked_depth, first_paragraph, html_to_text
 from .meta import date_in_url, shorten, slugify, to_datetime
 from .registry import register
 
@@ -89,14 +89,7 @@ class HTMLReader(Reader):
 def _shallow(soup: BeautifulSoup) -> BeautifulSoup:
     """``soup``, once it is known to nest at most MAX_DEPTH deep: its tree is not capped
     as lxml's is, and searching it costs its size times its depth (else ReadError)."""
-    stack = [(soup, 0)]
-    while stack:
-        tag, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            raise ReadError(f"HTML nested over {MAX_DEPTH} elements deep (tags left open, "
-                            "or nested without end); not read")
-        stack.extend((child, depth + 1) for child in tag.contents if isinstance(child, Tag))
-    return soup
+    return checked_depth(soup, lambda tag: (c for c in tag.contents if isinstance(c, Tag)))
 
 
 def _main_body(soup: BeautifulSoup) -> Tag | None:

@@ -22,15 +22,16 @@ _SKIP = {"script", "style", "noscript", "template"}
 MAX_DEPTH = 256  # libxml2's own cap on the trees lxml builds
 
 
-def checked_depth(root: etree._Element) -> etree._Element:
-    """``root``, once its tree is known to nest at most MAX_DEPTH deep (else ReadError)."""
-    stack = [(root, 1)]
+def checked_depth(root, children=iter):
+    """``root``, once its tree is known to nest at most MAX_DEPTH deep (else ReadError);
+    ``children`` gives a node's child elements (an lxml element's by default)."""
+    stack = [(root, 0)]
     while stack:
-        element, depth = stack.pop()
+        node, depth = stack.pop()
         if depth > MAX_DEPTH:
             raise ReadError(f"HTML nested over {MAX_DEPTH} elements deep (tags left open, "
                             "or nested without end); not read")
-        stack.extend((child, depth + 1) for child in element)
+        stack.extend((child, depth + 1) for child in children(node))
     return root
 
 
