@@ -24,33 +24,15 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
 
 from .analysis import TITLE_WEIGHT, Analyser, TermCache, arrays, term_counts_of
 from .model import Document
-from .related_lists import lists_for
+from .related_lists import Prepared, lists_for
 from .settings import RelatedOptions
-
-
-class Vectors:
-    """Unit-length sparse rows, one per document, and the term of each column."""
-
-    def __init__(self, matrix: sparse.csr_matrix, terms: list[str],
-                 has_text: np.ndarray | None = None, idf: np.ndarray | None = None) -> None:
-        self.matrix, self.terms, self.idf = matrix, terms, idf
-        # Rows with any words before pruning; an essay of only stop words has none.
-        self.has_text = has_text if has_text is not None else np.diff(matrix.indptr) > 0
-
-    def as_dicts(self) -> list[dict[str, float]]:
-        rows = []
-        for i in range(self.matrix.shape[0]):
-            row = self.matrix.getrow(i)
-            rows.append({self.terms[j]: float(w) for j, w in zip(row.indices, row.data,
-                                                                 strict=True)})
-        return rows
+from .vectors import Vectors
 
 
 def _matrix(rows: list[Counter], weight, normalise: bool = True) -> Vectors:
@@ -213,25 +195,6 @@ def term_vectors(documents: list[Document], options: RelatedOptions | None = Non
 def tag_vectors(documents: list[Document]) -> list[dict[str, float]]:
     """Each document's tag vector as {tag: weight}, for inspection and tests."""
     return tag_vectors_of(documents).as_dicts()
-
-
-@dataclass
-class Prepared:
-    """Everything the lists are computed from: essays in slug order, their text and tag
-    vectors, and their days since 1970 (NaN when undated)."""
-
-    ordered: list[Document]
-    index: dict[str, int]
-    texts: Vectors
-    tags: Vectors | None
-    days: np.ndarray
-    options: RelatedOptions
-    has_text: np.ndarray  # essays with words to compare (a list is owed to each)
-
-    @property
-    def recency(self) -> np.ndarray:
-        """Rank key for ties: newer first, then slug (the order of ``ordered``)."""
-        return np.nan_to_num(self.days, nan=-1e9)
 
 
 def prepare(documents: list[Document], options: RelatedOptions,

@@ -12,18 +12,35 @@ The order of a list: score, then newer, then slug (an essay's position in slug o
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
 
 from .model import Document
 from .settings import RelatedOptions
-
-if TYPE_CHECKING:
-    from .related import Prepared
+from .vectors import Vectors
 
 BLOCK_ROWS = 256
+
+
+@dataclass
+class Prepared:
+    """Everything the lists are computed from: essays in slug order, their text and tag
+    vectors, and their days since 1970 (NaN when undated)."""
+
+    ordered: list[Document]
+    index: dict[str, int]
+    texts: Vectors
+    tags: Vectors | None
+    days: np.ndarray
+    options: RelatedOptions
+    has_text: np.ndarray  # essays with words to compare (a list is owed to each)
+
+    @property
+    def recency(self) -> np.ndarray:
+        """Rank key for ties: newer first, then slug (the order of ``ordered``)."""
+        return np.nan_to_num(self.days, nan=-1e9)
 
 
 def closeness(days_a: np.ndarray, days_b: np.ndarray, options: RelatedOptions) -> np.ndarray:

@@ -1,0 +1,24 @@
+"""Sparse vectors of the essays, one row each: what related posts compare."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+
+
+class Vectors:
+    """Unit-length sparse rows, one per document, and the term of each column."""
+
+    def __init__(self, matrix: sparse.csr_matrix, terms: list[str],
+                 has_text: np.ndarray | None = None, idf: np.ndarray | None = None) -> None:
+        self.matrix, self.terms, self.idf = matrix, terms, idf
+        # Rows with any words before pruning; an essay of only stop words has none.
+        self.has_text = has_text if has_text is not None else np.diff(matrix.indptr) > 0
+
+    def as_dicts(self) -> list[dict[str, float]]:
+        rows = []
+        for i in range(self.matrix.shape[0]):
+            row = self.matrix.getrow(i)
+            rows.append({self.terms[j]: float(w) for j, w in zip(row.indices, row.data,
+                                                                 strict=True)})
+        return rows
