@@ -137,7 +137,16 @@ def test_one_hostile_file(tmp_path: Path, attack: str) -> None:
     assert "\x1b" not in errors + stdout.decode("utf-8", "replace")
 
 
-def _no_process_left(group: int) -> None:
+def _no_process_left(session: int) -> None:
     """No process of the build's session is still running (a parse worker, say)."""
-    left = subprocess.run(["pgrep", "-s", str(group)], capture_output=True, text=True)
-    assert not left.stdout.strip(), f"processes left behind: {left.stdout}"
+    left = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone while we looked
+            continue
+        if int(fields[3]) == session:  # the fields after "pid (name)": state, ppid, pgrp, sid
+            left.append(entry.name)
+    assert not left, f"processes left behind: {left}"
