@@ -122,6 +122,7 @@ def test_one_hostile_file(tmp_path: Path, attack: str) -> None:
     seconds = time.monotonic() - started
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     errors = stderr.decode("utf-8", "replace")
+    print(f"{attack}: {seconds:.1f} s, peak {peak / 1e6:.0f} MB (so far)")  # with -s
 
     assert process.returncode in (0, 1), errors
     assert "Traceback" not in errors and "unexpected error" not in errors, errors
