@@ -143,6 +143,8 @@ def _earlier(index_dir: Path, fingerprint: str) -> tuple[dict[str, str], Earlier
         return {}, Earlier(), f"the document store in {index_dir} was damaged"
     from . import index
 
+    if previous.get("index_files") == index.files_signature(index_dir):
+        return previous, earlier, None  # as the last build left it
     return previous, earlier, index.problem(index_dir)
 
 
@@ -236,10 +238,13 @@ def _find_related(state: BuildState, bodies: Bodies) -> None:
 
 
 def _changes(state: BuildState, rendered: list[Rendered]) -> store.StoreChanges:
-    """The store's part of the build. The outputs are recorded with no key before their
-    files are written, and with every file they wrote last time or will write now (an
-    output disabled since keeps its record until its files are gone), so a build killed
-    while writing leaves the next one all it must render and clean up."""
+    """The store's part of the build, the index's files as it leaves them included. The
+    outputs are recorded with no key before their files are written, and with every file
+    they wrote last time or will write now (an output disabled since keeps its record until
+    its files are gone), so a build killed while writing leaves the next one all it must
+    render and clean up."""
+    from . import index  # loaded by the read stage
+
     related = state.related
     assert related is not None
     pending = {name: {"key": "", "files": record.get("files", []), "state": None}
@@ -253,7 +258,8 @@ def _changes(state: BuildState, rendered: list[Rendered]) -> store.StoreChanges:
             "related_options": repr(state.related_options),
             "exports": json.dumps(state.read.exports),
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "outputs": json.dumps(pending)}
+            "outputs": json.dumps(pending),
+            "index_files": index.files_signature(state.options.index)}
     changes = store.StoreChanges(state.removed, meta, file_stats=state.read.stats,
                                  previous_stats=state.earlier.stats)
     if related.computed is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import warnings
 from datetime import UTC, datetime
 from pathlib import Path
@@ -68,6 +70,16 @@ def whoosh_dir(index_dir: Path) -> Path:
 def exists(index_dir: Path) -> bool:
     folder = whoosh_dir(index_dir)
     return folder.is_dir() and whoosh_index.exists_in(str(folder))
+
+
+def files_signature(index_dir: Path) -> str:
+    """The index's files by name and size, as a build leaves them: when they are so at the
+    next build, nothing has touched the index, and :func:`problem` need not open it."""
+    folder = whoosh_dir(index_dir)
+    if not folder.is_dir():
+        return ""
+    return json.dumps(sorted((entry.name, entry.stat().st_size) for entry in os.scandir(folder)
+                             if entry.name.endswith((".toc", ".seg"))))
 
 
 def problem(index_dir: Path) -> str | None:
