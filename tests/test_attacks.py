@@ -148,6 +148,8 @@ def _no_process_left(session: int) -> None:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:  # gone while we looked
             continue
-        if int(fields[3]) == session:  # the fields after "pid (name)": state, ppid, pgrp, sid
+        # The fields after "pid (name)": state, ppid, pgrp, sid. A dead process waiting
+        # to be reaped ("Z") is not running.
+        if int(fields[3]) == session and fields[0] != "Z":
             left.append(entry.name)
     assert not left, f"processes left behind: {left}"

@@ -40,7 +40,8 @@ from .settings import BuildOptions
 from .sources import Earlier
 from .urls import essay_url, is_web_address, normalize_base_url
 
-__all__ = ["BuildError", "BuildOptions", "BuildReport", "build", "check_folders"]
+__all__ = ["BuildError", "BuildInterrupted", "BuildOptions", "BuildReport", "build",
+           "check_folders"]
 
 DEFAULT_BASE_URL = "http://localhost:8000/"
 STORE_FORMAT = "11"
@@ -48,6 +49,19 @@ STORE_FORMAT = "11"
 
 class BuildError(Exception):
     """A build that cannot start: a missing folder, or folders that overlap."""
+
+
+class BuildInterrupted(KeyboardInterrupt):
+    """A build stopped by Ctrl-C or SIGTERM: the index and store are as before it (or, if it
+    stopped between their commits, as the next build heals them); ``outputs_intact`` says
+    whether it stopped before writing any output (else each is whole, old or new)."""
+
+    def __init__(self, outputs_intact: bool, terminated: bool) -> None:
+        self.outputs_intact, self.terminated = outputs_intact, terminated
+        self.exit_code = 143 if terminated else 130  # 128 + the signal's number
+        super().__init__("interrupted; the previous outputs are intact" if outputs_intact
+                         else "interrupted while writing the outputs: each file is whole, "
+                              "old or new; the next build finishes them")
 
 
 def check_folders(options: BuildOptions) -> None:
@@ -77,6 +91,10 @@ def build(options: BuildOptions,
             report = _build_locked(options, progress)
     except locking.LockTimeout as exc:
         raise BuildError(str(exc)) from exc
+    except BuildInterrupted:
+        raise
+    except KeyboardInterrupt as exc:
+        raise BuildInterrupted(True, isinstance(exc, locking.Terminated)) from exc
     except Exception as exc:
         from .index import whoosh_index  # loaded already if the index was opened
 
@@ -101,7 +119,10 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
     except BaseException:
         writer.abort()
         raise
-    publish(state, rendered)
+    try:
+        publish(state, rendered)
+    except KeyboardInterrupt as exc:
+        raise BuildInterrupted(False, isinstance(exc, locking.Terminated)) from exc
     return state.report
 
 

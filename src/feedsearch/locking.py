@@ -16,6 +16,11 @@ except ImportError:  # Windows: Whoosh's own write lock still guards the index
 LOCK_NAME = "build.lock"
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread by the handler the command line installs, so that
+    a terminated build stops as an interrupted one does, releasing this lock."""
+
+
 class LockTimeout(Exception):
     """Another process held the lock for longer than we were willing to wait."""
 

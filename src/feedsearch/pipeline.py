@@ -8,6 +8,10 @@ main process is free to feed Whoosh meanwhile.
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -55,7 +59,7 @@ def run_jobs(items: Iterable[P], workers: int) -> Iterator[P]:
             if item.job is not None:
                 seen_jobs += 1
                 if pool is None and seen_jobs > POOL_AFTER:
-                    pool = ProcessPoolExecutor(max_workers=workers)
+                    pool = _start_pool(workers)
                 outcome = pool.submit(_call, item.job) if pool else _call(item.job)
             queue.append((item, outcome))
             while len(queue) > WINDOW or queue and _done(queue[0][1]):
@@ -65,6 +69,52 @@ def run_jobs(items: Iterable[P], workers: int) -> Iterator[P]:
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool whose workers are forked with SIGINT and SIGTERM ignored, so that not even a
+    Ctrl-C in the instant after the fork reaches one (the build stops them itself)."""
+    handlers = {number: signal.signal(number, signal.SIG_IGN)
+                for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_started,
+                                   initargs=(os.getpid(),))
+        pool.submit(int).result()  # the workers are forked at the first job
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+    return pool
+
+
+def _worker_started(parent: int) -> None:
+    """In each worker: interrupts are the build's to handle (Ctrl-C reaches the whole
+    process group; the build stops its workers itself, each after its current file), and
+    a worker whose build is gone, even killed outright, exits instead of living on."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """Ask Linux to kill this process when its parent dies (prctl PR_SET_PDEATHSIG);
+    elsewhere, watch the parent from a thread."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0:  # PR_SET_PDEATHSIG
+            if os.getppid() != parent:  # it died before the request was made
+                os._exit(1)
+            return
+    except (OSError, AttributeError):
+        pass
+    threading.Thread(target=_watch, args=(parent,), daemon=True).start()
+
+
+def _watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
 
 
 def _done(outcome: Future | tuple | None) -> bool:

@@ -8,6 +8,7 @@ that ``search`` never loads the HTML and Markdown stack.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import click
 
 from .. import __version__
 from ..config import CONFIG_NAME, ConfigError, find_config, load_config
+from ..locking import Terminated
 from .common import State
 
 
@@ -38,7 +40,11 @@ class FeedsearchGroup(click.Group):
         except click.ClickException as exc:
             exc.show()
             sys.exit(exc.exit_code)
-        except click.exceptions.Abort:
+        except click.exceptions.Abort as exc:
+            if isinstance(exc.__cause__, KeyboardInterrupt):  # Ctrl-C, or SIGTERM
+                from ..entry import interrupted
+
+                interrupted(143 if isinstance(exc.__cause__, Terminated) else 130)
             click.echo("Aborted.", err=True)
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)  # ctx.exit(n) comes back as n
@@ -108,4 +114,11 @@ _register()
 
 
 def main() -> None:
+    signal.signal(signal.SIGTERM, _terminated)
     cli(prog_name="feedsearch")
+
+
+def _terminated(_signal, _frame) -> None:
+    """SIGTERM stops a command as Ctrl-C does: a build rolls back what it has not
+    committed, stops its workers and releases its lock."""
+    raise Terminated()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -59,7 +60,7 @@ def build(source, out, index_dir, quiet, verbose, strict, as_json, **settings) -
     Example:
       feedsearch build corpus --out public --index .feedsearch --base-url https://example.org/
     """
-    from ..build import BuildError
+    from ..build import BuildError, BuildInterrupted
     from ..build import build as run_build
     from ..settings import BuildOptions
 
@@ -73,6 +74,11 @@ def build(source, out, index_dir, quiet, verbose, strict, as_json, **settings) -
             report = run_build(build_options, progress)
     except BuildError as exc:
         raise fail(str(exc)) from exc
+    except BuildInterrupted as exc:
+        say(str(exc), err=True)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(exc.exit_code)  # as entry.interrupted, with the build's own message
     except OSError as exc:
         raise fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")) from exc
     for warning in report.warnings:

@@ -1,0 +1,118 @@
+"""Ctrl-C, SIGTERM and a killed build: one line, exit 130 or 143, the outputs old or new
+and whole, no worker left running, no lock left held."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import feedparser
+import pytest
+
+ESSAYS = 120  # enough for the worker pool (16 files are parsed before it starts)
+WORDS = "heron kettle ladder violin orchard harbour lantern meadow winter letter".split()
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("interrupts") / "essays"
+    root.mkdir()
+    rng = random.Random(5)
+    for n in range(ESSAYS):
+        body = " ".join(rng.choice(WORDS) for _ in range(400))
+        (root / f"essay-{n:03d}.md").write_text(
+            f"---\ntitle: Essay {n}\ndate: 2020-01-{n % 28 + 1:02d}\ntags: [{WORDS[n % 5]}]\n"
+            f"---\n\n{body}\n", encoding="utf-8")
+    return root
+
+
+def command(archive: Path, work: Path) -> list[str]:
+    return [sys.executable, "-m", "feedsearch", "build", str(archive), "--out",
+            str(work / "out"), "--index", str(work / "index"), "--workers", "1",
+            "--lock-timeout", "5"]
+
+
+def alive_in_session(session: int) -> list[str]:
+    """Processes of the session that are running (a dead one waiting to be reaped is not)."""
+    alive = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[3]) == session and fields[0] != "Z":
+                alive.append(entry.name)
+    return alive
+
+
+def feeds_are_whole(out: Path) -> None:
+    for name in ("feed.xml", "atom.xml"):
+        if (out / name).exists():
+            parsed = feedparser.parse((out / name).read_bytes())
+            assert not parsed.bozo, (name, parsed.bozo_exception)
+
+
+def build_seconds(archive: Path, work: Path) -> float:
+    started = time.monotonic()
+    subprocess.run(command(archive, work), check=True, capture_output=True, timeout=300)
+    return time.monotonic() - started
+
+
+@pytest.mark.parametrize(("sent", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_an_interrupted_build_stops_cleanly(archive, tmp_path, sent, code):
+    """8 interrupts (4 for SIGTERM), each while a build runs: every one stops it cleanly."""
+    seconds = build_seconds(archive, tmp_path / "timing")
+    rng = random.Random(int(sent))
+    wanted, landed, attempts = (8 if sent == signal.SIGINT else 4), 0, 0
+    while landed < wanted and attempts < 3 * wanted:
+        attempts += 1
+        work = tmp_path / f"run{attempts}"
+        process = subprocess.Popen(command(archive, work), stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, start_new_session=True)
+        delay = rng.uniform(0.1, max(0.2, seconds * 0.8))
+        time.sleep(delay)
+        if process.poll() is not None:  # it finished first: try again, sooner
+            process.communicate()
+            continue
+        os.killpg(process.pid, sent)  # as a terminal's Ctrl-C reaches the whole group
+        _out, err = process.communicate(timeout=120)
+        errors = err.decode()
+        assert "Traceback" not in errors, errors
+        last = errors.strip().splitlines()[-1] if errors.strip() else ""
+        if " essays: " in last:  # it was writing its last line: finished, not stopped
+            continue
+        landed += 1
+        assert process.returncode == code, (delay, process.returncode, errors)
+        assert last.startswith("interrupted"), (delay, errors)
+        time.sleep(0.2)
+        assert not alive_in_session(process.pid)
+        feeds_are_whole(work / "out")
+        again = subprocess.run(command(archive, work), capture_output=True, text=True,
+                               timeout=300)
+        assert again.returncode == 0, again.stderr  # the lock is free, the build completes
+        feeds_are_whole(work / "out")
+    assert landed == wanted, f"{landed} of {wanted} interrupts landed in {attempts} builds"
+
+
+def test_a_killed_builds_worker_exits_and_frees_the_lock(archive, tmp_path):
+    seconds = build_seconds(archive, tmp_path / "timing")
+    for number in range(3):
+        work = tmp_path / f"run{number}"
+        process = subprocess.Popen(command(archive, work), stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, start_new_session=True)
+        time.sleep(min(seconds * 0.6, 0.4 + number * 0.5))
+        os.kill(process.pid, signal.SIGKILL)  # the build only: its worker is orphaned
+        process.wait(timeout=30)
+        deadline = time.monotonic() + 5
+        while alive_in_session(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not alive_in_session(process.pid), "a worker outlived its build"
+        again = subprocess.run(command(archive, work), capture_output=True, text=True,
+                               timeout=300)
+        assert again.returncode == 0, again.stderr
