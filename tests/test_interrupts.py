@@ -37,6 +37,12 @@ def command(archive: Path, work: Path) -> list[str]:
             "--lock-timeout", "5"]
 
 
+def as_from_a_terminal() -> None:
+    """In the child: Ctrl-C as a terminal delivers it. (A test run in the background, as
+    under nohup, ignores SIGINT, and a child would inherit that.)"""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def alive_in_session(session: int) -> list[str]:
     """Processes of the session that are running (a dead one waiting to be reaped is not)."""
     alive = []
@@ -74,7 +80,8 @@ def test_an_interrupted_build_stops_cleanly(archive, tmp_path, sent, code):
         attempts += 1
         work = tmp_path / f"run{attempts}"
         process = subprocess.Popen(command(archive, work), stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, start_new_session=True)
+                                   stderr=subprocess.PIPE, start_new_session=True,
+                                   preexec_fn=as_from_a_terminal)
         delay = rng.uniform(0.1, max(0.2, seconds * 0.8))
         time.sleep(delay)
         if process.poll() is not None:  # it finished first: try again, sooner

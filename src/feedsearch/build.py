@@ -30,9 +30,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import __version__, locking, store
+from . import __version__, interrupts, locking, store
 from .buildstate import Bodies, BuildReport, BuildState, RelatedMap
-from .corpus import Archive, ReadOptions, read_archive
+from .corpus import Archive, FileWarning, ReadOptions, read_archive
 from .model import Document
 from .readers import ReadSettings
 from .rendering import Rendered, publish, records, render_outputs
@@ -94,7 +94,7 @@ def build(options: BuildOptions,
     except BuildInterrupted:
         raise
     except KeyboardInterrupt as exc:
-        raise BuildInterrupted(True, isinstance(exc, locking.Terminated)) from exc
+        raise BuildInterrupted(True, isinstance(exc, interrupts.Terminated)) from exc
     except Exception as exc:
         from .index import whoosh_index  # loaded already if the index was opened
 
@@ -113,8 +113,10 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
         bodies = Bodies(writer, state.earlier.documents.values())
         _read_and_index(state, writer, bodies, progress)
         _count(state)
+        interrupts.check()
         _find_related(state, bodies)
         rendered = render_outputs(state, bodies)
+        interrupts.check()
         writer.finish(_changes(state, rendered))
     except BaseException:
         writer.abort()
@@ -122,7 +124,7 @@ def _build_locked(options: BuildOptions, progress) -> BuildReport:
     try:
         publish(state, rendered)
     except KeyboardInterrupt as exc:
-        raise BuildInterrupted(False, isinstance(exc, locking.Terminated)) from exc
+        raise BuildInterrupted(False, isinstance(exc, interrupts.Terminated)) from exc
     return state.report
 
 
@@ -235,6 +237,21 @@ def _count(state: BuildState) -> None:
     report.removed = len(state.removed)
     report.unchanged = len(state.documents) - len(state.changed)
     report.skipped, report.drafts, report.warnings = read.skipped, read.drafts, read.warnings
+    if empty := _empty_feeds(state):
+        report.warnings.append(FileWarning(str(state.options.source), empty))
+
+
+def _empty_feeds(state: BuildState) -> str | None:
+    """Why the feeds will have no entries, when they will not: a build that makes empty
+    feeds must say so, not only exit 0."""
+    if not state.documents:
+        if state.report.skipped or state.report.drafts:
+            return "no essay could be published (see the warnings above); the feeds are empty"
+        return ("holds no file feedsearch reads (Markdown, HTML, text, exports, saved feeds); "
+                "the feeds are empty")
+    if not any(document.date for document in state.documents):
+        return "no essay has a date, so the feeds have no entries (essays are searchable)"
+    return None
 
 
 def _find_related(state: BuildState, bodies: Bodies) -> None:

@@ -15,6 +15,7 @@ from datetime import UTC, tzinfo
 from functools import cached_property
 from pathlib import Path
 
+from . import interrupts
 from .model import Document
 from .pipeline import run_jobs
 from .readers import ReadError, ReadSettings, handles, read_essay
@@ -126,6 +127,7 @@ def read_archive(archive: Archive, options: ReadOptions, earlier: Earlier | None
     tally = _Tally(options.settings)
     items = _items(archive, options, earlier or Earlier(), tally.result.stats, progress)
     for item in run_jobs(items, options.workers):
+        interrupts.check()
         document = tally.take(item)
         if document is not None and on_document is not None:
             on_document(document)

@@ -17,7 +17,7 @@ from pathlib import Path
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from . import __version__
+from . import __version__, interrupts
 from .feedplan import FeedSpec, feed_specs, newest_first, spec_key
 from .jsonfeed import json_feed_bytes
 from .model import Document
@@ -138,6 +138,7 @@ def feed_files(documents: list[Document], site: FeedSite, previous: dict[str, st
     files: dict[str, bytes | None] = {}
     keys: dict[str, str] = {}
     for spec in feed_specs(documents, site):
+        interrupts.check()
         prefix = f"{spec.folder}/" if spec.folder else ""
         names = [prefix + "feed.xml", prefix + "atom.xml"] + ([] if spec.folder else
                                                               ["feed.json"])

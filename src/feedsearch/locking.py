@@ -16,11 +16,6 @@ except ImportError:  # Windows: Whoosh's own write lock still guards the index
 LOCK_NAME = "build.lock"
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised in the main thread by the handler the command line installs, so that
-    a terminated build stops as an interrupted one does, releasing this lock."""
-
-
 class LockTimeout(Exception):
     """Another process held the lock for longer than we were willing to wait."""
 
@@ -28,6 +23,24 @@ class LockTimeout(Exception):
         super().__init__(f"another build is using this index: the lock {path} was held for "
                          f"{waited:g} s; try again when that build has finished")
         self.path = path
+
+
+def held(path: Path) -> bool:
+    """Is a build holding the lock at ``path`` now? (Asked without waiting, and without
+    writing: an INDEX may be read-only.)"""
+    if fcntl is None:
+        return False
+    try:
+        handle = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(handle)
+    return False
 
 
 @contextmanager

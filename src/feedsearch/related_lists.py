@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from . import interrupts
 from .model import Document
 from .settings import RelatedOptions
 from .vectors import Vectors
@@ -54,6 +55,7 @@ def lists_for(prepared: Prepared, rows) -> dict[str, list[dict]]:
     picker = _Picker(prepared)
     result: dict[str, list[dict]] = {}
     for start in range(0, len(rows), BLOCK_ROWS):
+        interrupts.check()
         block = np.array(rows[start:start + BLOCK_ROWS], dtype=np.int64)
         scores = _block_scores(prepared, block, picker)
         for row, i in enumerate(block):

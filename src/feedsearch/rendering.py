@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import __version__, store
+from . import __version__, interrupts, store
 from .buildstate import Bodies, BuildState
 from .model import Document
 from .outputs import Output, OutputContext, enabled_outputs
@@ -85,6 +85,7 @@ def publish(state: BuildState, rendered: list[Rendered]) -> None:
     publisher.clear_leftovers(earlier)
     for part in rendered:
         for name, data in part.files.items():
+            interrupts.check()
             if data is not None:  # None: already as it should be
                 publisher.write(name, data)
     # What outputs wrote before and write no more (a tag gone, an option turned off).

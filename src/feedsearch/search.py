@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 
-from . import index, store
+from . import index, locking, store
 from .search_query import Filters, build_query, filter_docnums
 from .snippets import make_snippet
 
@@ -45,9 +45,14 @@ class SearchResults:
     # The query actually searched, when a word was misspelt by one letter and no essay
     # had it as typed; else None.
     searched_as: str | None = None
+    # A build of the index was running when nothing matched: what it adds is not in yet.
+    # Said to people; the JSON shape scripts read stays as it was.
+    building: bool = False
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        del data["building"]
+        return data
 
 
 def search(index_dir: Path, query: str = "", limit: int = 10, page: int = 1,
@@ -87,7 +92,9 @@ def search(index_dir: Path, query: str = "", limit: int = 10, page: int = 1,
     except (store.DamagedStore, sqlite3.DatabaseError) as exc:
         raise SearchError(str(store.DamagedStore(index_dir))) from exc
     results = [_hit(hit, texts.get(hit["slug"], "")) for hit in hits]
-    return SearchResults(query, page_results.total, suggestion, results, searched_as)
+    building = not results and locking.held(Path(index_dir) / locking.LOCK_NAME)
+    return SearchResults(query, page_results.total, suggestion, results, searched_as,
+                         building)
 
 
 @cache

@@ -62,7 +62,9 @@ def print_results(results: SearchResults, color: bool | None = None) -> None:
         say(f"No essay has {results.query!r} as typed; showing results for "
             f"{results.searched_as!r}.\n", lines=True)
     if not results.results:
-        say(f"No essays match {results.query!r}.")
+        say(f"No essays match {results.query!r}."
+            + (" A build of this index is running: search again when it has finished."
+               if results.building else ""))
     for number, hit in enumerate(results.results, 1):
         date = (hit.date or "undated")[:10]
         title = click.style(visible(hit.title), bold=True) if color else visible(hit.title)

@@ -16,7 +16,7 @@ import click
 
 from .. import __version__
 from ..config import CONFIG_NAME, ConfigError, find_config, load_config
-from ..locking import Terminated
+from ..interrupts import Terminated
 from .common import State
 
 

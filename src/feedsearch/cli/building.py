@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from .. import interrupts
 from ..config import CONFIG_NAME, render_template
 from ..terminal import say
 from .common import fail, timezone, web_url
@@ -70,7 +71,7 @@ def build(source, out, index_dir, quiet, verbose, strict, as_json, **settings) -
     build_options = BuildOptions.from_params(
         {**settings, "source": source, "out": out, "index_dir": index_dir})
     try:
-        with _progress(quiet, verbose) as progress:
+        with interrupts.deferred(), _progress(quiet, verbose) as progress:
             report = run_build(build_options, progress)
     except BuildError as exc:
         raise fail(str(exc)) from exc
