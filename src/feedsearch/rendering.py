@@ -26,9 +26,8 @@ class Rendered:
     files: dict[str, bytes | None]  # None: in place as it should be
     state: Any = None
 
-    def record(self, key: str | None = None) -> dict:
-        return {"key": self.key if key is None else key, "files": list(self.files),
-                "state": self.state}
+    def record(self) -> dict:
+        return {"key": self.key, "files": list(self.files), "state": self.state}
 
 
 def render_outputs(state: BuildState, bodies: Bodies) -> list[Rendered]:
