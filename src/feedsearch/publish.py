@@ -88,7 +88,8 @@ class Publisher:
                 if exc.errno != errno.EXDEV:
                     raise
                 self.staging = None  # OUT is elsewhere: stage beside each output from now
-        return self._write_through(self._beside(data, target), target)
+        temp = confined(self.out / temp_name(name), self.roots)
+        return self._write_through(self._beside(data, temp), target)
 
     def _staged(self, data: bytes, target: Path) -> Path:
         staging = confined(self.staging, self.roots)
@@ -96,8 +97,8 @@ class Publisher:
         fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=staging)
         return _filled(fd, Path(temp), data)
 
-    def _beside(self, data: bytes, target: Path) -> Path:
-        temp = target.with_name(f".{target.name}{TEMP_MARK}")
+    @staticmethod
+    def _beside(data: bytes, temp: Path) -> Path:
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
         try:
             fd = os.open(temp, flags, 0o600)
