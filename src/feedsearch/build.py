@@ -209,7 +209,8 @@ def _read_and_index(state: BuildState, writer: store.StoreWriter, bodies: Bodies
 
     options = state.options
     archive = Archive(Path(options.source), state.roots)
-    settings = ReadSettings(options.default_tz, options.include_drafts, options.include_pages)
+    settings = ReadSettings(options.default_tz, options.include_drafts, options.include_pages,
+                            options.max_file_size)
     update = index.IndexUpdate(options.index, recreate=state.fresh, language=state.language)
     try:
         state.read = read_archive(

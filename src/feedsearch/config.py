@@ -79,6 +79,8 @@ def load_config(path: Path | None) -> Config:
 
 
 def _check_type(path: Path, spec: Setting, value: Any) -> None:
+    if spec.check == "size" and isinstance(value, str):
+        return  # "10MB": the command line's type reads it
     kind = str if spec.kind is Path else spec.kind
     accepted = (int, float) if kind is float else kind
     if not isinstance(value, accepted) or (kind is not bool and isinstance(value, bool)):

@@ -19,6 +19,7 @@ from . import interrupts
 from .model import Document
 from .pipeline import run_jobs
 from .readers import ReadError, ReadSettings, handles, read_essay
+from .readers.errors import as_read_error
 from .sources import DEFAULT_MAX_BYTES, Earlier, FileEnd, Item, file_items, file_record, read_bytes
 
 # Site generators' output and tooling folders: never essays of their own.
@@ -54,11 +55,10 @@ class CorpusRead:
 
 @dataclass(frozen=True)
 class ReadOptions:
-    """How an archive is read: ReadSettings (which decide what its files give), plus the
-    file size limit and the number of parsing processes (which do not)."""
+    """How an archive is read: ReadSettings (which decide what its files give, the file
+    size limit included), plus the number of parsing processes (which does not)."""
 
     settings: ReadSettings = field(default_factory=ReadSettings)
-    max_bytes: int = DEFAULT_MAX_BYTES
     workers: int = 0  # processes that parse files (0: all in this one)
 
 
@@ -114,7 +114,7 @@ def read_corpus(root: Path, *, exclude: tuple[Path, ...] = (),
     ``known`` maps a source path to the Document read from it by an earlier build: a file
     whose content hash is unchanged is taken from there instead of being parsed again.
     """
-    options = ReadOptions(ReadSettings(**settings), max_bytes, workers)
+    options = ReadOptions(ReadSettings(**settings, max_bytes=max_bytes), workers)
     return read_archive(Archive(root, exclude), options, Earlier(documents=known or {}))
 
 
@@ -150,10 +150,9 @@ def _items(archive: Archive, options: ReadOptions, earlier: Earlier,
         try:
             if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
                 raise ReadError("a symbolic link to a file outside the archive; not read")
-            yield from file_items(path, relpath, options.settings, earlier, stats,
-                                  options.max_bytes)
-        except ReadError as exc:
-            yield Item(relpath, error=str(exc))
+            yield from file_items(path, relpath, options.settings, earlier, stats)
+        except Exception as exc:  # one file never stops a build: it is one warning
+            yield Item(relpath, error=str(as_read_error(exc)))
 
 
 def _valid_name(relpath: str) -> bool:

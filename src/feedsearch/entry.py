@@ -1,14 +1,18 @@
 """The ``feedsearch`` command's entry point: the command line is imported here, inside the
-handling of Ctrl-C, so that an interrupt even while it loads is one line, never a
-traceback."""
+handling of Ctrl-C and SIGTERM, so that an interrupt even while it loads is one line,
+never a traceback."""
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
 
 def main() -> None:
+    # SIGTERM before a build takes it over (interrupts.deferred): one line and 143, as for
+    # Ctrl-C, not a silent death, even while the command line is still loading.
+    signal.signal(signal.SIGTERM, lambda number, _frame: interrupted(128 + number))
     try:
         from .cli import main as run
     except KeyboardInterrupt:

@@ -86,7 +86,8 @@ def _finish(xml: bytes, site: FeedSite, atom: bool, entries: list[Document]) -> 
     essay's URL), a WebSub hub link, an XSL stylesheet."""
     if not (atom or site.hub or site.stylesheet):
         return xml
-    root = etree.fromstring(xml)
+    # Huge: an essay may hold a run of text longer than libxml2's default cap (10 MB).
+    root = etree.fromstring(xml, etree.XMLParser(huge_tree=True))
     if atom:
         for element, document in zip(root.iterfind(f"{{{ATOM_NS}}}entry"), entries, strict=True):
             element.find(f"{{{ATOM_NS}}}id").text = as_iri(entry_identifier(document))

@@ -206,6 +206,14 @@ class BuildOptions:
                                                choices_from="related_formats",
                                                help="Also write the related map as the data "
                                                     "file this generator reads")
+    max_file_size: int = setting(10 * 1024 * 1024, kind=int, flag="--max-file-size",
+                                 config="build.max_file_size", check="size",
+                                 example="10MB", default_text="10MB",
+                                 comment="larger files, and larger posts in exports, are "
+                                         "skipped with a warning",
+                                 help="Skip, with a warning, any file larger than this, and "
+                                      "any post of an export larger than this: 10MB, 500KB, "
+                                      "or a number of bytes")
     workers: int = setting(kind=int, flag="--workers", minimum=0,
                            default_factory=default_workers,
                            default_text="one per core but one; 0: parse in the build's own "

@@ -24,8 +24,10 @@ from .model import Document
 from .pipeline import Pending, run_jobs
 from .readers import InputFile, Reader, ReadError, ReadSettings, holds_many, reader_for_file
 from .readers.base import content_hash, make
+from .readers.errors import as_read_error
+from .readers.limits import MAX_FILE_BYTES
 
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+DEFAULT_MAX_BYTES = MAX_FILE_BYTES
 RECENT_NS = 2_000_000_000
 _CHUNK = 1 << 20
 # WordPress's names for what is left out of an export, as a person reads them; nouns take
@@ -75,13 +77,15 @@ class Item(Pending):
 
 
 def file_items(path: Path, relpath: str, settings: ReadSettings, earlier: Earlier,
-               stats: dict[str, tuple[int, int, str]],
-               max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item]:
+               stats: dict[str, tuple[int, int, str]]) -> Iterator[Item]:
     """The items of one file, reusing what ``earlier`` knows; the file's size, time and
     hash go to ``stats``. Raises ReadError for a file that cannot be read at all."""
     before = _stat(path)  # before reading: a later change shows in the next build
     if before is not None and (kind := not_regular(before.st_mode)) is not None:
         raise ReadError(f"{kind}, not a file; skipped, never read")
+    max_bytes = settings.max_bytes
+    if before is not None and before.st_size > max_bytes and not holds_many(path.name):
+        raise ReadError(too_large("file", before.st_size, max_bytes))  # even if read before
     digest = _unchanged_hash(before, earlier.stats.get(relpath))
     if holds_many(path.name):
         digest = digest or file_hash(path)
@@ -131,15 +135,20 @@ def entry_items(file: InputFile, reader: Reader, known: dict[str, Document]) -> 
             source = f"{file.relpath}#{entry.key}" if entry.key else file.relpath
             label = _label(entry.key) if reader.many else ""
             earlier = known.get(source)
-            if earlier is not None and earlier.content_hash == entry.content_hash:
+            if entry.size > file.settings.max_bytes:  # the limit as it is now, even if reused
+                yield Item(file.relpath, error=too_large("post", entry.size,
+                                                         file.settings.max_bytes),
+                           label=label, many=reader.many)
+            elif earlier is not None and earlier.content_hash == entry.content_hash:
                 yield Item(file.relpath, document=earlier, reused=True, label=label,
                            many=reader.many)
             else:
                 yield Item(file.relpath, job=partial(make, entry), label=label,
                            many=reader.many)
-    except ReadError as exc:
+    except Exception as failure:  # whatever a reader raises is a ReadError (errors.py)
+        exc = as_read_error(failure)
         if not reader.many:
-            raise
+            raise exc from failure if exc is not failure else None
         end.error, end.complete, end.items = str(exc), False, seen
         end.warnings.append(f"{exc}; the {seen} items before it were read" if seen
                             else f"{exc}; not read")
@@ -147,6 +156,12 @@ def entry_items(file: InputFile, reader: Reader, known: dict[str, Document]) -> 
         end.warnings += file.warnings
         end.left_out = dict(sorted(left_out.items()))
         yield Item(file.relpath, many=True, end=end)
+
+
+def too_large(what: str, size: int, limit: int) -> str:
+    """Why a file or an export's post is not read: "file is 12,000,000 bytes, over the
+    10,485,760-byte limit (--max-file-size)"."""
+    return f"{what} is {size:,} bytes, over the {limit:,}-byte limit (--max-file-size)"
 
 
 def _label(key: str) -> str:
@@ -160,7 +175,7 @@ def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
         with _open_regular(path) as stream:
             size = os.fstat(stream.fileno()).st_size
             if size > max_bytes:
-                raise ReadError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit")
+                raise ReadError(too_large("file", size, max_bytes))
             return stream.read(max_bytes + 1)[:max_bytes]
     except OSError as exc:
         raise ReadError(f"cannot read file: {exc.strerror or exc}") from exc

@@ -12,8 +12,9 @@ import click
 
 from .. import interrupts
 from ..config import CONFIG_NAME, render_template
+from ..readers.limits import MAX_FILE_BYTES
 from ..terminal import say
-from .common import fail, timezone, web_url
+from .common import BYTE_SIZE, fail, timezone, web_url
 from .options import build_setting_options
 
 
@@ -105,8 +106,11 @@ def _print_outputs(report, out: Path, index_dir: Path) -> None:
 @click.argument("source", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--timezone", "default_tz", callback=timezone,
               help="Time zone for dates written without one (default UTC).")
+@click.option("--max-file-size", type=BYTE_SIZE, default=MAX_FILE_BYTES,
+              help="Report any file, or post of an export, larger than this: 10MB, 500KB "
+                   "or a number of bytes [default: 10MB].")
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
-def check(source, default_tz, as_json) -> None:
+def check(source, default_tz, max_file_size, as_json) -> None:
     """Read the whole archive and report every problem, writing nothing.
 
     Missing dates and titles, duplicate slugs, broken front matter, undecodable or empty
@@ -122,7 +126,7 @@ def check(source, default_tz, as_json) -> None:
     if not source.is_dir():
         raise fail(f"source folder {source} does not exist")
     options = {"default_tz": default_tz} if default_tz is not None else {}
-    result = read_corpus(source, include_drafts=True, **options)
+    result = read_corpus(source, include_drafts=True, max_bytes=max_file_size, **options)
     problems = [{"source": w.source, "problem": w.reason} for w in result.warnings]
     if as_json:
         click.echo(json.dumps({"essays": len(result.documents), "problems": problems},

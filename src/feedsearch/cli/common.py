@@ -44,6 +44,26 @@ def library_call(function, *args):
         raise fail(str(exc)) from exc
 
 
+class ByteSize(click.ParamType):
+    """A size such as 10MB, 500KB, 1.5GB or a number of bytes (MB is 1024 * 1024 bytes)."""
+
+    name = "SIZE"
+    _UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024 ** 2, "mb": 1024 ** 2,
+              "g": 1024 ** 3, "gb": 1024 ** 3}
+
+    def convert(self, value, param, ctx) -> int:
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return value
+        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", str(value))
+        unit = match.group(2).lower() if match else ""
+        if match is None or unit not in self._UNITS or float(match.group(1)) <= 0:
+            self.fail(f"{value!r} is not a size such as 10MB, 500KB or 1GB", param, ctx)
+        return max(1, int(float(match.group(1)) * self._UNITS[unit]))
+
+
+BYTE_SIZE = ByteSize()
+
+
 def timezone(_ctx, _param, value):
     if value is None or not isinstance(value, str):
         return value

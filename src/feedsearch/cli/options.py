@@ -9,9 +9,10 @@ from typing import Any
 import click
 
 from ..settings import Setting, build_settings
-from .common import language, timezone, web_url
+from .common import BYTE_SIZE, language, timezone, web_url
 
 _CHECKS = {"web_url": web_url, "language": language, "timezone": timezone}
+_TYPES = {"size": BYTE_SIZE}
 
 
 def build_setting_options(function: Callable) -> Callable:
@@ -37,7 +38,7 @@ def _option_arguments(spec: Setting) -> dict[str, Any]:
     elif spec.default_text is None and spec.default not in (None, ""):
         arguments["default"] = spec.default
         arguments["show_default"] = True
-    if spec.check:
+    if spec.check in _CHECKS:
         arguments["callback"] = _CHECKS[spec.check]
     return arguments
 
@@ -52,6 +53,8 @@ def _choices(spec: Setting) -> dict[str, str]:
 
 
 def _type(spec: Setting) -> Any:
+    if spec.check in _TYPES:
+        return _TYPES[spec.check]
     if spec.choices or spec.choices_from:
         return click.Choice(list(_choices(spec)))
     if spec.kind is Path:

@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 from ..model import Document
 from .decode import decode
 from .errors import ReadError, reading
-from .limits import bound
+from .limits import MAX_FILE_BYTES, bound
 from .meta import slugify, split_dated_name
 
 
@@ -31,11 +31,12 @@ class ReadSettings:
     default_tz: tzinfo = UTC
     include_drafts: bool = False
     include_pages: bool = False  # pages in WordPress exports are essays too
+    max_bytes: int = MAX_FILE_BYTES  # a file of one essay, or one post of an export
 
     def key(self) -> list:
         """The settings as a record keeps them: a file read with other settings is read
         again."""
-        return [str(self.default_tz), self.include_drafts, self.include_pages]
+        return [str(self.default_tz), self.include_drafts, self.include_pages, self.max_bytes]
 
 
 @dataclass
@@ -62,6 +63,7 @@ class Entry:
     content_hash: str = ""
     make: Callable[[], Document] | None = None
     left_out: str | None = None
+    size: int = 0  # bytes of the item as read, which the file size limit bounds
 
 
 def content_hash(data: bytes) -> str:
@@ -120,7 +122,7 @@ class Reader:
         This default is for one essay per file, parsed from ``file.data`` when made."""
         assert file.data is not None
         yield Entry("", file.digest, partial(self.read_document, file.data, file.relpath,
-                                             file.settings.default_tz))
+                                             file.settings.default_tz), size=len(file.data))
 
     def decode(self, data: bytes) -> str:
         return decode(data)

@@ -77,16 +77,20 @@ def all_texts(fields: dict[str, list[Element]], key: str) -> list[str]:
     return [value for value in (text_of(e) for e in fields.get(key, ())) if value]
 
 
-def fingerprint(element: Element) -> str:
-    """A hash of everything in an item: equal hashes, equal essays."""
+def fingerprint(element: Element) -> tuple[str, int]:
+    """A hash of everything in an item (equal hashes, equal essays) and its size in bytes,
+    which the file size limit bounds."""
     digest = hashlib.sha256()
+    size = 0
     for node in element.iter():
         # The item's own tail (the space after it) is not part of it, and a streaming
         # parser may or may not have read it yet.
         tail = node.tail if node is not element else None
-        digest.update(f"{node.tag}\0{sorted(node.attrib.items())}\0{node.text or ''}\0"
-                      f"{tail or ''}\x01".encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
+        data = (f"{node.tag}\0{sorted(node.attrib.items())}\0{node.text or ''}\0"
+                f"{tail or ''}\x01").encode("utf-8", "surrogatepass")
+        digest.update(data)
+        size += len(data)
+    return digest.hexdigest(), size
 
 
 def unique_key(slug: str, taken: set[str]) -> str:

@@ -21,7 +21,7 @@ from lxml.html import HtmlElement
 
 from ..strings import XML_ILLEGAL
 from .furniture import is_furniture
-from .htmltext import checked_depth, parse_fragment
+from .htmltext import HTML_PARSER, checked_depth, parse_fragment
 
 _TAIL_WINDOW = 8
 
@@ -30,7 +30,7 @@ def parse_page(page: str) -> HtmlElement:
     """The page's tree, parsed once for metadata, extraction and images. Raises ReadError
     for a page nested over MAX_DEPTH deep."""
     try:
-        root = lxml.html.document_fromstring(XML_ILLEGAL.sub("", page))
+        root = lxml.html.document_fromstring(XML_ILLEGAL.sub("", page), parser=HTML_PARSER)
     except (ValueError, etree.ParserError):
         return lxml.html.document_fromstring("<html><body></body></html>")
     return checked_depth(root)

@@ -167,9 +167,9 @@ def atom_entries(elements: Iterator[tuple[str, Element, dict]], relpath: str,
 
 def _entry(post: Post, element: Element, relpath: str, taken: set[str]) -> ExportEntry:
     key = unique_key(post.slug, taken)
-    content_hash = fingerprint(element)
+    content_hash, size = fingerprint(element)
     return ExportEntry(key, content_hash,
-                       partial(make_document, post, f"{relpath}#{key}", content_hash))
+                       partial(make_document, post, f"{relpath}#{key}", content_hash), size=size)
 
 
 def _atom_text(found: list[Element] | None) -> str:

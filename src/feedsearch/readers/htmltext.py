@@ -19,7 +19,10 @@ _SKIP = {"script", "style", "noscript", "template"}
 # Elements inside elements: real pages and posts nest a few dozen deep. Work on a tree
 # (extraction, furniture, sanitising) grows with its depth times its size, so a small file
 # of 100,000 nested or 8,000 unclosed tags could take minutes; such a file is refused.
-MAX_DEPTH = 256  # libxml2's own cap on the trees lxml builds
+MAX_DEPTH = 256
+# libxml2 silently drops a text node over 10,000,000 characters unless told the input may
+# be huge; the file size limit (--max-file-size) is what bounds a text node here.
+HTML_PARSER = lxml.html.HTMLParser(huge_tree=True)
 
 
 def checked_depth(root, children=iter):
@@ -41,7 +44,7 @@ def parse_fragment(html: str) -> etree._Element:
     nested over MAX_DEPTH deep."""
     cleaned = XML_ILLEGAL.sub("", html)
     try:
-        root = lxml.html.fragment_fromstring(cleaned, create_parent="div")
+        root = lxml.html.fragment_fromstring(cleaned, create_parent="div", parser=HTML_PARSER)
     except (etree.ParserError, ValueError):
         return lxml.html.Element("div")
     return checked_depth(root)

@@ -115,9 +115,9 @@ def _entry(element: Element, fields: dict, relpath: str, default_tz: tzinfo,
         draft=status in DRAFT_STATUSES,
     )
     key = unique_key(slug, taken)
-    content_hash = fingerprint(element)
+    content_hash, size = fingerprint(element)
     return ExportEntry(key, content_hash,
-                       partial(make_document, post, f"{relpath}#{key}", content_hash))
+                       partial(make_document, post, f"{relpath}#{key}", content_hash), size=size)
 
 
 def _default_category(category: Element) -> bool:
