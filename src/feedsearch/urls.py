@@ -19,6 +19,16 @@ def is_web_address(value: str) -> bool:
         not any(c.isspace() for c in value)
 
 
+def parses(url: str) -> bool:
+    """Can the URL functions take ``url``? ``http://[::1`` (an IPv6 host left open) and
+    ``http://[zz]/`` they cannot."""
+    try:
+        urlsplit(url)
+    except ValueError:
+        return False
+    return True
+
+
 def normalize_base_url(url: str) -> str:
     """A base URL that ends in exactly one slash."""
     return url.rstrip("/") + "/"
@@ -36,8 +46,17 @@ def resolve_url_attribute(name: str, value: str, base: str) -> str:
     if name == "srcset":
         return _absolute_srcset(value, base)
     if name in URL_ATTRIBUTES:
-        return urljoin(base, value.strip())
+        return join_url(base, value.strip())
     return value
+
+
+def join_url(base: str, url: str) -> str:
+    """``url`` resolved against ``base``; a URL that cannot be parsed (``http://[::1``, an
+    unclosed IPv6 host) is left as it is, broken but harmless, instead of failing."""
+    try:
+        return urljoin(base, url)
+    except ValueError:
+        return url
 
 
 _HTML_SPACE = " \t\n\r\x0c"  # HTML's whitespace; Python's isspace() has more
@@ -69,7 +88,7 @@ def srcset_candidates(srcset: str) -> list[tuple[str, str]]:
 
 
 def _absolute_srcset(srcset: str, base: str) -> str:
-    return ", ".join(" ".join(filter(None, [urljoin(base, url), descriptor]))
+    return ", ".join(" ".join(filter(None, [join_url(base, url), descriptor]))
                      for url, descriptor in srcset_candidates(srcset))
 
 
@@ -96,9 +115,10 @@ _WEB_URL = re.compile(r"^https?://[^\s<>\"\x00-\x1f\x7f]+$", re.I)
 
 
 def web_url(value: object) -> str | None:
-    """``value`` if it is an absolute http(s) URL with nothing a feed cannot carry, else None."""
+    """``value`` if it is an absolute http(s) URL with nothing a feed cannot carry and a
+    host the URL functions can take, else None."""
     text = str(value).strip() if value is not None else ""
-    return text if _WEB_URL.match(text) else None
+    return text if _WEB_URL.match(text) and is_web_address(text) else None
 
 
 def as_iri(identifier: str) -> str:

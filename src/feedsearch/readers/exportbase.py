@@ -105,7 +105,10 @@ def unique_key(slug: str, taken: set[str]) -> str:
 def slug_from(url: str | None, title: str, fallback: str) -> str:
     """The last segment of a post's URL path, else its title, slugified."""
     if url:
-        path = urlsplit(url).path.rstrip("/")
+        try:
+            path = urlsplit(url).path.rstrip("/")
+        except ValueError:  # "http://[::1": no path to take a slug from
+            path = ""
         last = unquote(path.rsplit("/", 1)[-1])
         for suffix in (".html", ".htm", ".php"):
             last = last.removesuffix(suffix)

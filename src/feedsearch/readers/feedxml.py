@@ -8,6 +8,7 @@ all there is to index, and the file gets one warning saying so.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
 from functools import partial
@@ -29,10 +30,9 @@ from .exportbase import (
 )
 from .posthtml import base_url_of
 from .registry import register
-from .xmlstream import XmlHead, elements_after_root, text_of
+from .xmlstream import XmlHead, elements_after_root, local_name, text_of
 
 ATOM = "http://www.w3.org/2005/Atom"
-XHTML = "http://www.w3.org/1999/xhtml"
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 
 
@@ -178,10 +178,21 @@ def _atom_text(found: list[Element] | None) -> str:
         return ""
     element = found[0]
     if element.get("type") == "xhtml":
-        markup = "".join(tostring(child, encoding="unicode", default_namespace=XHTML)
-                         for child in element).strip()
-        return markup.replace(f' xmlns="{XHTML}"', "")
+        return _as_html(element)
     return text_of(element)
+
+
+def _as_html(element: Element) -> str:
+    """The markup inside an Atom xhtml construct as HTML, which has no namespaces: the
+    XHTML div may be declared (as the spec asks), undeclared inside a feed whose own
+    namespace is prefixed, or hold elements with ``xmlns=""``; all read the same."""
+    copy = deepcopy(element)
+    for node in copy.iter():
+        if isinstance(node.tag, str):
+            node.tag = local_name(node.tag)
+        for name in [name for name in node.attrib if name.startswith("{")]:
+            node.attrib[local_name(name)] = node.attrib.pop(name)
+    return "".join(tostring(child, encoding="unicode") for child in copy).strip()
 
 
 def _is_text(found: list[Element] | None) -> bool:

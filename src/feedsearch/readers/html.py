@@ -8,7 +8,7 @@ import warnings
 from bs4 import BeautifulSoup, Tag, XMLParsedAsHTMLWarning
 
 from ..model import Document
-from ..urls import web_url
+from ..urls import parses, web_url
 from .base import Reader, SourceFile
 from .decode import declared_charset, decode
 from .errors import ReadError
@@ -52,9 +52,11 @@ class HTMLReader(Reader):
             raise ReadError("no body text found in the page")
 
         name_date, name_slug = source.name_date_and_slug()
+        # A relative canonical URL still names the essay; a broken one ("http://[::1") not.
+        named = meta.url if meta.url and parses(meta.url) else None
         date = self._date(source, meta.date)
         if date is None:
-            fallback = date_in_url(meta.url or "") or name_date
+            fallback = date_in_url(named or "") or name_date
             date = to_datetime(fallback, source.default_tz) if fallback else None
         if date is None:
             source.warn("no published date in the page, its URL or its file name; "
@@ -64,7 +66,7 @@ class HTMLReader(Reader):
             title = source.stem
             source.warn("no title in the page; using the file name")
         return Document(
-            slug=name_slug if not meta.url else (_url_slug(meta.url) or name_slug),
+            slug=name_slug if not named else (_url_slug(named) or name_slug),
             title=title,
             source=source.relpath,
             html=html,
@@ -74,7 +76,7 @@ class HTMLReader(Reader):
             authors=meta.authors,
             tags=meta.tags,
             summary=shorten(meta.summary or first_paragraph(text)),
-            url=web_url(meta.url),
+            url=web_url(named),
         )
 
     @staticmethod

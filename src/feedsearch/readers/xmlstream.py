@@ -23,31 +23,70 @@ from defusedxml.ElementTree import iterparse
 from .errors import ReadError
 
 # ASCII control characters that XML 1.0 forbids; in UTF-8 they are single bytes that never
-# occur inside a multi-byte character, so removing them from the bytes is safe.
+# occur inside a multi-byte character, so removing them from the bytes is safe. So are
+# U+FFFE and U+FFFF (three bytes no other character contains), and character references
+# to any of these or to a surrogate ("&#1;", "&#xFFFE;"), which old posts hold too.
 _ILLEGAL_BYTES = bytes(c for c in range(32) if c not in (9, 10, 13))
+_NON_CHARACTERS = re.compile(b"\xef\xbf[\xbe\xbf]")
+_REFERENCE = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+_LONGEST_HELD = 24  # bytes that may be the start of a reference cut by a chunk's end
 _CHUNK = 1 << 20
 
 
+def _illegal_reference(match: re.Match) -> bytes:
+    hex_digits, digits = match.groups()
+    number = int(hex_digits, 16) if hex_digits else int(digits)
+    legal = number in (9, 10, 13) or 0x20 <= number <= 0xD7FF or \
+        0xE000 <= number <= 0xFFFD or 0x10000 <= number <= 0x10FFFF
+    return match.group(0) if legal else b""
+
+
 class _LegalBytes:
-    """A binary file without the control characters XML forbids."""
+    """A binary file (UTF-8 by then) without the characters XML forbids."""
 
     def __init__(self, stream) -> None:
         self._stream = stream
+        self._held = b""
 
     def read(self, size: int = _CHUNK) -> bytes:
-        return self._stream.read(size).translate(None, _ILLEGAL_BYTES)
+        """The next bytes; b"" only at the end of the file (the parser stops there)."""
+        while True:
+            chunk = self._stream.read(size)
+            data = self._held + chunk
+            cut = _whole_part(data) if chunk else len(data)
+            data, self._held = data[:cut], data[cut:]
+            data = _REFERENCE.sub(_illegal_reference, _NON_CHARACTERS.sub(
+                b"", data.translate(None, _ILLEGAL_BYTES)))
+            if data or not chunk:
+                return data
+
+
+def _whole_part(data: bytes) -> int:
+    """Where ``data`` stops being whole: before a last "&" that may begin a reference cut
+    by the chunk's end, or a last byte 0xEF that may begin U+FFFE."""
+    cut = len(data)
+    for mark, reach in ((b"&", _LONGEST_HELD), (b"\xef", 2)):
+        position = data.rfind(mark, max(0, len(data) - reach))
+        if position >= 0:
+            cut = min(cut, position)
+    return cut
 
 
 _WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
               (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 _DECLARED = re.compile(r"""(<\?xml[^>]*?encoding\s*=\s*["'])[^"']*(["'])""")
+_DECLARED_NAME = re.compile(rb"""^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*["']"""
+                            rb"""([A-Za-z0-9._:-]{1,40})["']""")
+_READ_AS_IS = frozenset({"utf-8", "ascii"})  # already the bytes the parser is given
 
 
 class _Utf8:
-    """A UTF-16 or UTF-32 file (known by its byte order mark) as UTF-8, its declaration
-    saying so: the control characters XML forbids are single bytes only in UTF-8."""
+    """A file in another encoding than UTF-8 (UTF-16 or UTF-32 known by its byte order
+    mark; Shift_JIS, EUC-JP, GB2312, windows-1252... as its declaration says) as UTF-8, its
+    declaration saying so. expat reads no multi-byte encoding but its own, and the control
+    characters XML forbids are single bytes only in UTF-8."""
 
-    def __init__(self, stream: BinaryIO, encoding: str, bom: bytes) -> None:
+    def __init__(self, stream: BinaryIO, encoding: str, bom: bytes = b"") -> None:
         self._stream, self._first = stream, True
         self._decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
         stream.read(len(bom))
@@ -61,11 +100,20 @@ class _Utf8:
 
 
 def _as_utf8(stream: BinaryIO):
-    head = stream.peek(4)[:4] if hasattr(stream, "peek") else b""
+    head = stream.peek(256)[:256] if hasattr(stream, "peek") else b""
     for bom, encoding in _WIDE_BOMS:
         if head.startswith(bom):
             return _Utf8(stream, encoding, bom)
-    return stream
+    declared = _DECLARED_NAME.match(head)
+    if declared is None:
+        return stream
+    name = declared.group(1).decode("ascii")
+    try:
+        encoding = codecs.lookup(name).name
+    except LookupError:
+        raise ReadError(f"the XML declares the encoding {name!r}, which feedsearch does not "
+                        "know; not read") from None
+    return stream if encoding in _READ_AS_IS else _Utf8(stream, encoding)
 
 
 def iter_elements(path: Path) -> Iterator[tuple[str, Element, dict[str, str]]]:
