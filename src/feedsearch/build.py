@@ -30,7 +30,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import __version__, interrupts, locking, store
+from . import __version__, faults, interrupts, locking, store
 from .buildstate import Bodies, BuildReport, BuildState, RelatedMap
 from .corpus import Archive, FileWarning, ReadOptions, read_archive
 from .model import Document
@@ -190,17 +190,42 @@ class _Intake:
             state.report.future += 1
             return
         document.url = document.url or essay_url(state.base_url, document.slug)
-        state.documents.append(document)
         reused = state.earlier.documents.get(document.source) is document
         if reused and self.known_slugs.get(document.source) == document.slug:
+            state.documents.append(document)
             return
         if reused:
             self.bodies.load([document])
+        try:
+            fields, row = self._prepare(document)
+        except Exception as exc:  # one essay's failure is its own: a warning, not the build's
+            state.failed.append(FileWarning(document.source, _failure(exc)))
+            self.bodies.release(document)
+            return
+        state.documents.append(document)
         state.changed.append(document)
-        self.update.add(document)
-        self.writer.put(document)
-        state.term_cache().count(document, state.language)
+        self.update.add_fields(fields)
+        self.writer.put_row(row)
         self.bodies.release(document)
+
+    def _prepare(self, document: Document) -> tuple[dict, tuple]:
+        """What the index and the store will hold of the essay, and its words counted for
+        related posts: everything that could fail on the essay itself, before any of it is
+        written, so that a failure leaves it out of all three."""
+        from .index import index_fields
+
+        faults.inject("index", document.source)
+        fields = index_fields(document)
+        faults.inject("store", document.source)
+        row = store.row(document)
+        faults.inject("related", document.source)
+        self.state.term_cache().count(document, self.state.language)
+        return fields, row
+
+
+def _failure(exc: Exception) -> str:
+    """A failure on one essay, as its warning says it: the essay is left out."""
+    return f"left out of this build: {type(exc).__name__}: {exc}"
 
 
 def _read_and_index(state: BuildState, writer: store.StoreWriter, bodies: Bodies,
@@ -237,7 +262,8 @@ def _count(state: BuildState) -> None:
     report.updated = len(state.changed) - report.added
     report.removed = len(state.removed)
     report.unchanged = len(state.documents) - len(state.changed)
-    report.skipped, report.drafts, report.warnings = read.skipped, read.drafts, read.warnings
+    report.skipped, report.drafts = read.skipped + len(state.failed), read.drafts
+    report.warnings = read.warnings + state.failed
     if empty := _empty_feeds(state):
         report.warnings.append(FileWarning(str(state.options.source), empty))
 

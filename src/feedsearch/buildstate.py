@@ -106,6 +106,7 @@ class BuildState:
     report: BuildReport
     documents: list[Document] = field(default_factory=list)  # published, in file order
     changed: list[Document] = field(default_factory=list)  # new or changed in this build
+    failed: list[FileWarning] = field(default_factory=list)  # essays a stage failed on
     removed: list[str] = field(default_factory=list)  # sources gone since the last build
     read: CorpusRead = field(default_factory=CorpusRead)
     terms: Any = None  # the term-count cache, loaded at the first changed essay

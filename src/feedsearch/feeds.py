@@ -17,7 +17,7 @@ from pathlib import Path
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from . import __version__, interrupts
+from . import __version__, faults, interrupts
 from .feedplan import FeedSpec, feed_specs, newest_first, spec_key
 from .jsonfeed import json_feed_bytes
 from .model import Document
@@ -60,6 +60,7 @@ def entry_identifier(document: Document) -> str:
 
 
 def _add_entry(fg: FeedGenerator, document: Document, full_content: bool) -> None:
+    faults.inject("render", document.source)
     entry = fg.add_entry(order="append")
     url = document.url or ""
     identifier = entry_identifier(document)

@@ -135,7 +135,10 @@ class IndexUpdate:
 
     def add(self, document: Document) -> None:
         """Add an essay, replacing the one from the same source (a fresh index has none)."""
-        fields = index_fields(document)
+        self.add_fields(index_fields(document))
+
+    def add_fields(self, fields: dict) -> None:
+        """Add an essay as :func:`index_fields` gives it."""
         if self.recreate:
             self._writer().add_document(**fields)
         else:

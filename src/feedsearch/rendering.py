@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from . import __version__, interrupts, store
 from .buildstate import Bodies, BuildState
+from .corpus import FileWarning
 from .model import Document
 from .outputs import Output, OutputContext, enabled_outputs
+from .outputs import Rendered as OutputFiles
 from .publish import Publisher
 
 
@@ -46,9 +48,55 @@ def render_outputs(state: BuildState, bodies: Bodies) -> list[Rendered]:
             result.append(Rendered(output, key, dict.fromkeys(record["files"]),
                                     record.get("state")))
             continue
-        rendered = output.render(context, record.get("state"))
-        result.append(Rendered(output, key, rendered.files, rendered.state))
+        rendered, whole = _render(output, context, record.get("state"), state.report.warnings)
+        if rendered is None:  # kept as the last build left it
+            rendered = OutputFiles(dict.fromkeys(record.get("files", [])), record.get("state"))
+        # Files made without some essays, or not made, get no key: the next build tries
+        # again, and once the failure is gone, they are whole.
+        result.append(Rendered(output, key if whole else "", rendered.files, rendered.state))
     return result
+
+
+def _render(output: Output, context: OutputContext, previous: Any,
+            warnings: list[FileWarning]) -> tuple[OutputFiles | None, bool]:
+    """The output's files, and whether they hold every essay. Should rendering fail, the
+    essays it fails on alone are left out of it, one warning each, and the rest rendered;
+    a failure no essay explains (or every essay) is one warning, and the output's files
+    stay as the last build left them (None)."""
+    try:
+        return output.render(context, previous), True
+    except Exception as exc:
+        failure = exc
+    culprits = _culprits(output, context)
+    if len(culprits) == len(context.documents):  # every essay: the output itself fails
+        culprits = []
+    for document, exc in culprits:
+        warnings.append(FileWarning(document.source, f"left out of the {output.name} "
+                                    f"output: {type(exc).__name__}: {exc}"))
+    if culprits:
+        left_out = {document.source for document, _ in culprits}
+        kept = replace(context, documents=[d for d in context.documents
+                                           if d.source not in left_out])
+        try:
+            return output.render(kept, previous), False
+        except Exception as exc:
+            failure = exc
+    warnings.append(FileWarning(str(context.out), f"the {output.name} output could not be "
+                                f"made ({type(failure).__name__}: {failure}); its files "
+                                "from the last build are kept"))
+    return None, False
+
+
+def _culprits(output: Output, context: OutputContext) -> list[tuple[Document, Exception]]:
+    """The essays the output fails to render on their own, with what each raised."""
+    found = []
+    for document in context.documents:
+        interrupts.check()
+        try:
+            output.render(replace(context, documents=[document]), None)
+        except Exception as exc:
+            found.append((document, exc))
+    return found
 
 
 def records(meta: dict[str, str]) -> dict[str, dict]:

@@ -247,8 +247,12 @@ class StoreWriter:
 
     def put(self, document: Document) -> None:
         """Store an essay, new or replacing the one from the same source."""
+        self.put_row(row(document))
+
+    def put_row(self, values: tuple) -> None:
+        """Store an essay as :func:`row` gives it."""
         self.db.execute("INSERT OR REPLACE INTO documents (source, slug, hash, data, html, "
-                        "text) VALUES (?, ?, ?, ?, ?, ?)", _row(document))
+                        "text) VALUES (?, ?, ?, ?, ?, ?)", values)
 
     def fill_bodies(self, documents: list[Document]) -> None:
         """Give Documents without bodies their html and text, as this build stored them."""
@@ -294,7 +298,9 @@ def _save_terms(db: sqlite3.Connection, terms: TermRows) -> None:
     db.execute("DELETE FROM term_counts WHERE hash NOT IN (SELECT hash FROM documents)")
 
 
-def _row(document: Document) -> tuple[str, str, str, str, str, str]:
+def row(document: Document) -> tuple[str, str, str, str, str, str]:
+    """An essay as the store's documents table holds it (JSON text, so a document that
+    cannot be encoded fails here, before anything is written)."""
     data = document.to_dict()
     html, text = data.pop("html"), data.pop("text")
     return (document.source, document.slug, document.content_hash,

@@ -17,6 +17,7 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 
+from .. import faults
 from ..model import Document
 from .decode import decode
 from .errors import ReadError, reading
@@ -158,5 +159,6 @@ def make(entry: Entry) -> Document:
     assert entry.make is not None
     with reading():
         document = entry.make()
+        faults.inject("read", document.source)
     document.warnings = document.warnings + bound(document)
     return document
