@@ -107,6 +107,20 @@ def test_a_failure_in_one_stage_on_one_essay_is_one_warning(tmp_path, stage, fai
     assert searched(tmp_path, "tomatoes OR lantern OR kettle OR river") == ALL
 
 
+@pytest.mark.parametrize("failing", ["garden.md", "old.rss"])
+def test_a_file_whose_reading_fails_outright_is_one_warning(tmp_path, failing):
+    write_archive(tmp_path)
+    result = run_build(tmp_path, f"read:{failing}")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    [warning] = [w for w in report["warnings"] if "InjectedFault" in w]
+    assert warning == (f"{failing}: could not be read (InjectedFault: a failure injected "
+                       "into the read stage)")
+    title = "The Garden" if failing == "garden.md" else "The Lantern"
+    assert feed_titles(tmp_path) == ALL - {title}
+    assert searched(tmp_path, "tomatoes OR lantern OR kettle OR river") == ALL - {title}
+
+
 def test_a_render_failure_no_single_essay_explains_keeps_the_last_feeds(tmp_path):
     write_archive(tmp_path)
     assert run_build(tmp_path, None).returncode == 0

@@ -20,6 +20,7 @@ from datetime import UTC, tzinfo
 from functools import partial
 from pathlib import Path
 
+from . import faults
 from .model import Document
 from .pipeline import Pending, run_jobs
 from .readers import InputFile, Reader, ReadError, ReadSettings, holds_many, reader_for_file
@@ -80,6 +81,7 @@ def file_items(path: Path, relpath: str, settings: ReadSettings, earlier: Earlie
                stats: dict[str, tuple[int, int, str]]) -> Iterator[Item]:
     """The items of one file, reusing what ``earlier`` knows; the file's size, time and
     hash go to ``stats``. Raises ReadError for a file that cannot be read at all."""
+    faults.inject("read", relpath)  # the file as a whole (its essays' sources are later)
     before = _stat(path)  # before reading: a later change shows in the next build
     if before is not None and (kind := not_regular(before.st_mode)) is not None:
         raise ReadError(f"{kind}, not a file; skipped, never read")
