@@ -123,3 +123,32 @@ def test_a_killed_builds_worker_exits_and_frees_the_lock(archive, tmp_path):
         again = subprocess.run(command(archive, work), capture_output=True, text=True,
                                timeout=300)
         assert again.returncode == 0, again.stderr
+        if (work / "index" / "build.lock").exists():  # the build had taken its lock
+            assert f"process {process.pid}) was stopped before it finished; its lock is " \
+                   "taken over" in again.stderr
+
+
+def test_a_workers_copy_of_the_lock_never_keeps_the_next_build_out(archive, tmp_path):
+    """A parse worker is forked while its build holds the lock, and closes its copy at
+    once: a worker left behind (where no parent-death signal exists) never holds it."""
+    work = tmp_path / "run"
+    lock = (work / "index" / "build.lock").resolve()
+    process = subprocess.Popen(command(archive, work), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        workers: list[str] = []
+        while not workers and time.monotonic() < deadline:
+            workers = [pid for pid in alive_in_session(process.pid)
+                       if int(pid) != process.pid]
+            time.sleep(0.01)
+        assert workers, "the build started no worker"
+        time.sleep(0.2)  # past the worker's start
+        held_by = {pid: [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()
+                         if fd.is_symlink()] for pid in [str(process.pid), *workers]}
+        assert str(lock) in held_by[str(process.pid)]
+        for pid in workers:
+            assert str(lock) not in held_by[pid], f"worker {pid} holds the lock"
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)

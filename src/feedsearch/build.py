@@ -87,8 +87,11 @@ def build(options: BuildOptions,
     started = time.perf_counter()
     check_folders(options)
     try:
-        with locking.exclusive(Path(options.index) / locking.LOCK_NAME, options.lock_timeout):
+        with locking.exclusive(Path(options.index) / locking.LOCK_NAME,
+                               options.lock_timeout) as lock:
             report = _build_locked(options, progress)
+            if note := lock.note():
+                report.notes.insert(0, note)
     except locking.LockTimeout as exc:
         raise BuildError(str(exc)) from exc
     except BuildInterrupted:
@@ -239,7 +242,8 @@ def _read_and_index(state: BuildState, writer: store.StoreWriter, bodies: Bodies
     update = index.IndexUpdate(options.index, recreate=state.fresh, language=state.language)
     try:
         state.read = read_archive(
-            archive, ReadOptions(settings, workers=options.workers), state.earlier,
+            archive, ReadOptions(settings, options.workers, options.read_timeout or None),
+            state.earlier,
             on_document=_Intake(state, update, writer, bodies).take,
             progress=progress(len(archive.files)) if progress else None)
         present = {document.source for document in state.documents}

@@ -56,10 +56,12 @@ class CorpusRead:
 @dataclass(frozen=True)
 class ReadOptions:
     """How an archive is read: ReadSettings (which decide what its files give, the file
-    size limit included), plus the number of parsing processes (which does not)."""
+    size limit included), plus the number of parsing processes and the time one file may
+    take (which do not)."""
 
     settings: ReadSettings = field(default_factory=ReadSettings)
     workers: int = 0  # processes that parse files (0: all in this one)
+    seconds: float | None = None  # a file still being read after this is skipped
 
 
 @dataclass
@@ -107,14 +109,15 @@ def read_file(path: Path, relpath: str, default_tz: tzinfo = UTC,
 
 def read_corpus(root: Path, *, exclude: tuple[Path, ...] = (),
                 known: dict[str, Document] | None = None, workers: int = 0,
-                max_bytes: int = DEFAULT_MAX_BYTES, **settings) -> CorpusRead:
+                max_bytes: int = DEFAULT_MAX_BYTES, seconds: float | None = None,
+                **settings) -> CorpusRead:
     """Read every essay under ``root`` (``settings``: ReadSettings' fields), as ``check``
     does.
 
     ``known`` maps a source path to the Document read from it by an earlier build: a file
     whose content hash is unchanged is taken from there instead of being parsed again.
     """
-    options = ReadOptions(ReadSettings(**settings, max_bytes=max_bytes), workers)
+    options = ReadOptions(ReadSettings(**settings, max_bytes=max_bytes), workers, seconds)
     return read_archive(Archive(root, exclude), options, Earlier(documents=known or {}))
 
 
@@ -126,7 +129,7 @@ def read_archive(archive: Archive, options: ReadOptions, earlier: Earlier | None
     final; ``progress`` with each file's path as it is reached."""
     tally = _Tally(options.settings)
     items = _items(archive, options, earlier or Earlier(), tally.result.stats, progress)
-    for item in run_jobs(items, options.workers):
+    for item in run_jobs(items, options.workers, options.seconds):
         interrupts.check()
         document = tally.take(item)
         if document is not None and on_document is not None:

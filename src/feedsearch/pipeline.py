@@ -15,9 +15,12 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import TypeVar
 
+from . import locking
 from .model import Document
 from .readers.errors import as_read_error
 from .settings import default_workers
@@ -44,11 +47,13 @@ class Pending:
 P = TypeVar("P", bound=Pending)
 
 
-def run_jobs(items: Iterable[P], workers: int) -> Iterator[P]:
-    """``items`` with every job done (``document`` or ``error`` set), in the given order."""
+def run_jobs(items: Iterable[P], workers: int, seconds: float | None = None) -> Iterator[P]:
+    """``items`` with every job done (``document`` or ``error`` set), in the given order.
+    A job still running after ``seconds`` is stopped, and its error says so."""
+    call = partial(_call, seconds=seconds)
     if workers <= 0:
         for item in items:
-            yield _resolve(item, _call(item.job) if item.job else None)
+            yield _resolve(item, call(item.job) if item.job else None)
         return
     pool: ProcessPoolExecutor | None = None
     queue: deque[tuple[P, Future | tuple | None]] = deque()
@@ -60,7 +65,7 @@ def run_jobs(items: Iterable[P], workers: int) -> Iterator[P]:
                 seen_jobs += 1
                 if pool is None and seen_jobs > POOL_AFTER:
                     pool = _start_pool(workers)
-                outcome = pool.submit(_call, item.job) if pool else _call(item.job)
+                outcome = pool.submit(call, item.job) if pool else call(item.job)
             queue.append((item, outcome))
             while len(queue) > WINDOW or queue and _done(queue[0][1]):
                 yield _finish(*queue.popleft())
@@ -92,6 +97,7 @@ def _worker_started(parent: int) -> None:
     a worker whose build is gone, even killed outright, exits instead of living on."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    locking.forget_inherited()  # the build's lock is the build's, never a worker's
     _die_with(parent)
 
 
@@ -132,10 +138,44 @@ def _resolve(item: P, outcome: tuple | None) -> P:
     return item
 
 
-def _call(job: Callable[[], Document]) -> tuple[Document | None, str | None]:
+def _call(job: Callable[[], Document],
+          seconds: float | None = None) -> tuple[Document | None, str | None]:
     """Run in a worker: a Document, or the reason there is none (a file must never stop a
-    build)."""
+    build, nor keep it busy for ever)."""
     try:
-        return job(), None
+        with _time_limit(seconds):
+            return job(), None
+    except TimeUp:
+        return None, (f"still being read after {seconds:g} s (--read-timeout); skipped, "
+                      "the rest is built")
     except Exception as exc:
         return None, str(as_read_error(exc))
+
+
+class TimeUp(BaseException):
+    """A job ran past its time. Not an Exception: a parser's own ``except Exception``
+    must not swallow it and go on."""
+
+
+@contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise TimeUp in the code inside once ``seconds`` have passed (SIGALRM; only in a
+    main thread, where the job of a worker or of a build without workers runs). Parsers in
+    Python (Markdown, YAML, HTML cleaning) stop there; C code (lxml, regular expressions)
+    only once it returns, and its inputs are bounded by size and depth instead."""
+    usable = seconds and hasattr(signal, "setitimer") and \
+        threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def time_up(_number, _frame):
+        raise TimeUp
+
+    previous = signal.signal(signal.SIGALRM, time_up)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -214,6 +214,11 @@ class BuildOptions:
                                  help="Skip, with a warning, any file larger than this, and "
                                       "any post of an export larger than this: 10MB, 500KB, "
                                       "or a number of bytes")
+    read_timeout: float = setting(60.0, kind=float, flag="--read-timeout", minimum=0,
+                                  config="build.read_timeout",
+                                  comment="seconds one file may take to read; 0: no limit",
+                                  help="Skip, with a warning, a file still being read after "
+                                       "this many seconds (0: no limit).")
     workers: int = setting(kind=int, flag="--workers", minimum=0,
                            default_factory=default_workers,
                            default_text="one per core but one; 0: parse in the build's own "

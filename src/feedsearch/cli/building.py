@@ -109,8 +109,10 @@ def _print_outputs(report, out: Path, index_dir: Path) -> None:
 @click.option("--max-file-size", type=BYTE_SIZE, default=MAX_FILE_BYTES,
               help="Report any file, or post of an export, larger than this: 10MB, 500KB "
                    "or a number of bytes [default: 10MB].")
+@click.option("--read-timeout", type=click.FloatRange(min=0), default=60.0, show_default=True,
+              help="Report a file still being read after this many seconds (0: no limit).")
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
-def check(source, default_tz, max_file_size, as_json) -> None:
+def check(source, default_tz, max_file_size, read_timeout, as_json) -> None:
     """Read the whole archive and report every problem, writing nothing.
 
     Missing dates and titles, duplicate slugs, broken front matter, undecodable or empty
@@ -126,7 +128,8 @@ def check(source, default_tz, max_file_size, as_json) -> None:
     if not source.is_dir():
         raise fail(f"source folder {source} does not exist")
     options = {"default_tz": default_tz} if default_tz is not None else {}
-    result = read_corpus(source, include_drafts=True, max_bytes=max_file_size, **options)
+    result = read_corpus(source, include_drafts=True, max_bytes=max_file_size,
+                         seconds=read_timeout or None, **options)
     problems = [{"source": w.source, "problem": w.reason} for w in result.warnings]
     if as_json:
         click.echo(json.dumps({"essays": len(result.documents), "problems": problems},
