@@ -258,3 +258,23 @@ def test_a_file_that_takes_too_long_to_read_is_one_warning(tmp_path, workers):
         "slow.md: still being read after 4 s (--read-timeout); skipped, the rest is built"]
     assert report.documents == 21
     assert len(feeds_parse(options)) == 20
+
+
+def test_labels_that_are_not_words_or_numbers_are_not_tags(tmp_path):
+    text = ("---\ntitle: Odd tags\ndate: 2024-01-07\ntags: [[a, b], {c: d}, 3, null, true, "
+            "tea]\nauthor: [null, Maren]\n---\n\nBody.\n")
+    report, options = built(tmp_path, {"odd.md": text})
+    assert warnings_for(report, "odd.md") == []
+    record = essay(options, "odd")
+    assert record["tags"] == ["3", "tea"]
+    assert record["authors"] == ["Maren"]
+
+
+def test_a_post_without_a_usable_date_says_it_is_left_out_of_the_feeds(tmp_path):
+    item = RSS_ITEM.format(title="Undated", link="https://old.example.net/undated/",
+                           body="Words.").replace("Mon, 01 Jan 2024 10:00:00 GMT",
+                                                  "Mon, 99 Foo 2020")
+    report, options = built(tmp_path, {"old.rss": rss(item)})
+    assert "post 'undated': no date in the post (or one that is not a date); searchable, " \
+           "but left out of the feeds" in warnings_for(report, "old.rss")
+    assert essay(options, "undated")["date"] is None

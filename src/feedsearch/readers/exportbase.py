@@ -161,4 +161,7 @@ def make_document(post: Post, source: str, content_hash: str) -> Document:
         draft=post.draft,
         content_hash=content_hash,
         base_slug=post.slug,
+        warnings=[] if post.date or post.draft else
+        ["no date in the post (or one that is not a date); searchable, but left out of the "
+         "feeds"],
     )

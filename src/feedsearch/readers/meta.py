@@ -83,7 +83,10 @@ def as_list(value: object) -> list[str]:
     if isinstance(value, (set, frozenset, dict)):  # YAML !!set, or a mapping: its keys
         value = sorted(str(item) for item in value)
     items = value if isinstance(value, (list, tuple)) else str(value).split(",")
-    return [" ".join(str(item).split()) for item in items if str(item).strip()]
+    # Words and numbers are labels; a null, a yes/no or a nested list or mapping is not.
+    labels = [item for item in items if isinstance(item, (str, int, float))
+              and not isinstance(item, bool)]
+    return [" ".join(str(item).split()) for item in labels if str(item).strip()]
 
 
 def unique(items: list[str]) -> list[str]:
