@@ -278,3 +278,24 @@ def test_a_post_without_a_usable_date_says_it_is_left_out_of_the_feeds(tmp_path)
     assert "post 'undated': no date in the post (or one that is not a date); searchable, " \
            "but left out of the feeds" in warnings_for(report, "old.rss")
     assert essay(options, "undated")["date"] is None
+
+
+PATHOLOGICAL = {
+    # Patterns that once took time growing with the square of the input: a minute or more
+    # for these, in C code that no time limit interrupts.
+    "captions.rss": rss(RSS_ITEM.format(title="Captions", link="https://old.example.net/c/",
+                                        body="[caption id=x]" * 40_000 + " words")),
+    "galleries.rss": rss(RSS_ITEM.format(title="Galleries", link="https://old.example.net/g/",
+                                         body="[gallery " * 40_000 + " words")),
+    "embeds.rss": rss(RSS_ITEM.format(title="Embeds", link="https://old.example.net/e/",
+                                      body="[embed]" * 60_000 + " words")),
+    "hashes.md": "# " + "#" * 100_000 + " x\n\nA heading of hashes.\n",
+    "spaces.md": "Title: Spaces" + " " * 100_000 + "y\nDate: 2024-01-01\n\nBody.\n",
+}
+
+
+@pytest.mark.parametrize("name", PATHOLOGICAL)
+def test_inputs_that_once_took_minutes_are_read_at_once(tmp_path, name):
+    report, options = built(tmp_path, {name: PATHOLOGICAL[name]}, read_timeout=20.0)
+    assert not any("--read-timeout" in w.reason for w in report.warnings), report.warnings
+    assert report.documents == 2

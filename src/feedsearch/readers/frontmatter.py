@@ -135,7 +135,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
 
 
 # Pelican's Markdown metadata: "Key: value" lines at the top, ended by a blank line.
-_HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z_-]{0,30}):[ \t]*(.*?)\s*$")
+_HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z_-]{0,30}):[ \t]*(.*)$")  # value stripped after
 PELICAN_KEYS = {"title", "date", "modified", "tags", "category", "slug", "author", "authors",
                 "summary", "status", "lang", "save_as", "url", "template"}
 
@@ -152,7 +152,7 @@ def pelican_headers(text: str) -> tuple[dict[str, Any], str]:
         match = _HEADER_LINE.match(line)
         if match is None:
             return {}, text
-        meta[match.group(1).lower()] = match.group(2)
+        meta[match.group(1).lower()] = match.group(2).strip()
     if not meta or not set(meta) & PELICAN_KEYS or "title" not in meta:
         return {}, text
     if "category" in meta:

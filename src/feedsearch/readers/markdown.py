@@ -17,7 +17,9 @@ from .meta import as_list, first_of, shorten, slugify, to_datetime, unique
 from .registry import register
 
 _RENDERER = MarkdownIt("commonmark", {"html": True}).enable("table").use(footnote_plugin)
-_ATX_TITLE = re.compile(r"\A\s*#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+# The heading's line whole; its closing #s are stripped after (a pattern that leaves them
+# out takes time growing with the square of the line's length).
+_ATX_TITLE = re.compile(r"\A\s*#[ \t]+([^\n]+)")
 _UPDATED_KEYS = ("updated", "lastmod", "modified", "last_modified_at")
 _MORE = re.compile(r"<!--\s*more\s*-->", re.I)
 
@@ -43,7 +45,7 @@ class MarkdownReader(Reader):
         if not title:
             heading = _ATX_TITLE.match(body)
             if heading:
-                title = heading.group(1).strip()
+                title = heading.group(1).rstrip(" \t#").strip()
                 body = body[heading.end():]
         if not title:
             title = source.stem

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+from collections.abc import Callable
 
 import lxml.html
 from lxml import etree
@@ -33,18 +34,22 @@ _BLOCK_TAGS = ("address|article|aside|blockquote|dd|details|div|dl|dt|figcaption
                "tfoot|th|thead|tr|ul|iframe|video|audio|object|script|style")
 _BLOCK_START = re.compile(rf"^</?(?:{_BLOCK_TAGS})\b", re.I)
 _AROUND_BLOCKS = re.compile(rf"(<(?:{_BLOCK_TAGS})\b[^>]*>|</(?:{_BLOCK_TAGS})>)", re.I)
-_PRE = re.compile(r"<pre\b.*?</pre>", re.I | re.S)
-_CAPTION = re.compile(r"\[(?:wp_)?caption([^\]]*)\](.*?)\[/(?:wp_)?caption\]", re.I | re.S)
+# Openings and closings, paired in one pass by _replace_pairs: a non-greedy regular
+# expression from one to the other takes time growing with the square of openings that are
+# never closed (40,000 of them: a minute).
+_PRE = re.compile(r"(?P<open><pre\b)|(?P<close></pre>)", re.I)
+_CAPTION = re.compile(r"(?P<open>\[(?:wp_)?caption(?P<attributes>[^\[\]]*)\])|"
+                      r"(?P<close>\[/(?:wp_)?caption\])", re.I)
 _CAPTION_MEDIA = re.compile(r"^\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)$",
                             re.I | re.S)
 _ATTRIBUTE = re.compile(r'(\w+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\'|(\S+))')
-_EMBED = re.compile(r"\[embed[^\]]*\]\s*(\S+?)\s*\[/embed\]", re.I)
+_EMBED = re.compile(r"\[embed[^\[\]]*\]\s*([^\s\[\]]+)\s*\[/embed\]", re.I)
 # Shortcodes WordPress and its page builders register; anything else in brackets ("[sic]",
 # "[1]") is the writer's text and stays.
 _SHORTCODE_NAMES = (r"gallery|playlist|audio|video|embed|caption|wp_caption|contact-form(?:-7)?|"
                     r"(?:et_pb|vc|fusion|av|cs|tatsu|themify|su)_[\w-]*|column|row|one_half|"
                     r"one_third|two_thirds|button|box|tabs?|accordion|toggle|divider|spacer")
-_SHORTCODE = re.compile(rf"\[/?(?:{_SHORTCODE_NAMES})(?:\s[^\]]*)?/?\]", re.I)
+_SHORTCODE = re.compile(rf"\[/?(?:{_SHORTCODE_NAMES})(?:\s[^\[\]]*)?/?\]", re.I)
 _DROP = ("script", "style", "template", "form", "input", "button", "select", "textarea",
          "link", "meta", "svg")
 _LAZY_SOURCES = ("data-src", "data-image", "data-lazy-src", "data-original")
@@ -75,11 +80,12 @@ def autop(text: str) -> str:
     a classic-editor post; block elements are left as they are and <pre> untouched."""
     kept: list[str] = []
 
-    def keep(match: re.Match) -> str:
-        kept.append(match.group(0))
+    def keep(block: str) -> str:
+        kept.append(block)
         return f"\x00{len(kept) - 1}\x00"
 
-    text = _PRE.sub(keep, text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _replace_pairs(text.replace("\r\n", "\n").replace("\r", "\n"), _PRE,
+                          lambda opening, inner, closing: keep(opening + inner + closing))
     text = _AROUND_BLOCKS.sub(_set_apart, text)
     paragraphs = []
     for chunk in re.split(r"\n\s*\n", text):
@@ -100,20 +106,37 @@ def _set_apart(match: re.Match) -> str:
     return f"{tag}\n\n" if tag.startswith("</") else f"\n\n{tag}"
 
 
+def _replace_pairs(text: str, tokens: re.Pattern,
+                   render: Callable[[str, str, str], str]) -> str:
+    """Each opening (group "open" of ``tokens``) and the first closing (group "close")
+    after it, with what lies between, replaced by ``render(opening, between, closing)``:
+    what ``open(.*?)close`` would match, found in one pass."""
+    parts: list[str] = []
+    position, opened = 0, None
+    for token in tokens.finditer(text):
+        if token.group("close") is None:
+            opened = opened or token
+        elif opened is not None:
+            parts += [text[position:opened.start()],
+                      render(opened.group(0), text[opened.end():token.start()], token.group(0))]
+            position, opened = token.end(), None
+    return "".join(parts) + text[position:]
+
+
 def _shortcodes(text: str) -> str:
-    text = _CAPTION.sub(_figure, text)
+    text = _replace_pairs(text, _CAPTION, _figure)
     text = _EMBED.sub(lambda m: f'<a href="{htmllib.escape(m.group(1))}">'
                                 f"{htmllib.escape(m.group(1))}</a>", text)
     return _SHORTCODE.sub("", text)
 
 
-def _figure(match: re.Match) -> str:
+def _figure(opening: str, inner: str, _closing: str) -> str:
     """``[caption ...]<img> words[/caption]`` -> <figure> with the image and a caption."""
     attributes = {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or ""
-                  for m in _ATTRIBUTE.finditer(match.group(1))}
-    media = _CAPTION_MEDIA.match(match.group(2))
+                  for m in _ATTRIBUTE.finditer(opening)}
+    media = _CAPTION_MEDIA.match(inner)
     if media is None:
-        return match.group(2)
+        return inner
     words = media.group(2).strip() or htmllib.escape(attributes.get("caption", ""))
     caption = f"<figcaption>{words}</figcaption>" if words else ""
     return f"\n\n<figure>{media.group(1)}{caption}</figure>\n\n"
