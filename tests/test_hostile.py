@@ -5,6 +5,7 @@ well-formed and safe, and nothing is written outside OUT and INDEX."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import subprocess
@@ -20,11 +21,13 @@ from hostile.archive import (
     BUILT,
     BUILT_OR_WARNED,
     BUILT_WARNED,
+    ESCAPED,
     EXPECTED_TEXT,
     FUTURE,
     GOOD_ESSAYS,
     GOOD_MARKERS,
     NOT_WALKED,
+    OUTSIDE,
     SKIPPED,
     UNREADABLE,
     WARNED,
@@ -55,9 +58,9 @@ class Run:
 
 
 def snapshot(root: Path, exclude: tuple[Path, ...]) -> dict[str, tuple]:
-    """Every path under ``root`` (links not followed) outside ``exclude``: kind, size, mode
-    and modification time of files and links; folders by name only (their times change
-    when OUT or INDEX appear in them)."""
+    """Every path under ``root`` (links not followed) outside ``exclude``: kind, size, mode,
+    modification time and inode of files and links; folders by name only (their times
+    change when OUT or INDEX appear in them)."""
     excluded = {str(p) for p in exclude}
     found: dict[str, tuple] = {}
     for folder, dirs, files in os.walk(root, followlinks=False):
@@ -68,7 +71,7 @@ def snapshot(root: Path, exclude: tuple[Path, ...]) -> dict[str, tuple]:
         for name in files:
             path = os.path.join(folder, name)
             info = os.lstat(path)
-            found[path] = ("file", info.st_size, info.st_mode, info.st_mtime_ns)
+            found[path] = ("file", info.st_size, info.st_mode, info.st_mtime_ns, info.st_ino)
     return found
 
 
@@ -82,15 +85,14 @@ class Hostile:
     root: Path  # the temporary folder the archive and every build's folders live in
     archive: Path
     described: dict[str, str]
-    passwd: tuple | None  # /etc/passwd before any build: size, mode, modification time
+    outside: tuple  # the file beside the archive that a link in it points at, before any build
 
 
-def _stat(path: Path) -> tuple | None:
-    try:
-        info = os.lstat(path)
-    except OSError:
-        return None
-    return info.st_size, info.st_mode, info.st_mtime_ns
+def fingerprint(path: Path) -> tuple:
+    """A file as a build could change it: its bytes' hash, size, mode, time and inode."""
+    info = os.lstat(path)
+    return (hashlib.sha256(path.read_bytes()).hexdigest(), info.st_size, info.st_mode,
+            info.st_mtime_ns, info.st_ino)
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +100,7 @@ def hostile(tmp_path_factory) -> Hostile:
     root = tmp_path_factory.mktemp("hostile")
     archive = root / "archive"
     described = make_hostile_archive(archive)
-    return Hostile(root, archive, described, _stat(Path("/etc/passwd")))
+    return Hostile(root, archive, described, fingerprint(root / OUTSIDE))
 
 
 def _folders(root: Path, how: str) -> tuple[Path, Path, Path]:
@@ -182,6 +184,8 @@ def test_archive_is_fully_described(hostile: Hostile) -> None:
     assert long_line.read_bytes().split(b"---\n")[-1].count(b"\n") == 1
     assert (archive / "loop/up").resolve() == archive.resolve()
     assert not (archive / "links/dangling.md").exists()
+    assert (archive / "links/outside.md").resolve() == (hostile.root / OUTSIDE).resolve()
+    assert (hostile.root / OUTSIDE).is_file() and not (hostile.root / ESCAPED).exists()
     assert (archive / UNREADABLE).stat().st_mode & 0o777 == 0
     for relpath in GOOD_ESSAYS:
         assert (archive / relpath).is_file()
@@ -373,6 +377,9 @@ def test_nothing_written_outside_out_and_index(run: Run) -> None:
 
 
 def test_no_escape_or_passwd_file_outside_out_and_index(run: Run, hostile: Hostile) -> None:
+    """Nothing named after a hostile slug, tag or author outside OUT and INDEX (nor the
+    folder that slugs/slug-absolute.md names by its absolute path), and the file that
+    links/outside.md points at as it was: its bytes, size, mode, time and inode."""
     root = hostile.root
     # Every build's OUT and INDEX (the other run's too) may hold tags/escape/.
     outputs = {str(root / how / "site" / name) for how in ("cli", "script")
@@ -382,7 +389,8 @@ def test_no_escape_or_passwd_file_outside_out_and_index(run: Run, hostile: Hosti
         for name in files + dirs:
             assert name != "passwd" and not name.startswith("escape"), \
                 os.path.join(folder, name)
-    assert _stat(Path("/etc/passwd")) == hostile.passwd
+    assert not (root / ESCAPED).exists()
+    assert fingerprint(root / OUTSIDE) == hostile.outside
 
 
 # --- dates at the ends of time --------------------------------------------------------------
