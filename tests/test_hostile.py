@@ -28,6 +28,7 @@ from hostile.archive import (
     GOOD_MARKERS,
     NOT_WALKED,
     OUTSIDE,
+    REASONS,
     SKIPPED,
     UNREADABLE,
     WARNED,
@@ -40,6 +41,9 @@ SCRIPT = Path(sys.executable).parent / "feedsearch"
 BASE_URL = "https://hostile.example/"
 BUILD_SECONDS = 120  # a generous bound: a build that hangs or crawls fails
 FORBIDDEN = ("<script", "javascript:", "onerror")
+# How as_read_error begins what it says of an exception a reader raised that nobody
+# planned for.
+CATCH_ALL = "could not be read ("
 
 
 @dataclass
@@ -173,6 +177,7 @@ def readable_as_this_user(path: Path) -> bool:
 
 def test_archive_is_fully_described(hostile: Hostile) -> None:
     archive, described = hostile.archive, hostile.described
+    assert set(REASONS) == SKIPPED | BUILT_WARNED | WARNED | BUILT_OR_WARNED | {UNREADABLE}
     expected = (SKIPPED | BUILT_WARNED | WARNED | BUILT | BUILT_OR_WARNED | FUTURE
                 | NOT_WALKED | {UNREADABLE})
     assert set(described) == expected
@@ -206,15 +211,26 @@ def test_build_finishes_in_bounded_time(run: Run) -> None:
 
 
 def test_every_bad_file_is_named_in_a_warning(run: Run, hostile: Hostile) -> None:
+    """Named, and for its real reason: a reader that fails in a way nobody planned for also
+    gives a warning naming the file ("could not be read (AttributeError: ...)"), and that
+    must fail here."""
     lines = warning_lines(run.stderr)
+    caught = [line for line in lines if CATCH_ALL in line]
+    assert not caught, caught
     for relpath in sorted(SKIPPED):
         assert len(named(lines, relpath)) == 1, (relpath, named(lines, relpath), run.stderr)
+        assert REASONS[relpath] in named(lines, relpath)[0], (relpath, named(lines, relpath))
     for relpath in sorted(BUILT_WARNED | WARNED):
-        assert named(lines, relpath), (relpath, run.stderr)
+        assert [line for line in named(lines, relpath) if REASONS[relpath] in line], \
+            (relpath, REASONS[relpath], named(lines, relpath))
+    for relpath in BUILT_OR_WARNED:  # if it is not built, the warning says why
+        for line in named(lines, relpath):
+            assert REASONS[relpath] in line, (relpath, line)
     # Tests may run as root, and chmod 000 does not stop root reading: then the file is a good
     # essay and no warning is due, so only this part of the check is skipped.
     if not readable_as_this_user(hostile.archive / UNREADABLE):
         assert len(named(lines, UNREADABLE)) == 1, run.stderr
+        assert REASONS[UNREADABLE] in named(lines, UNREADABLE)[0], run.stderr
 
 
 def test_no_warning_about_good_essays_or_unwalked_folders(run: Run) -> None:

@@ -76,6 +76,28 @@ OUTSIDE = "outside-the-archive.md"
 # by its absolute path. A build that joined such a name to OUT would write there.
 ESCAPED = "escaped-from-out"
 
+# What the warning naming a file must say (a part of it): the real reason, never the
+# "could not be read (...)" of a reader that failed in a way nobody planned for.
+REASONS = {
+    **{f"empty/{name}": "empty file" for name in
+       ("empty.md", "empty.html", "empty.txt", "whitespace.md", "whitespace.html",
+        "whitespace.txt")},
+    **{f"binary/binary.{ext}": "binary file (contains NUL bytes)" for ext in
+       ("md", "html", "txt")},
+    "frontmatter/malformed-yaml.md": "front matter is not valid YAML at line 3",
+    "frontmatter/yaml-list.md": "front matter is a list, not a set of key: value pairs",
+    "size/huge-20mb.md": "over the 10,485,760-byte limit",
+    "links/dangling.md": "cannot read file: No such file or directory",
+    "links/outside.md": "a symbolic link to a file outside the archive; not read",
+    UNREADABLE: "cannot read file: Permission denied",
+    "slugs/dup/two/same-name.md":
+        "slug 'same-name' is already used by slugs/dup/one/same-name.md",
+    "dates/2021-02-30-impossible-name-date.txt": "no date in the file name",
+    "dates/impossible-yaml-date.md": "not a date: '2021-02-30'",
+    "dates/impossible-meta-date.html": "not a date: '2021-02-30'",
+    "deep/nested-2000.html": "HTML nested over 256 elements deep",
+}
+
 # Text that a correctly decoded file must give (checked in export's output).
 EXPECTED_TEXT = {
     "encoding/invalid-utf8.md": ("Invalid Bytes", "café"),
