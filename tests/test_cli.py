@@ -161,11 +161,16 @@ def test_search_does_not_import_the_reading_stack(cli_build):
         "import sys\n"
         "from feedsearch.cli import main\n"
         f"sys.argv = ['feedsearch', 'search', 'grief', '--index', {str(index)!r}]\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "try:\n    main()\n    code = 0\nexcept SystemExit as exit:\n    code = exit.code or 0\n"
         "heavy = [m for m in ('bs4', 'markdown_it', 'feedgen', 'frontmatter', 'lxml.html')\n"
         "         if m in sys.modules]\n"
+        "print('EXIT', code)\n"
         "print('HEAVY', heavy)\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=60)
+    # The search ran and found what it finds: a search that failed early would import
+    # nothing heavy either.
+    assert "EXIT 0" in result.stdout, result.stdout + result.stderr
+    assert " 1. Grief Has No Schedule  (2018-06-11)" in result.stdout, result.stdout
     assert "HEAVY []" in result.stdout, result.stdout + result.stderr

@@ -30,9 +30,11 @@ CORPUS = ROOT / "corpus"
 SCRIPT = Path(sys.executable).parent / "feedsearch"
 BASE_URL = "https://marenholt.example/"
 ESSAYS = 23
-KILLS = 12
+KILLS = 8  # each one must land while a build runs
+ATTEMPTS = 3 * KILLS  # builds started, at most: a kill that came after the build ended is retried
 SEED = 7
 BUILD_TIMEOUT = 120
+LEFT_BEHIND_SECONDS = 5  # how long a killed build's workers may take to follow it
 
 
 @dataclass
@@ -126,8 +128,35 @@ def restore_previous(states: States) -> None:
 
 
 def start_build(states: States) -> subprocess.Popen:
+    """A build in a session of its own, so that the processes it starts can be found."""
     return subprocess.Popen(build_command(states.archive, states.out, states.index),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+
+
+def alive_in_session(session: int) -> list[str]:
+    """Processes of the session that are running (a dead one waiting to be reaped is not)."""
+    alive = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:  # gone while we looked
+                continue
+            if int(fields[3]) == session and fields[0] != "Z":
+                alive.append(entry.name)
+    return alive
+
+
+def nothing_left_behind(process: subprocess.Popen, attempt: str) -> None:
+    """No process of the killed build's session (a parse worker) outlives it for long."""
+    deadline = time.monotonic() + LEFT_BEHIND_SECONDS
+    while alive_in_session(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = alive_in_session(process.pid)
+    if left:
+        os.killpg(process.pid, signal.SIGKILL)
+    assert not left, f"{attempt}: processes left behind: {left}"
 
 
 def finish_and_compare(states: States) -> None:
@@ -165,25 +194,41 @@ def check_index(states: States, attempt: str) -> None:
 
 
 def test_killed_builds_leave_old_or_new_outputs(states: States) -> None:
+    """KILLS SIGKILLs, every one landing while a build runs, at random moments spread over a
+    build's duration; each leaves whole outputs, an index that answers, and no process."""
     rng = random.Random(SEED)
     low, high = 0.05, max(states.build_seconds, 0.5)
     step = (high - low) / KILLS
     # One delay in each of KILLS equal slices of a build's duration, in a seeded order.
     delays = [rng.uniform(low + i * step, low + (i + 1) * step) for i in range(KILLS)]
     rng.shuffle(delays)
-    interrupted = 0
-    for number, delay in enumerate(delays, 1):
-        attempt = f"kill {number} after {delay:.3f}s"
+    landed, attempts, log = 0, 0, []
+    while delays and attempts < ATTEMPTS:
+        attempts += 1
+        delay = delays.pop()
+        attempt = f"attempt {attempts}, kill after {delay:.3f}s"
         restore_previous(states)
         process = start_build(states)
-        time.sleep(delay)
-        if process.poll() is None:
-            process.send_signal(signal.SIGKILL)
-            interrupted += 1
-        process.wait(timeout=BUILD_TIMEOUT)
+        try:
+            time.sleep(delay)
+            process.send_signal(signal.SIGKILL)  # the build only: its workers must follow
+            code = process.wait(timeout=BUILD_TIMEOUT)
+            nothing_left_behind(process, attempt)
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        # Killed, or it had finished (exit 0) before the signal came: either way, whole.
+        assert code in (0, -signal.SIGKILL), (attempt, code)
+        log.append(f"{attempt}: {'killed' if code else 'finished first'}")
         check_outputs(states, attempt)
         check_index(states, attempt)
-    assert interrupted >= KILLS // 2, f"only {interrupted} builds were still running"
+        if code == -signal.SIGKILL:
+            landed += 1
+        else:  # it came too late: again, at a random moment before this one
+            delays.append(rng.uniform(low, delay))
+    print("\n".join(log))  # with -s
+    assert landed == KILLS, f"{landed} of {KILLS} kills landed during a build: {log}"
     finish_and_compare(states)
 
 

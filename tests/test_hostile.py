@@ -5,6 +5,7 @@ well-formed and safe, and nothing is written outside OUT and INDEX."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import subprocess
@@ -20,11 +21,14 @@ from hostile.archive import (
     BUILT,
     BUILT_OR_WARNED,
     BUILT_WARNED,
+    ESCAPED,
     EXPECTED_TEXT,
     FUTURE,
     GOOD_ESSAYS,
     GOOD_MARKERS,
     NOT_WALKED,
+    OUTSIDE,
+    REASONS,
     SKIPPED,
     UNREADABLE,
     WARNED,
@@ -37,6 +41,9 @@ SCRIPT = Path(sys.executable).parent / "feedsearch"
 BASE_URL = "https://hostile.example/"
 BUILD_SECONDS = 120  # a generous bound: a build that hangs or crawls fails
 FORBIDDEN = ("<script", "javascript:", "onerror")
+# How as_read_error begins what it says of an exception a reader raised that nobody
+# planned for.
+CATCH_ALL = "could not be read ("
 
 
 @dataclass
@@ -55,9 +62,9 @@ class Run:
 
 
 def snapshot(root: Path, exclude: tuple[Path, ...]) -> dict[str, tuple]:
-    """Every path under ``root`` (links not followed) outside ``exclude``: kind, size, mode
-    and modification time of files and links; folders by name only (their times change
-    when OUT or INDEX appear in them)."""
+    """Every path under ``root`` (links not followed) outside ``exclude``: kind, size, mode,
+    modification time and inode of files and links; folders by name only (their times
+    change when OUT or INDEX appear in them)."""
     excluded = {str(p) for p in exclude}
     found: dict[str, tuple] = {}
     for folder, dirs, files in os.walk(root, followlinks=False):
@@ -68,7 +75,7 @@ def snapshot(root: Path, exclude: tuple[Path, ...]) -> dict[str, tuple]:
         for name in files:
             path = os.path.join(folder, name)
             info = os.lstat(path)
-            found[path] = ("file", info.st_size, info.st_mode, info.st_mtime_ns)
+            found[path] = ("file", info.st_size, info.st_mode, info.st_mtime_ns, info.st_ino)
     return found
 
 
@@ -82,15 +89,14 @@ class Hostile:
     root: Path  # the temporary folder the archive and every build's folders live in
     archive: Path
     described: dict[str, str]
-    passwd: tuple | None  # /etc/passwd before any build: size, mode, modification time
+    outside: tuple  # the file beside the archive that a link in it points at, before any build
 
 
-def _stat(path: Path) -> tuple | None:
-    try:
-        info = os.lstat(path)
-    except OSError:
-        return None
-    return info.st_size, info.st_mode, info.st_mtime_ns
+def fingerprint(path: Path) -> tuple:
+    """A file as a build could change it: its bytes' hash, size, mode, time and inode."""
+    info = os.lstat(path)
+    return (hashlib.sha256(path.read_bytes()).hexdigest(), info.st_size, info.st_mode,
+            info.st_mtime_ns, info.st_ino)
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +104,7 @@ def hostile(tmp_path_factory) -> Hostile:
     root = tmp_path_factory.mktemp("hostile")
     archive = root / "archive"
     described = make_hostile_archive(archive)
-    return Hostile(root, archive, described, _stat(Path("/etc/passwd")))
+    return Hostile(root, archive, described, fingerprint(root / OUTSIDE))
 
 
 def _folders(root: Path, how: str) -> tuple[Path, Path, Path]:
@@ -171,6 +177,7 @@ def readable_as_this_user(path: Path) -> bool:
 
 def test_archive_is_fully_described(hostile: Hostile) -> None:
     archive, described = hostile.archive, hostile.described
+    assert set(REASONS) == SKIPPED | BUILT_WARNED | WARNED | BUILT_OR_WARNED | {UNREADABLE}
     expected = (SKIPPED | BUILT_WARNED | WARNED | BUILT | BUILT_OR_WARNED | FUTURE
                 | NOT_WALKED | {UNREADABLE})
     assert set(described) == expected
@@ -182,6 +189,8 @@ def test_archive_is_fully_described(hostile: Hostile) -> None:
     assert long_line.read_bytes().split(b"---\n")[-1].count(b"\n") == 1
     assert (archive / "loop/up").resolve() == archive.resolve()
     assert not (archive / "links/dangling.md").exists()
+    assert (archive / "links/outside.md").resolve() == (hostile.root / OUTSIDE).resolve()
+    assert (hostile.root / OUTSIDE).is_file() and not (hostile.root / ESCAPED).exists()
     assert (archive / UNREADABLE).stat().st_mode & 0o777 == 0
     for relpath in GOOD_ESSAYS:
         assert (archive / relpath).is_file()
@@ -202,15 +211,26 @@ def test_build_finishes_in_bounded_time(run: Run) -> None:
 
 
 def test_every_bad_file_is_named_in_a_warning(run: Run, hostile: Hostile) -> None:
+    """Named, and for its real reason: a reader that fails in a way nobody planned for also
+    gives a warning naming the file ("could not be read (AttributeError: ...)"), and that
+    must fail here."""
     lines = warning_lines(run.stderr)
+    caught = [line for line in lines if CATCH_ALL in line]
+    assert not caught, caught
     for relpath in sorted(SKIPPED):
         assert len(named(lines, relpath)) == 1, (relpath, named(lines, relpath), run.stderr)
+        assert REASONS[relpath] in named(lines, relpath)[0], (relpath, named(lines, relpath))
     for relpath in sorted(BUILT_WARNED | WARNED):
-        assert named(lines, relpath), (relpath, run.stderr)
+        assert [line for line in named(lines, relpath) if REASONS[relpath] in line], \
+            (relpath, REASONS[relpath], named(lines, relpath))
+    for relpath in BUILT_OR_WARNED:  # if it is not built, the warning says why
+        for line in named(lines, relpath):
+            assert REASONS[relpath] in line, (relpath, line)
     # Tests may run as root, and chmod 000 does not stop root reading: then the file is a good
     # essay and no warning is due, so only this part of the check is skipped.
     if not readable_as_this_user(hostile.archive / UNREADABLE):
         assert len(named(lines, UNREADABLE)) == 1, run.stderr
+        assert REASONS[UNREADABLE] in named(lines, UNREADABLE)[0], run.stderr
 
 
 def test_no_warning_about_good_essays_or_unwalked_folders(run: Run) -> None:
@@ -373,6 +393,9 @@ def test_nothing_written_outside_out_and_index(run: Run) -> None:
 
 
 def test_no_escape_or_passwd_file_outside_out_and_index(run: Run, hostile: Hostile) -> None:
+    """Nothing named after a hostile slug, tag or author outside OUT and INDEX (nor the
+    folder that slugs/slug-absolute.md names by its absolute path), and the file that
+    links/outside.md points at as it was: its bytes, size, mode, time and inode."""
     root = hostile.root
     # Every build's OUT and INDEX (the other run's too) may hold tags/escape/.
     outputs = {str(root / how / "site" / name) for how in ("cli", "script")
@@ -382,7 +405,8 @@ def test_no_escape_or_passwd_file_outside_out_and_index(run: Run, hostile: Hosti
         for name in files + dirs:
             assert name != "passwd" and not name.startswith("escape"), \
                 os.path.join(folder, name)
-    assert _stat(Path("/etc/passwd")) == hostile.passwd
+    assert not (root / ESCAPED).exists()
+    assert fingerprint(root / OUTSIDE) == hostile.outside
 
 
 # --- dates at the ends of time --------------------------------------------------------------

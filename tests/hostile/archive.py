@@ -2,6 +2,8 @@
 
 ``make_hostile_archive(root)`` writes it and returns {relative path: what is wrong with it}.
 What a build must make of each file is in the sets below, so that the tests can check it.
+Beside the archive (in ``root``'s parent) it writes one file more, OUTSIDE, which a link in
+the archive points at: a build must neither read it nor write it.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ SKIPPED = {
     "binary/binary.md", "binary/binary.html", "binary/binary.txt",
     "frontmatter/malformed-yaml.md", "frontmatter/yaml-list.md",
     "size/huge-20mb.md",
-    "links/dangling.md",
+    "links/dangling.md", "links/outside.md",
 }
 # Unreadable (chmod 000): skipped with a warning, unless the tests run as root.
 UNREADABLE = "perm/unreadable.md"
@@ -58,6 +60,7 @@ BUILT = {
     "encoding/utf8-bom.md", "encoding/utf16-bom.md",
     "slugs/dup/one/same-name.md",
     "slugs/slug-escape.md", "slugs/slug-passwd.md", "slugs/slug-dotdot.md",
+    "slugs/slug-absolute.md",
     "content/xss.md", "content/xss-page.html", "content/2024-01-03-control.txt",
     "size/long-line-5mb.md",
 }
@@ -67,6 +70,33 @@ BUILT_OR_WARNED = {"deep/nested-2000.html"}
 FUTURE = {"dates/year-9999.md"}
 # Symlinked folders, never walked: nothing under them may be read.
 NOT_WALKED = {"loop/up"}
+# Beside the archive, in the parent of its folder: the file links/outside.md points at.
+OUTSIDE = "outside-the-archive.md"
+# Beside the archive too: the folder the slug, tag and author of slugs/slug-absolute.md name
+# by its absolute path. A build that joined such a name to OUT would write there.
+ESCAPED = "escaped-from-out"
+
+# What the warning naming a file must say (a part of it): the real reason, never the
+# "could not be read (...)" of a reader that failed in a way nobody planned for.
+REASONS = {
+    **{f"empty/{name}": "empty file" for name in
+       ("empty.md", "empty.html", "empty.txt", "whitespace.md", "whitespace.html",
+        "whitespace.txt")},
+    **{f"binary/binary.{ext}": "binary file (contains NUL bytes)" for ext in
+       ("md", "html", "txt")},
+    "frontmatter/malformed-yaml.md": "front matter is not valid YAML at line 3",
+    "frontmatter/yaml-list.md": "front matter is a list, not a set of key: value pairs",
+    "size/huge-20mb.md": "over the 10,485,760-byte limit",
+    "links/dangling.md": "cannot read file: No such file or directory",
+    "links/outside.md": "a symbolic link to a file outside the archive; not read",
+    UNREADABLE: "cannot read file: Permission denied",
+    "slugs/dup/two/same-name.md":
+        "slug 'same-name' is already used by slugs/dup/one/same-name.md",
+    "dates/2021-02-30-impossible-name-date.txt": "no date in the file name",
+    "dates/impossible-yaml-date.md": "not a date: '2021-02-30'",
+    "dates/impossible-meta-date.html": "not a date: '2021-02-30'",
+    "deep/nested-2000.html": "HTML nested over 256 elements deep",
+}
 
 # Text that a correctly decoded file must give (checked in export's output).
 EXPECTED_TEXT = {
@@ -127,6 +157,8 @@ HOSTILE = {
     "deep/nested-2000.html": "HTML nested 2,000 elements deep",
     "loop/up": "a folder symlinked to its parent (a loop)",
     "links/dangling.md": "a dangling symlink",
+    "links/outside.md": f"a symlink to ../{OUTSIDE}, a file outside the archive",
+    "slugs/slug-absolute.md": f"slug, tag and author the absolute path of ../{ESCAPED}",
     UNREADABLE: "unreadable (chmod 000)",
 }
 
@@ -267,6 +299,17 @@ def make_hostile_archive(root: Path) -> dict[str, str]:
     (root / "loop" / "up").symlink_to("..", target_is_directory=True)
     (root / "links").mkdir(parents=True, exist_ok=True)
     (root / "links" / "dangling.md").symlink_to("no-such-essay.md")
+
+    # A link out of the archive, to an essay beside it that no build may read or write.
+    outside = root.parent / OUTSIDE
+    outside.write_bytes(_front("Outside the Archive", "2019-10-02").encode() + PROSE.encode())
+    (root / "links" / "outside.md").symlink_to(outside)
+
+    # An absolute path as slug, tag and author, into a folder beside the archive.
+    escaped = str(root.parent.resolve() / ESCAPED)
+    _write(root / "slugs/slug-absolute.md", _front(
+        "Absolute Path", "2019-07-04", f"slug: '{escaped}'\nauthor: '{escaped}'\n",
+        tags=f"['{escaped}', '{escaped}/tags']").encode() + PROSE.encode())
 
     # Permissions: an essay nobody may read (root still can).
     unreadable = root / UNREADABLE

@@ -100,7 +100,8 @@ def clean_html(html: str, title: str) -> str:
             " ".join(children[0].text_content().split()).casefold() == title.casefold():
         root.remove(children[0])
     for child in reversed(list(root)[-_TAIL_WINDOW:]):
-        text = " ".join(child.text_content().split())
+        # A comment or processing instruction (an "<?xml ?>" inside the page) has no text.
+        text = " ".join(child.text_content().split()) if isinstance(child.tag, str) else ""
         if is_furniture(text) or not text and child.tag not in ("img", "figure", "hr"):
             root.remove(child)
         elif len(text.split()) > 12:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import tomllib
 from typing import Any
 
@@ -126,7 +127,13 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     if len(raw) > MAX_FRONT_MATTER_CHARS:
         raise ReadError(f"front matter of {len(raw):,} characters, over the "
                         f"{MAX_FRONT_MATTER_CHARS:,} that metadata ever needs; not read")
-    data = handler.load(raw)
+    try:
+        data = handler.load(raw)
+    except ValueError as exc:  # Python reads no integer of over 4,300 digits
+        if "integer string conversion" not in str(exc):
+            raise
+        raise ReadError(f"front matter holds a number of over {sys.get_int_max_str_digits():,} "
+                        "digits; not read") from exc
     if data is None:
         return {}, body
     if not isinstance(data, dict):

@@ -45,7 +45,7 @@ def parse_fragment(html: str) -> etree._Element:
     cleaned = XML_ILLEGAL.sub("", html)
     try:
         root = lxml.html.fragment_fromstring(cleaned, create_parent="div", parser=HTML_PARSER)
-    except (etree.ParserError, ValueError):
+    except (etree.ParserError, ValueError, AssertionError):  # "<html>" alone has no body
         return lxml.html.Element("div")
     return checked_depth(root)
 
