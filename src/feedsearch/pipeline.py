@@ -15,7 +15,6 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from typing import TypeVar
@@ -143,8 +142,7 @@ def _call(job: Callable[[], Document],
     """Run in a worker: a Document, or the reason there is none (a file must never stop a
     build, nor keep it busy for ever)."""
     try:
-        with _time_limit(seconds):
-            return job(), None
+        return _limited(job, seconds), None
     except TimeUp:
         return None, (f"still being read after {seconds:g} s (--read-timeout); skipped, "
                       "the rest is built")
@@ -157,25 +155,40 @@ class TimeUp(BaseException):
     must not swallow it and go on."""
 
 
-@contextmanager
-def _time_limit(seconds: float | None) -> Iterator[None]:
-    """Raise TimeUp in the code inside once ``seconds`` have passed (SIGALRM; only in a
-    main thread, where the job of a worker or of a build without workers runs). Parsers in
+def _limited(job: Callable[[], Document], seconds: float | None) -> Document:
+    """``job()``, stopped with TimeUp once ``seconds`` have passed (SIGALRM; only in a main
+    thread, where the job of a worker or of a build without workers runs). Parsers in
     Python (Markdown, YAML, HTML cleaning) stop there; C code (lxml, regular expressions)
-    only once it returns, and its inputs are bounded by size and depth instead."""
-    usable = seconds and hasattr(signal, "setitimer") and \
-        threading.current_thread() is threading.main_thread()
-    if not usable:
-        yield
-        return
+    only once it returns, and its inputs are bounded by size and depth instead.
+
+    The alarm rings again every 50 ms until TimeUp gets through: raised inside a
+    finaliser that the garbage collector runs, it is only printed and ignored."""
+    if not seconds or not hasattr(signal, "setitimer") or \
+            threading.current_thread() is not threading.main_thread():
+        return job()
+    rang = []
 
     def time_up(_number, _frame):
+        rang.append(True)
         raise TimeUp
 
     previous = signal.signal(signal.SIGALRM, time_up)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        yield
+        signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
+        document = job()
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        _disarm(previous)
+    if rang:  # a TimeUp was swallowed, and the job went on to the end: still too long
+        raise TimeUp
+    return document
+
+
+def _disarm(previous) -> None:
+    """Stop the alarm and put back the handler, even if an alarm already due rings now."""
+    while True:
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+            return
+        except TimeUp:
+            continue
