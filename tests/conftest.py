@@ -41,3 +41,38 @@ def corpus_copy(tmp_path) -> Path:
     target = tmp_path / "corpus"
     shutil.copytree(CORPUS, target)
     return target
+
+
+def alive_in_session(session: int) -> list[str]:
+    """Processes of the session that are running (a dead one waiting to be reaped is not):
+    what a build started in a session of its own leaves behind."""
+    alive = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:  # gone while we looked
+                continue
+            if int(fields[3]) == session and fields[0] != "Z":
+                alive.append(entry.name)
+    return alive
+
+
+CANARY = ("canary.md", "---\ntitle: The Canary\ndate: 2024-02-02\ntags: [birds]\n---\n\n"
+          "A canary sings in the kitchen every morning.\n")
+
+
+def archive_with(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
+    """An archive of ``files`` (name: text or bytes) beside a canary essay, which every
+    build of it must publish."""
+    source = tmp_path / "essays"
+    source.mkdir(exist_ok=True)
+    (source / CANARY[0]).write_text(CANARY[1], encoding="utf-8")
+    for name, content in files.items():
+        path = source / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return source
+

@@ -24,6 +24,7 @@ import pytest
 from click.testing import CliRunner
 
 from feedsearch.cli import cli
+from tests.conftest import alive_in_session
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -132,20 +133,6 @@ def start_build(states: States) -> subprocess.Popen:
     return subprocess.Popen(build_command(states.archive, states.out, states.index),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
-
-
-def alive_in_session(session: int) -> list[str]:
-    """Processes of the session that are running (a dead one waiting to be reaped is not)."""
-    alive = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:  # gone while we looked
-                continue
-            if int(fields[3]) == session and fields[0] != "Z":
-                alive.append(entry.name)
-    return alive
 
 
 def nothing_left_behind(process: subprocess.Popen, attempt: str) -> None:

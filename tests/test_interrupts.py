@@ -14,6 +14,8 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from tests.conftest import alive_in_session
+
 ESSAYS = 120  # enough for the worker pool (16 files are parsed before it starts)
 WORDS = "heron kettle ladder violin orchard harbour lantern meadow winter letter".split()
 
@@ -41,20 +43,6 @@ def as_from_a_terminal() -> None:
     """In the child: Ctrl-C as a terminal delivers it. (A test run in the background, as
     under nohup, ignores SIGINT, and a child would inherit that.)"""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
-def alive_in_session(session: int) -> list[str]:
-    """Processes of the session that are running (a dead one waiting to be reaped is not)."""
-    alive = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[3]) == session and fields[0] != "Z":
-                alive.append(entry.name)
-    return alive
 
 
 def feeds_are_whole(out: Path) -> None:

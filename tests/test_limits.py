@@ -19,22 +19,12 @@ from feedsearch import essays
 from feedsearch.build import build
 from feedsearch.cli import cli
 from feedsearch.search import SearchError, search
+from tests.conftest import archive_with as archive_of
 from tests.conftest import build_options
-
-CANARY = ("canary.md", "---\ntitle: The Canary\ndate: 2024-02-02\ntags: [birds]\n---\n\n"
-          "A canary sings in the kitchen every morning.\n")
 
 
 def archive_with(tmp_path: Path, name: str, content: str | bytes) -> Path:
-    source = tmp_path / "essays"
-    source.mkdir(exist_ok=True)
-    (source / CANARY[0]).write_text(CANARY[1], encoding="utf-8")
-    path = source / name
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return source
+    return archive_of(tmp_path, {name: content})
 
 
 def build_timed(tmp_path: Path, source: Path, **options):

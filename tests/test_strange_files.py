@@ -19,10 +19,8 @@ from click.testing import CliRunner
 from feedsearch import essays
 from feedsearch.build import build
 from feedsearch.cli import cli
-from tests.conftest import build_options
+from tests.conftest import archive_with, build_options
 
-CANARY = ("canary.md", "---\ntitle: The Canary\ndate: 2024-02-02\ntags: [birds]\n---\n\n"
-          "A canary sings in the kitchen every morning.\n")
 RSS_ITEM = ("<item><title>{title}</title><link>{link}</link>"
             "<pubDate>Mon, 01 Jan 2024 10:00:00 GMT</pubDate>"
             "<description>{body}</description></item>")
@@ -32,19 +30,6 @@ def rss(items: str, declaration: str = '<?xml version="1.0" encoding="utf-8"?>',
         channel_link: str = "https://old.example.net/") -> str:
     return (f'{declaration}\n<rss version="2.0"><channel><title>Old blog</title>'
             f"<link>{channel_link}</link>{items}</channel></rss>\n")
-
-
-def archive_with(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
-    source = tmp_path / "essays"
-    source.mkdir(exist_ok=True)
-    (source / CANARY[0]).write_text(CANARY[1], encoding="utf-8")
-    for name, content in files.items():
-        path = source / name
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return source
 
 
 def built(tmp_path: Path, files: dict[str, str | bytes], **options):
