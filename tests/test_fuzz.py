@@ -37,6 +37,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 import feedparser
+import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -60,19 +61,19 @@ _PHASES = tuple(Phase) if _SHRINK else (Phase.explicit, Phase.reuse, Phase.gener
 settings.register_profile(
     "fuzz-quick", max_examples=12, deadline=None, derandomize=True, database=None,
     phases=_PHASES, suppress_health_check=_SLOW)
-settings.register_profile(
-    "fuzz", max_examples=int(os.environ.get("FUZZ_EXAMPLES", "500")), deadline=None,
-    database=None, print_blob=True, phases=_PHASES, suppress_health_check=_SLOW)
-PROFILE = settings.get_profile("fuzz" if LONG else "fuzz-quick")
-MAX_FILES = 12 if LONG else 6
-# Examples drawn after the deadline are not built, unless one failed (so that shrinking,
-# which runs examples again, still sees the failure).
+# A run bounded in time draws examples until its deadline; else 500 of them.
 if os.environ.get("FUZZ_DEADLINE"):
     DEADLINE: float | None = float(os.environ["FUZZ_DEADLINE"])
 elif os.environ.get("FUZZ_SECONDS"):
     DEADLINE = time.time() + float(os.environ["FUZZ_SECONDS"])
 else:
     DEADLINE = None
+settings.register_profile(
+    "fuzz", max_examples=int(os.environ.get("FUZZ_EXAMPLES", 10**6 if DEADLINE else 500)),
+    deadline=None, database=None, print_blob=True, phases=_PHASES,
+    suppress_health_check=_SLOW)
+PROFILE = settings.get_profile("fuzz" if LONG else "fuzz-quick")
+MAX_FILES = 12 if LONG else 6
 EXCLUDED = frozenset(filter(None, os.environ.get("FUZZ_EXCLUDE", "").replace(" ", "").split(",")))
 STATS = os.environ.get("FUZZ_STATS")
 # FUZZ_SURVEY=FILE: each failure is written to FILE (a JSON line) and the fuzzing goes on,
@@ -80,6 +81,8 @@ STATS = os.environ.get("FUZZ_STATS")
 SURVEY = os.environ.get("FUZZ_SURVEY")
 _failed_once = False
 _builds = 0  # builds run by this process
+_examples = 0  # archives built by this process
+_surveyed = 0  # failures written to the survey
 
 
 def allowed(*names: str) -> list[str]:
@@ -1275,9 +1278,13 @@ def _record(**fields) -> None:
 @PROFILE
 @given(archive=archives())
 def test_archives_build(archive: Archive) -> None:
-    global _failed_once
+    global _failed_once, _examples, _surveyed
     if DEADLINE is not None and time.time() > DEADLINE and not _failed_once:
-        return  # the time budget is spent: no more builds, unless a failure is shrinking
+        # The budget is spent. Hypothesis has no time budget of its own; a skip is how a
+        # test stops it, and says what was done. (A failure being shrunk goes on.)
+        found = f"{_surveyed} failures written to {SURVEY}" if SURVEY else "no failure"
+        pytest.skip(f"time budget used: {_examples} archives, {_builds} builds, {found}")
+    _examples += 1
     started, builds_before = time.monotonic(), _builds
     try:
         with tempfile.TemporaryDirectory(prefix="feedsearch-fuzz-") as folder:
@@ -1287,6 +1294,7 @@ def test_archives_build(archive: Archive) -> None:
         _record(files=len(archive.files), builds=_builds - builds_before, ok=False,
                 seconds=round(time.monotonic() - started, 2), problem=headline)
         if SURVEY:
+            _surveyed += 1
             with open(SURVEY, "a", encoding="utf-8") as survey:
                 survey.write(json.dumps({"problem": headline, "message": str(exc)[:20000],
                                          "archive": archive_to_json(archive)}) + "\n")
