@@ -92,8 +92,11 @@ def summary(runs: list[tuple[int, int, Path]], stats: Path, survey: Path | None,
     logs = [(seed, log.read_text(encoding="utf-8", errors="replace"), log.name)
             for seed, code, log in runs if code]
     for problem, count in collections.Counter(row["problem"] for row in failed).most_common():
+        # Hypothesis reports the minimal failures it ends with; one met only on the way, while
+        # shrinking another, is in no log.
         where = survey.name if survey else next(
-            (f"{name} (seed {seed})" for seed, text, name in logs if problem[:80] in text), "")
+            (f"{name} (seed {seed})" for seed, text, name in logs if problem[:80] in text),
+            "met while shrinking another failure")
         lines.append(f"  {count:5d} x {problem}  [{where}]")
     return "\n".join(lines) + "\n", len(failed)
 
