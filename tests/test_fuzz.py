@@ -331,7 +331,9 @@ def markdown_files(draw, name_dated: bool) -> tuple[str, Expect, str, list[str]]
             expect = expect.warned("no title")
         if not name_dated:
             expect = expect.warned("no date")
-        faults = [f for f in faults if f in ("ipv6-link", "control-chars")]
+        kept = ("ipv6-link", "control-chars", "no-title") if style == "heading" else \
+            ("ipv6-link", "control-chars")
+        faults = [f for f in faults if f in kept]
     else:
         if "no-title" in faults:
             expect = expect.warned("no title")
@@ -410,6 +412,12 @@ def markdown_files(draw, name_dated: bool) -> tuple[str, Expect, str, list[str]]
             expect = expect.lossy()
     else:
         head = ""
+    # Only the damage this style has a place for is done (and named).
+    left_out = {"odd-values", "canonical-ipv6"} if style != "yaml" else set()
+    left_out |= {"surrogate"} if style not in ("yaml", "json") else set()
+    left_out |= {"draft"} if style == "pelican" else set()
+    left_out |= {"long-title", "surrogate"} if "no-title" in faults else set()
+    faults = [f for f in faults if f not in left_out]
 
     if skip == "unclosed":
         return "---\ntitle: Open\ndate: 2020-01-01\n" + body_text, skipped("closed"), \
@@ -508,6 +516,8 @@ def html_pages(draw, name_dated: bool) -> tuple[str, Expect, str, list[str]]:
     if "deep" in faults:
         article = "<div>" * 300 + article + "</div>" * 300
         expect = expect.loose()
+    if style == "plain":  # a page that says nothing of its date cannot say it wrong
+        faults = [f for f in faults if f not in ("bad-date", "no-date")]
     page = ("<!DOCTYPE html>\n<html lang=\"en\"><head>" + "".join(head) + "</head><body>"
             "<header><nav><a href=\"/\">Home</a> <a href=\"/about/\">About</a></nav></header>"
             f"<main><article>{article}</article></main>"
