@@ -6,8 +6,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    := public
 INDEX  := .feedsearch
+FUZZ_SECONDS ?= 1800
 
-.PHONY: demo test test-all lint bench clean
+.PHONY: demo test test-all lint bench clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,8 +35,14 @@ test: $(VENV)/.installed-test
 test-all: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -m ""
 
+# The archive fuzzer for FUZZ_SECONDS (30 minutes): new seeds until the time is up, each
+# failure shrunk to a minimal archive; logs and a summary in .fuzz/ (docs/fuzzing.md).
+# FUZZ_SURVEY=1 goes on past failures instead, to list every kind met.
+fuzz: $(VENV)/.installed-test
+	FUZZ_SECONDS=$(FUZZ_SECONDS) $(BIN)/python tests/fuzz_loop.py
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench
 
 clean:
-	rm -rf $(OUT) $(INDEX) .pytest_cache .ruff_cache
+	rm -rf $(OUT) $(INDEX) .pytest_cache .ruff_cache .fuzz
