@@ -176,3 +176,26 @@ def test_an_edit_rewrites_only_the_outputs_it_changes(corpus_copy, tmp_path):
     for path, (_, content) in before.items():
         if path.relative_to(options.out).as_posix() not in rewritten:
             assert path.read_bytes() == content
+
+
+def test_an_essay_whose_namesake_goes_keeps_no_stale_url(tmp_path):
+    """Two essays share a slug, so the second is "mornings-2"; once the first is renamed
+    away the second is "mornings" again, and its URL too: an incremental build equals a
+    fresh one, byte for byte (the fuzzer found the stale "mornings-2" URL)."""
+    source = tmp_path / "essays"
+    (source / "a").mkdir(parents=True)
+    (source / "b").mkdir()
+    for folder, tag in (("a", "tea"), ("b", "tea")):
+        (source / folder / "mornings.md").write_text(
+            f"---\ntitle: Mornings in {folder}\ndate: 2024-01-0{1 + (folder == 'b')}\n"
+            f"tags: [{tag}]\n---\n\nThe kettle and the window, in {folder}.\n",
+            encoding="utf-8")
+    incremental = build_options(source, tmp_path / "incremental")
+    build(incremental)
+    (source / "a" / "mornings.md").rename(source / "a" / "evenings.md")
+    build(incremental)
+    fresh = build_options(source, tmp_path / "fresh")
+    build(fresh)
+    assert _snapshot(Path(incremental.out)) == _snapshot(Path(fresh.out))
+    related = json.loads((Path(incremental.out) / "related.json").read_text("utf-8"))
+    assert related["evenings"][0]["url"].endswith("/mornings/")

@@ -44,7 +44,7 @@ __all__ = ["BuildError", "BuildInterrupted", "BuildOptions", "BuildReport", "bui
            "check_folders"]
 
 DEFAULT_BASE_URL = "http://localhost:8000/"
-STORE_FORMAT = "11"
+STORE_FORMAT = "12"
 
 
 class BuildError(Exception):
@@ -192,7 +192,9 @@ class _Intake:
                 document.date > self.now:
             state.report.future += 1
             return
-        document.url = document.url or essay_url(state.base_url, document.slug)
+        if document.url is None or document.url_from_slug:  # the slug may have changed
+            document.url = essay_url(state.base_url, document.slug)
+            document.url_from_slug = True
         reused = state.earlier.documents.get(document.source) is document
         if reused and self.known_slugs.get(document.source) == document.slug:
             state.documents.append(document)

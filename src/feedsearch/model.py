@@ -34,6 +34,9 @@ class Document:
     related_exclude: list[str] = field(default_factory=list)
     # The slug the reader gave, before a suffix that tells two essays with one slug apart.
     base_slug: str = ""
+    # True when ``url`` is BASE_URL/<slug>/, made by the build (no canonical URL): a reused
+    # essay whose slug changed (a namesake came or went) gets it made again.
+    url_from_slug: bool = False
     # Problems the reader found that did not stop it, kept so that a rebuild that reuses
     # this document reports them again.
     warnings: list[str] = field(default_factory=list)
