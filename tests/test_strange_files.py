@@ -284,3 +284,11 @@ def test_inputs_that_once_took_minutes_are_read_at_once(tmp_path, name):
     report, options = built(tmp_path, {name: PATHOLOGICAL[name]}, read_timeout=20.0)
     assert not any("--read-timeout" in w.reason for w in report.warnings), report.warnings
     assert report.documents == 2
+
+
+@pytest.mark.parametrize(("written", "day"), [("'2020'", "2020-01-01"),
+                                              ("June 2020", "2020-06-01")])
+def test_a_date_without_month_or_day_is_the_same_on_any_day(tmp_path, written, day):
+    text = f"---\ntitle: Partial\ndate: {written}\n---\n\nBody.\n"
+    report, options = built(tmp_path, {"partial.md": text})
+    assert essay(options, "partial")["date"].startswith(day)

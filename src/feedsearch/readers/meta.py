@@ -11,6 +11,7 @@ from ..strings import slugify
 
 __all__ = ["slugify"]  # re-exported: readers take their slugs from here
 
+_FIRST_DAY = datetime(2000, 1, 1)
 _FILENAME_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[-_ ]+(.+)$")
 _URL_DATE = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/")
 
@@ -60,7 +61,9 @@ def to_datetime(value: object, default_tz: tzinfo = UTC) -> datetime | None:
             moment = datetime.fromisoformat(text)
         except ValueError:
             try:
-                moment = dateparser.parse(text)
+                # What a date leaves out ("2020", "June 2020") is the first month or
+                # day, never today's: the same file gives the same date on any day.
+                moment = dateparser.parse(text, default=_FIRST_DAY)
             except (ValueError, OverflowError) as exc:
                 raise ValueError(f"not a date: {text!r}") from exc
     else:
