@@ -292,3 +292,13 @@ def test_a_date_without_month_or_day_is_the_same_on_any_day(tmp_path, written, d
     text = f"---\ntitle: Partial\ndate: {written}\n---\n\nBody.\n"
     report, options = built(tmp_path, {"partial.md": text})
     assert essay(options, "partial")["date"].startswith(day)
+
+
+def test_a_declaration_broken_by_nul_bytes_naming_no_codec_is_one_warning(tmp_path):
+    data = (b'<?xml version="1.0" encodi' + b"\x00" * 8 + b'ng="x-unknown"?>\n'
+            + rss(RSS_ITEM.format(title="Tea", link="https://old.example.net/tea/",
+                                  body="Tea.")).split("\n", 1)[1].encode())
+    report, _ = built(tmp_path, {"old.rss": data})
+    no_catch_all(report)
+    [reason] = warnings_for(report, "old.rss")
+    assert "does not know" in reason and "x-unknown" in reason

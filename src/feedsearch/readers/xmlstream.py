@@ -147,6 +147,9 @@ def iter_elements(path: Path) -> Iterator[tuple[str, Element, dict[str, str]]]:
                         ) from exc
     except ParseError as exc:
         raise ReadError(f"not well-formed XML ({_where(exc)})") from exc
+    except LookupError as exc:  # a declaration the check above could not read, but expat did
+        raise ReadError(f"the XML declares an encoding feedsearch does not know ({exc}); "
+                        "not read") from exc
     except OSError as exc:
         raise ReadError(f"cannot read file: {exc.strerror or exc}") from exc
 
