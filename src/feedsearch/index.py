@@ -133,12 +133,9 @@ class IndexUpdate:
             self.writer = index.writer(timeout=self.lock_timeout, limitmb=WRITER_MB)
         return self.writer
 
-    def add(self, document: Document) -> None:
-        """Add an essay, replacing the one from the same source (a fresh index has none)."""
-        self.add_fields(index_fields(document))
-
     def add_fields(self, fields: dict) -> None:
-        """Add an essay as :func:`index_fields` gives it."""
+        """Add an essay as :func:`index_fields` gives it, replacing the one from the same
+        source (a fresh index has none)."""
         if self.recreate:
             self._writer().add_document(**fields)
         else:

@@ -245,12 +245,9 @@ class StoreWriter:
                 if statement.strip():
                     self.db.execute(statement)
 
-    def put(self, document: Document) -> None:
-        """Store an essay, new or replacing the one from the same source."""
-        self.put_row(row(document))
-
     def put_row(self, values: tuple) -> None:
-        """Store an essay as :func:`row` gives it."""
+        """Store an essay as :func:`row` gives it, new or replacing the one from the same
+        source."""
         self.db.execute("INSERT OR REPLACE INTO documents (source, slug, hash, data, html, "
                         "text) VALUES (?, ?, ?, ?, ?, ?)", values)
 
