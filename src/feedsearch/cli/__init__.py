@@ -114,11 +114,18 @@ _register()
 
 
 def main() -> None:
-    signal.signal(signal.SIGTERM, _terminated)
+    signal.signal(signal.SIGTERM, _stopped)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not ignored
+        signal.signal(signal.SIGINT, _stopped)
     cli(prog_name="feedsearch")
 
 
-def _terminated(_signal, _frame) -> None:
-    """SIGTERM stops a command as Ctrl-C does: a build rolls back what it has not
-    committed, stops its workers and releases its lock."""
-    raise Terminated()
+def _stopped(number, _frame) -> None:
+    """Ctrl-C or SIGTERM outside a build stops the command at once, with one line and
+    130 or 143 (a build takes both over while it runs: interrupts.deferred, which rolls
+    back what it has not committed, stops its workers and releases its lock). Not an
+    exception: one raised here can land in a callback, where Python only prints it, and
+    the command goes on."""
+    from ..entry import interrupted
+
+    interrupted(128 + number)
