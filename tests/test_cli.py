@@ -164,6 +164,7 @@ def test_search_does_not_import_the_reading_stack(cli_build):
         "try:\n    main()\n    code = 0\nexcept SystemExit as exit:\n    code = exit.code or 0\n"
         "heavy = [m for m in ('bs4', 'markdown_it', 'feedgen', 'frontmatter', 'lxml.html')\n"
         "         if m in sys.modules]\n"
+        "heavy += sorted(m for m in sys.modules if m.startswith('feedsearch.readers'))\n"
         "print('EXIT', code)\n"
         "print('HEAVY', heavy)\n"
     )

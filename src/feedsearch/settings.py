@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 STYLESHEET_NAME = "feed.xsl"
+MAX_FILE_BYTES = 10 * 1024 * 1024  # the default of --max-file-size, here and in readers
 
 
 @dataclass(frozen=True)
@@ -206,7 +207,7 @@ class BuildOptions:
                                                choices_from="related_formats",
                                                help="Also write the related map as the data "
                                                     "file this generator reads")
-    max_file_size: int = setting(10 * 1024 * 1024, kind=int, flag="--max-file-size",
+    max_file_size: int = setting(MAX_FILE_BYTES, kind=int, flag="--max-file-size",
                                  config="build.max_file_size", check="size",
                                  example="10MB", default_text="10MB",
                                  comment="larger files, and larger posts in exports, are "

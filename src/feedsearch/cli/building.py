@@ -12,7 +12,7 @@ import click
 
 from .. import interrupts
 from ..config import CONFIG_NAME, render_template
-from ..readers.limits import MAX_FILE_BYTES
+from ..settings import MAX_FILE_BYTES
 from ..terminal import say
 from .common import BYTE_SIZE, fail, timezone, web_url
 from .options import build_setting_options

@@ -8,8 +8,8 @@ import re
 from dataclasses import fields
 
 from ..model import Document
+from ..settings import MAX_FILE_BYTES  # noqa: F401 - the default of --max-file-size
 
-MAX_FILE_BYTES = 10 * 1024 * 1024  # the default of --max-file-size
 MAX_TAGS = 100
 MAX_AUTHORS = 20
 MAX_LABEL_CHARS = 100  # a tag's or an author's name
