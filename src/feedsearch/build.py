@@ -44,7 +44,7 @@ __all__ = ["BuildError", "BuildInterrupted", "BuildOptions", "BuildReport", "bui
            "check_folders"]
 
 DEFAULT_BASE_URL = "http://localhost:8000/"
-STORE_FORMAT = "12"
+STORE_FORMAT = "13"
 
 
 class BuildError(Exception):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import warnings
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,7 +14,15 @@ with warnings.catch_warnings():
     # Whoosh 2.7.4 has invalid escape sequences that newer Pythons warn about at compile time.
     warnings.simplefilter("ignore", SyntaxWarning)
     from whoosh import index as whoosh_index
-    from whoosh.analysis import LanguageAnalyzer, StandardAnalyzer, StemmingAnalyzer
+    from whoosh.analysis import (
+        LanguageAnalyzer,
+        LowercaseFilter,
+        RegexTokenizer,
+        StandardAnalyzer,
+        StemFilter,
+        StemmingAnalyzer,
+        StopFilter,
+    )
     from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
     from whoosh.lang import has_stemmer
 
@@ -37,16 +47,30 @@ def text_analyzer(language: str = "en"):
     return StandardAnalyzer(stoplist=None)
 
 
+def search_analyzer(language: str = "en"):
+    """The analysis of the searched text: as :func:`text_analyzer`, but words of one
+    character are kept, because readers search for them ("1 cat versus 2 cats", the R
+    language, C); a query is analysed by the same analyzer, read from the index."""
+    code = language.lower().split("-")[0]
+    if code == "en":
+        return StemmingAnalyzer(minsize=1)
+    if has_stemmer(code):
+        return (RegexTokenizer() | LowercaseFilter() | StopFilter(lang=code, minsize=1)
+                | StemFilter(lang=code))
+    return StandardAnalyzer(stoplist=None, minsize=1)
+
+
 def make_schema(language: str = "en") -> Schema:
     """Only what search needs is stored; full documents live in the document store."""
-    stem = text_analyzer(language)
+    stem = search_analyzer(language)
     return Schema(
         slug=ID(stored=True, unique=True),
         source=ID(stored=True, unique=True),
         title=TEXT(analyzer=stem, stored=True),
-        # Title (twice, as it weighs double), tags and text in one field, so that a word's
-        # occurrences add up before BM25 saturates them, as in BM25F proper; Whoosh scores
-        # each field apart and sums, which lets a title word outweigh the text.
+        # Title (twice, as it weighs double), tags, summary, headings (twice) and text in
+        # one field, so that a word's occurrences add up before BM25 saturates them, as in
+        # BM25F proper; Whoosh scores each field apart and sums, which lets a title word
+        # outweigh the text. The weights were chosen on real blogs (docs/search.md).
         content=TEXT(analyzer=stem, phrase=True),
         tags=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
         author=TEXT(analyzer=StandardAnalyzer(stoplist=None)),
@@ -164,15 +188,14 @@ def index_fields(document: Document) -> dict:
         "slug": document.slug,
         "source": document.source,
         "title": document.title,
-        "content": "\n".join([document.title, document.title, " ".join(document.tags),
-                               document.text]),
+        "content": searched_text(document),
         "tags": ",".join(tag.lower() for tag in document.tags),
         "author": " ".join(document.authors),
         "authors": list(document.authors),
         "date_iso": document.date.isoformat() if document.date else None,
         "url": document.url,
         "hash": document.content_hash,
-        "spell": f"{document.title}\n{document.text}",
+        "spell": f"{document.title}\n{document.summary}\n{document.text}",
     }
     fields["sort_date"] = int(document.date.timestamp()) if document.date else 0
     if document.date is not None:
@@ -180,6 +203,32 @@ def index_fields(document: Document) -> dict:
     if document.updated is not None:
         fields["updated"] = naive_utc(document.updated)
     return fields
+
+
+def searched_text(document: Document) -> str:
+    """The text of the ``content`` field: each part repeated as often as it weighs."""
+    heads = headings(document.html)
+    return "\n".join([document.title, document.title, " ".join(document.tags),
+                      document.summary, heads, heads, document.text])
+
+
+_HEADING_OPEN = re.compile(r"<h[1-6][\s>]", re.I)
+_TAG = re.compile(r"<[^<>]*>")
+
+
+def headings(body_html: str) -> str:
+    """The text of the essay's headings, one a line: a heading names what its section is
+    about, as a title names the essay. Read from the essay's sanitised HTML by scanning
+    (linear in its length, whatever the markup)."""
+    found = []
+    lowered = body_html.lower()
+    for opening in _HEADING_OPEN.finditer(body_html):
+        end = lowered.find("</h", opening.end())
+        if end < 0:
+            break
+        inner = body_html[opening.start():end]
+        found.append(" ".join(html.unescape(_TAG.sub(" ", inner)).split()))
+    return "\n".join(part for part in found if part)
 
 
 def naive_utc(moment: datetime) -> datetime:

@@ -9,18 +9,30 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from whoosh import qparser
-from whoosh.query import And, AndMaybe, DateRange, Every, Or, Query, Term
+from whoosh.query import (
+    And,
+    AndMaybe,
+    AndNot,
+    DateRange,
+    Every,
+    Not,
+    NullQuery,
+    Or,
+    Phrase,
+    Query,
+    Term,
+)
 
 SEARCH_FIELDS = ("content",)
 FIELD_ALIASES = {"tags": ["tag"], "author": ["authors", "by"]}
-PHRASE_BOOST = 3.0
+# What the correction of a word no essay has weighs beside the words as typed.
+CORRECTION_WEIGHT = 1.0
 EARLIEST = datetime(1000, 1, 1)
 LATEST = datetime(9999, 12, 31, 23, 59, 59)
-_SYNTAX = re.compile(r'["():\[\]{}*?~^]|(^|\s)[-+]|\b(AND|OR|NOT|ANDNOT|ANDMAYBE)\b')
 _DATE_TERM = re.compile(r"(?<!\S)date:(\[[^\]]*\]|\S+)", re.I)
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
@@ -106,28 +118,110 @@ def filter_docnums(searcher, filters: Filters) -> set[int] | None:
     return allowed
 
 
-def build_query(schema, text: str, all_words: bool = True) -> Query:
-    """Parse ``text``; plain words also score higher where they occur as a phrase.
+@dataclass
+class QueryPlan:
+    """A query as search runs it. Plain words are soft: each one found adds to an essay's
+    score, so an essay that lacks one word of a reader's description can still come first.
+    What the reader asked for exactly (a quoted phrase, ``title:``, ``tag:``, ``author:``,
+    ``+word``, ``AND``, a date) is ``required``, and ``-word`` or ``NOT word`` is
+    ``excluded``: those decide which essays are found, not how they rank."""
 
-    A reader half-remembering a sentence types its words without quotes: the essay that has
-    them in that order should come before one that merely has them all.
-    """
+    words: list[Query] = field(default_factory=list)
+    required: list[Query] = field(default_factory=list)
+    excluded: list[Query] = field(default_factory=list)
+    # True when the text held words but the analysis kept none (only stop words).
+    empty: bool = False
+    # The words in the order typed, when the query is plain words: an essay holding them
+    # as a phrase (a sentence the reader copied or remembers) gains its score.
+    phrase: Query | None = None
+
+    def scoring(self) -> Query:
+        """What ranks the essays found: every positive part, OR-ed, scored by BM25F."""
+        positive = self.words + [q for q in self.required if not isinstance(q, DateRange)]
+        if self.phrase is not None and positive:
+            positive.append(self.phrase)
+        if positive:
+            return Or(positive) if len(positive) > 1 else positive[0]
+        return NullQuery if self.empty else Every()
+
+
+def with_corrections(plan: QueryPlan, schema, words: list[str],
+                     weight: float = CORRECTION_WEIGHT) -> QueryPlan:
+    """``plan`` with ``words`` (corrections of words no essay has) added as soft words
+    weighing ``weight``: a typo's correction helps find the essay, while a real word the
+    archive lacks ("bake", corrected to "make") adds a common word at a lower weight."""
+    analyzer = schema[SEARCH_FIELDS[0]].analyzer
+    terms = [Term(SEARCH_FIELDS[0], token.text, boost=weight)
+             for token in analyzer(" ".join(words))]
+    return replace(plan, words=plan.words + terms)
+
+
+# Query syntax beyond plain words: then the words are not a phrase the reader typed.
+_SYNTAX = re.compile(r'["():\[\]{}*?~^]|(^|\s)[-+]|\b(AND|OR|NOT|ANDNOT|ANDMAYBE)\b')
+# A sign that excludes or requires only at the start of a term: inside a word
+# (self-reliance, read-only) a hyphen joins its parts, which are searched as words.
+_PLUS = r"(?<![^\s(])\+"
+_MINUS = r"(?<![^\s(])-"
+
+
+def plan_query(schema, text: str) -> QueryPlan:
+    """Parse what a person typed into a :class:`QueryPlan`."""
     words_text, date_ranges = split_dates(text)
-    query: Query = Every()
-    if words_text:
-        group = qparser.AndGroup if all_words else qparser.OrGroup.factory(0.9)
-        parser = qparser.MultifieldParser(list(SEARCH_FIELDS), schema, group=group)
-        parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
-        parser.add_plugin(qparser.PlusMinusPlugin())
-        try:
-            query = parser.parse(words_text)
-        except Exception as exc:  # Whoosh raises assorted errors for malformed queries
-            raise QueryError(f"cannot understand the query {text!r}: {exc}") from exc
-        words = words_text.split()
-        if len(words) > 1 and not _SYNTAX.search(words_text):
-            phrase = qparser.QueryParser("content", schema).parse('"' + " ".join(words) + '"')
-            phrase.boost = PHRASE_BOOST
-            query = AndMaybe(query, phrase)
-    if date_ranges:
-        query = And([query, *date_ranges]) if words_text else And(date_ranges)
-    return query
+    plan = QueryPlan(required=list(date_ranges))
+    if not words_text:
+        return plan
+    parser = qparser.QueryParser(SEARCH_FIELDS[0], schema, group=qparser.OrGroup)
+    parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
+    parser.add_plugin(qparser.PlusMinusPlugin(_PLUS, _MINUS))
+    try:
+        # Not normalised as a whole, which would merge a field's group (title:(a b))
+        # into the top level's words; each part is normalised where it is placed.
+        parsed = parser.parse(words_text, normalize=False)
+    except Exception as exc:  # Whoosh raises assorted errors for malformed queries
+        raise QueryError(f"cannot understand the query {text!r}: {exc}") from exc
+    _place(parsed, plan, top=True)
+    plan.empty = not (plan.words or plan.required or plan.excluded)
+    if len(plan.words) > 1 and not plan.required and not plan.excluded \
+            and not _SYNTAX.search(words_text):
+        plan.phrase = Phrase(SEARCH_FIELDS[0], [term.text for term in plan.words])
+    return plan
+
+
+def _place(query: Query, plan: QueryPlan, top: bool = False) -> None:
+    """Sort the parts of a parsed query into the plan's soft words, required parts and
+    exclusions."""
+    if isinstance(query, Or | And) and len(query.subqueries) == 1:
+        query = query.subqueries[0]  # a group of one, as the parser leaves a lone word
+    if query is NullQuery:
+        return
+    if isinstance(query, AndNot):
+        _place(query.a, plan, top)
+        _exclude(query.b, plan)
+    elif isinstance(query, AndMaybe):  # +word: what has the plus sign is required
+        _require(query.a, plan)
+        _place(query.b, plan, top)
+    elif isinstance(query, Not):
+        _exclude(query.query, plan)
+    elif isinstance(query, Or) and (top or all(_is_word(q) for q in query.subqueries)):
+        for part in query.subqueries:
+            _place(part, plan)
+    elif _is_word(query):
+        plan.words.append(query)
+    else:
+        _require(query, plan)
+
+
+def _require(query: Query, plan: QueryPlan) -> None:
+    query = query.normalize()
+    if query is not NullQuery:
+        plan.required.append(query)
+
+
+def _exclude(query: Query, plan: QueryPlan) -> None:
+    query = query.normalize()
+    if query is not NullQuery:
+        plan.excluded.append(query)
+
+
+def _is_word(query: Query) -> bool:
+    return isinstance(query, Term) and query.fieldname in SEARCH_FIELDS

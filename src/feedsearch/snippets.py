@@ -15,18 +15,8 @@ import html
 import re
 from bisect import bisect_left, bisect_right
 
-SNIPPET_FIELD = "content"
 PASSAGES = 2
 _WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def matched_words(hit) -> frozenset[str]:
-    """The indexed (stemmed) words of the query that this hit matched."""
-    if not hit.results.has_matched_terms():
-        return frozenset()
-    field = hit.searcher.schema[SNIPPET_FIELD]
-    return frozenset(field.from_bytes(text) for name, text in hit.matched_terms()
-                     if name == SNIPPET_FIELD)
 
 
 def _surface_forms(text: str, stems: frozenset[str], analyzer) -> dict[str, str]:
@@ -84,12 +74,11 @@ def _render(text: str, window: tuple[int, int], matches) -> str:
     return " ".join("".join(pieces).split())
 
 
-def make_snippet(hit, text: str, chars: int) -> str:
-    """The best passages of ``text`` for ``hit``, or the start of the text when no word of
-    the query occurs in it (a match on the title or tags only)."""
-    stems = matched_words(hit)
+def make_snippet(text: str, stems: frozenset[str], analyzer, chars: int) -> str:
+    """The best passages of ``text`` holding the analysed words ``stems`` (as ``analyzer``
+    makes them), or the start of the text when none occurs in it (a match on the title or
+    tags only)."""
     if text and stems:
-        analyzer = hit.searcher.schema[SNIPPET_FIELD].analyzer
         forms = _surface_forms(text, stems, analyzer)
         if forms:
             pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(forms))) + r")\b",

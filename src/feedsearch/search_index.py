@@ -1,0 +1,147 @@
+"""The read side of the search index, behind one small interface.
+
+:class:`SearchIndex` is all that :func:`feedsearch.search.search` asks of the index: a
+query plan from what a person typed, a page of ranked essays with the total, corrections
+for words the archive does not have, and snippets. How essays are ranked lives here and in
+:mod:`feedsearch.search_query`, so ranking can change without touching the commands, and
+another engine could stand behind the same five methods.
+
+Ranking (measured on real blogs, docs/search.md): plain words are OR-ed and scored by BM25
+(Whoosh's BM25F, K1 1.2, B 0.75) over one field holding the title and headings twice, the
+tags, summary and text; what the reader asked for exactly only decides which essays are
+found.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh.query import And, Every, NullQuery, Or
+
+from . import index
+from .search_query import Filters, QueryPlan, filter_docnums, plan_query
+from .snippets import make_snippet
+from .spelling import corrections
+
+SNIPPET_FIELD = "content"
+
+
+@dataclass(frozen=True)
+class RankedHit:
+    slug: str
+    title: str
+    url: str | None
+    date: str | None
+    source: str
+    score: float
+    tags: list[str]
+    # The indexed (analysed) words of the query this essay holds, for its snippet.
+    matched: frozenset[str]
+
+
+@dataclass(frozen=True)
+class RankedPage:
+    total: int
+    hits: list[RankedHit]
+
+
+class SearchIndex:
+    """One open index, read for searching."""
+
+    def __init__(self, searcher) -> None:
+        self.searcher = searcher
+        self.schema = searcher.schema
+
+    def plan(self, text: str) -> QueryPlan:
+        """What the query ``text`` asks for (raises QueryError when it cannot be read)."""
+        return plan_query(self.schema, text)
+
+    def ranked(self, plan: QueryPlan, filters: Filters, page: int = 1, limit: int = 10,
+               sort: str = "relevance") -> RankedPage:
+        """Page ``page`` of the essays ``plan`` finds within ``filters``, best first (or
+        newest first with ``sort="date"``), and how many there are in all. A page past the
+        last one is empty."""
+        scoring = plan.scoring()
+        if scoring is NullQuery:
+            return RankedPage(0, [])
+        found = self._found(plan, scoring, filters)
+        offset = (page - 1) * limit
+        if offset >= len(found):
+            return RankedPage(len(found), [])
+        options: dict = {"limit": offset + limit, "filter": found, "terms": True}
+        if sort == "date":
+            options.update(sortedby="sort_date", reverse=True)
+        results = self.searcher.search(scoring, **options)
+        hits = [self._hit(hit) for hit in results[offset:offset + limit]]
+        return RankedPage(len(found), hits)
+
+    def _found(self, plan: QueryPlan, scoring, filters: Filters) -> set[int]:
+        """The document numbers of every essay found: matching a word (or, for a query of
+        exclusions and filters only, any essay), every required part, no excluded part,
+        and the filters. Counted here rather than by Whoosh, whose count of a filtered,
+        optimised search ignores the filter."""
+        searcher = self.searcher
+        allowed = filter_docnums(searcher, filters)
+        if plan.required:
+            required = set(searcher.docs_for_query(And(plan.required)))
+            allowed = required if allowed is None else allowed & required
+        if isinstance(scoring, Every):
+            found = allowed if allowed is not None else set(searcher.docs_for_query(scoring))
+        else:
+            found = set(searcher.docs_for_query(scoring))
+            if allowed is not None:
+                found &= allowed
+        if plan.excluded:
+            found -= set(searcher.docs_for_query(Or(plan.excluded)))
+        return found
+
+    def _hit(self, hit) -> RankedHit:
+        stored = hit.fields()
+        field = self.schema[SNIPPET_FIELD]
+        matched = frozenset(field.from_bytes(text) for name, text in hit.matched_terms()
+                            if name == SNIPPET_FIELD) if hit.results.has_matched_terms() \
+            else frozenset()
+        return RankedHit(
+            slug=stored["slug"],
+            title=stored["title"],
+            url=stored.get("url"),
+            date=stored.get("date_iso"),
+            source=stored["source"],
+            score=round(float(hit.score or 0.0), 4),
+            tags=[tag for tag in stored.get("tags", "").split(",") if tag],
+            matched=matched,
+        )
+
+    def corrections(self, text: str, maxdist: int = 2) -> dict[str, str]:
+        """Each word of ``text`` the archive does not have, in any form, with the closest
+        word it has within ``maxdist`` slips (a swap of two letters is one slip)."""
+        return corrections(self.searcher.reader(), self.schema[SNIPPET_FIELD].analyzer,
+                           text, maxdist)
+
+    def snippet(self, hit: RankedHit, text: str, chars: int) -> str:
+        """The passages of ``text`` (the essay's) where ``hit`` matched, words marked."""
+        return make_snippet(text, hit.matched, self.schema[SNIPPET_FIELD].analyzer, chars)
+
+
+_OPEN: dict[str, tuple[tuple, SearchIndex]] = {}
+
+
+def open_search_index(index_dir: Path) -> SearchIndex:
+    """The index in ``index_dir``, kept open between searches in one process: opening an
+    index reads its term tables, most of a search's time on a large archive. It is opened
+    again when the index's table of contents changed (a build committed, or made the index
+    anew). Raises what Whoosh raises for a damaged index."""
+    key = str(Path(index_dir).resolve())
+    folder = index.whoosh_dir(index_dir)
+    version = tuple(sorted((entry.name, entry.stat().st_mtime_ns)
+                           for entry in os.scandir(folder) if entry.name.endswith(".toc")))
+    cached = _OPEN.get(key)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    if cached is not None:
+        cached[1].searcher.close()
+    opened = SearchIndex(index.open_index(index_dir).searcher())
+    _OPEN[key] = (version, opened)
+    return opened
