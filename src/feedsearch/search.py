@@ -52,10 +52,12 @@ class SearchResults:
     # The page shown and how many pages the results make; a page past the last is empty.
     page: int = 1
     pages: int = 0
+    # The rank of the first result shown (11 on the second page of ten), for people.
+    first: int = 1
 
     def to_dict(self) -> dict:
         data = asdict(self)
-        del data["building"]
+        del data["building"], data["first"]
         return data
 
 
@@ -101,7 +103,8 @@ def search(index_dir: Path, query: str = "", limit: int = 10, page: int = 1,
     results = [_hit(engine, hit, texts.get(hit.slug, "")) for hit in found.hits]
     building = not results and locking.held(Path(index_dir) / locking.LOCK_NAME)
     return SearchResults(query, found.total, suggestion, results, searched_as, building,
-                         page=page, pages=-(-found.total // limit))
+                         page=page, pages=-(-found.total // limit),
+                         first=(page - 1) * limit + 1)
 
 
 def _open(index_dir: Path) -> SearchIndex:

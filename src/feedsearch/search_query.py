@@ -134,10 +134,13 @@ class QueryPlan:
     # The words in the order typed, when the query is plain words: an essay holding them
     # as a phrase (a sentence the reader copied or remembers) gains its score.
     phrase: Query | None = None
+    # Corrections of words no essay has, searched beside the words as typed.
+    corrections: list[Query] = field(default_factory=list)
 
     def scoring(self) -> Query:
         """What ranks the essays found: every positive part, OR-ed, scored by BM25F."""
-        positive = self.words + [q for q in self.required if not isinstance(q, DateRange)]
+        positive = self.words + self.corrections + \
+            [q for q in self.required if not isinstance(q, DateRange)]
         if self.phrase is not None and positive:
             positive.append(self.phrase)
         if positive:
@@ -153,7 +156,7 @@ def with_corrections(plan: QueryPlan, schema, words: list[str],
     analyzer = schema[SEARCH_FIELDS[0]].analyzer
     terms = [Term(SEARCH_FIELDS[0], token.text, boost=weight)
              for token in analyzer(" ".join(words))]
-    return replace(plan, words=plan.words + terms)
+    return replace(plan, corrections=plan.corrections + terms)
 
 
 # Query syntax beyond plain words: then the words are not a phrase the reader typed.

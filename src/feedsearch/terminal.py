@@ -61,11 +61,13 @@ def print_results(results: SearchResults, color: bool | None = None) -> None:
     if results.searched_as:
         say(f"No essay has {results.query!r} as typed; showing results for "
             f"{results.searched_as!r}.\n", lines=True)
-    if not results.results:
+    if not results.results and results.total:
+        say(f"Page {results.page} is past the last page of results ({results.pages}).")
+    elif not results.results:
         say(f"No essays match {results.query!r}."
             + (" A build of this index is running: search again when it has finished."
                if results.building else ""))
-    for number, hit in enumerate(results.results, 1):
+    for number, hit in enumerate(results.results, results.first):
         date = (hit.date or "undated")[:10]
         title = click.style(visible(hit.title), bold=True) if color else visible(hit.title)
         click.echo(f"{number:>2}. {title}  ({visible(date)})")
@@ -73,7 +75,10 @@ def print_results(results: SearchResults, color: bool | None = None) -> None:
         click.echo(f"    {snippet_for_terminal(hit.snippet, color)}")
         click.echo()
     shown = len(results.results)
-    click.echo(f"{shown} of {results.total} essays" if results.total else "0 essays")
+    if shown and results.first > 1:
+        click.echo(f"{results.first}-{results.first + shown - 1} of {results.total} essays")
+    else:
+        click.echo(f"{shown} of {results.total} essays" if results.total else "0 essays")
     if results.suggestion and not results.searched_as:
         say(f"Did you mean: {results.suggestion}")
 
