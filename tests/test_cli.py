@@ -50,18 +50,20 @@ def test_search_text_and_json(cli_build):
     text = _run("search", "glass choir", "--index", str(index))
     assert text.exit_code == 0
     assert "What My Father Left Behind" in text.stdout
-    assert "1 of 1 essays" in text.stdout
+    assert "2 of 2 essays" in text.stdout
     data = json.loads(_run("search", "glass choir", "--index", str(index), "--json").stdout)
-    assert data["total"] == 1 and data["query"] == "glass choir"
+    assert data["total"] == 2 and data["query"] == "glass choir"
     assert data["results"][0]["slug"] == "what-my-father-left-behind"
     assert "<mark>" in data["results"][0]["snippet"]
 
 
 def test_search_suggestion_in_text_output(cli_build):
     _, _, index = cli_build
-    result = _run("search", "greif", "--index", str(index))
+    result = _run("search", "grefi", "--index", str(index))
     assert result.exit_code == 0
     assert "Did you mean: grief" in result.stdout
+    slip = _run("search", "greif", "--index", str(index))
+    assert "showing results for 'grief'" in slip.stdout
 
 
 def test_related_table_and_json(cli_build):

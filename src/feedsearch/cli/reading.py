@@ -29,10 +29,10 @@ def search(query, index_dir, tags, authors, since, until, sort, limit, page, as_
     """Search the index for QUERY.
 
     \b
-    Words must all occur (any of them when no essay has all), and essays that have them
-    in the order typed come first. "quoted phrases" match as written; title:, tag: and
-    author: search one field; -word or NOT word leaves essays out; OR widens; date:2019
-    or date:[2018 to 2020] keeps essays of those years.
+    Words are soft: an essay is found by any of them and ranks higher the more it holds
+    (a hyphen inside a word joins it). What is asked exactly must match: "quoted
+    phrases", title:, tag: and author: (one field), +word, AND, and date:2019 or
+    date:[2018 to 2020]; -word or NOT word leaves essays out.
     Examples:
       feedsearch search grief at the supermarket --index .feedsearch
       feedsearch search '"hardest sentence"' tag:therapy --index .feedsearch --json
