@@ -164,3 +164,17 @@ def test_the_command_numbers_results_across_pages_and_says_when_past_the_end(bui
 def test_every_essay_is_still_in_the_store_the_index_reads(small):
     slugs = {document.slug for document in store.iter_documents(small.index)}
     assert len(slugs) == 9
+
+
+@pytest.mark.parametrize("language", ["fr", "ar", "ro", "tr", "xx"])
+def test_every_language_builds_and_searches_its_words(tmp_path, language):
+    # Whoosh has a stemmer but no stop words for some languages (Arabic, Romanian), stop
+    # words but no stemmer for others (Turkish), and neither for most.
+    source = tmp_path / "essays"
+    source.mkdir()
+    _essay(source, "un", "Le jardin", "Les enfants couraient dans le jardin, 3 fois.")
+    _essay(source, "deux", "La mer", "Nous avons nagé dans la mer.")
+    options = build_options(source, tmp_path, language=language)
+    build(options)
+    assert _slugs(search(options.index, "jardin enfants"))[0] == "un"
+    assert _slugs(search(options.index, "3"))[0] == "un"

@@ -8,6 +8,7 @@ import os
 import re
 import warnings
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 with warnings.catch_warnings():
@@ -24,7 +25,7 @@ with warnings.catch_warnings():
         StopFilter,
     )
     from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-    from whoosh.lang import has_stemmer
+    from whoosh.lang import has_stemmer, has_stopwords
 
 from .model import Document
 
@@ -42,22 +43,39 @@ def text_analyzer(language: str = "en"):
     code = language.lower().split("-")[0]
     if code == "en":
         return StemmingAnalyzer()
-    if has_stemmer(code):
+    if _stems(code) and has_stopwords(code):
         return LanguageAnalyzer(code)
-    return StandardAnalyzer(stoplist=None)
+    return search_analyzer(code, minsize=2)
 
 
-def search_analyzer(language: str = "en"):
+@cache
+def _stems(code: str) -> bool:
+    """Whether Whoosh's stemmer for ``code`` works: its Arabic one fails on Python 3.11
+    (an invalid escape in a regular expression), so Arabic is searched unstemmed."""
+    if not has_stemmer(code):
+        return False
+    try:
+        list(StemFilter(lang=code)(iter(RegexTokenizer()("words"))))
+    except Exception:  # whatever a broken stemmer raises
+        return False
+    return True
+
+
+def search_analyzer(language: str = "en", minsize: int = 1):
     """The analysis of the searched text: as :func:`text_analyzer`, but words of one
     character are kept, because readers search for them ("1 cat versus 2 cats", the R
     language, C); a query is analysed by the same analyzer, read from the index."""
     code = language.lower().split("-")[0]
     if code == "en":
         return StemmingAnalyzer(minsize=1)
-    if has_stemmer(code):
-        return (RegexTokenizer() | LowercaseFilter() | StopFilter(lang=code, minsize=1)
-                | StemFilter(lang=code))
-    return StandardAnalyzer(stoplist=None, minsize=1)
+    chain = RegexTokenizer() | LowercaseFilter()
+    if has_stopwords(code):
+        chain = chain | StopFilter(lang=code, minsize=minsize)
+    elif minsize > 1:
+        chain = chain | StopFilter(stoplist=(), minsize=minsize)
+    if _stems(code):
+        chain = chain | StemFilter(lang=code)
+    return chain
 
 
 def make_schema(language: str = "en") -> Schema:
