@@ -57,6 +57,15 @@ class Version:
         self.p95: list[float] = []
         self.whole: list[float] = []
 
+    def check_import(self) -> None:
+        """Abort unless this tree's feedsearch is the one its processes import."""
+        result = subprocess.run([sys.executable, "-c",
+                                 "import feedsearch; print(feedsearch.__file__)"],
+                                env=self.env, capture_output=True, text=True, check=True)
+        if not Path(result.stdout.strip()).resolve().is_relative_to(self.tree):
+            sys.exit(f"{self.name}: python imports feedsearch from {result.stdout.strip()}, "
+                     f"not from {self.tree}")
+
     def build(self, essays: Path, out: Path) -> None:
         subprocess.run([sys.executable, "-m", "feedsearch", "build", str(essays), "--out",
                         str(out), "--index", str(self.index)], env=self.env, check=True,
@@ -98,6 +107,7 @@ def main() -> None:
             generate(args.size, work)
         versions = [Version("A", args.a.resolve(), work), Version("B", args.b.resolve(), work)]
         for version in versions:
+            version.check_import()
             if not version.index.exists():
                 version.build(work / "essays", work / f"out-{version.name}")
         documents = list(store.iter_documents(versions[1].index))
