@@ -178,3 +178,17 @@ def test_every_language_builds_and_searches_its_words(tmp_path, language):
     build(options)
     assert _slugs(search(options.index, "jardin enfants"))[0] == "un"
     assert _slugs(search(options.index, "3"))[0] == "un"
+
+
+@pytest.mark.parametrize("reordered", [1, 2, 3, 5])
+def test_pages_past_the_reordered_best_never_overlap_nor_skip(built, monkeypatch, reordered):
+    # Fewer essays reordered by the word bonus than results, so that pages reach past them.
+    from feedsearch import search_index
+
+    monkeypatch.setattr(search_index, "RERANKED", reordered)
+    for query in ("grief friend rest work help", "tired parents sleep night", "help"):
+        whole = _slugs(search(built.index, query, limit=50))
+        assert len(whole) > 6
+        paged = [slug for page in range(1, len(whole) // 2 + 2)
+                 for slug in _slugs(search(built.index, query, limit=2, page=page))]
+        assert paged == whole, query
