@@ -71,7 +71,7 @@ def search(index_dir: Path, query: str = "", limit: int = 10, page: int = 1,
     ``+word``, ``AND`` and dates must match, ``-word`` and ``NOT word`` must not.
     ``filters`` (tags, authors, a date range) narrow the results without changing ranks.
     A word no essay has in any form is also searched as its closest correction (two
-    slips at most, at half weight), offered as "did you mean"; when nothing is found, the
+    slips at most), offered as "did you mean"; when the words as typed find nothing, the
     query with its one-slip corrections is searched instead (``searched_as``).
     Snippets mark matched terms with ``<mark>``; other text is HTML-escaped.
     """
