@@ -166,9 +166,9 @@ def test_unbalanced_query_is_not_a_crash(built):
     # An unclosed quote: its words, searched as words.
     assert _slugs(search(built.index, '"glass choir')) == _slugs(search(built.index,
                                                                          "glass choir"))
-    # No essay has "unclosed": the closest word is offered. The title group must match
-    # (a title with grief, or with unclosed), so the essays found are those titled grief.
-    results = search(built.index, 'title:(grief "unclosed', limit=50)
+    # No essay has "clossed": the closest word is offered. The title group must match
+    # (a title with grief, or with clossed), so the essays found are those titled grief.
+    results = search(built.index, 'title:(grief "clossed', limit=50)
     assert results.suggestion == 'title:(grief "closed'
     assert results.searched_as is None
     assert results.total == len(results.results) == 2
