@@ -8,7 +8,8 @@ both), each version:
 - runs the query mix of bench/search_speed.py (simulated known-item queries, one- and
   two-word topic queries, phrases, filtered queries) warm, in one process of its own:
   p50 and p95 of the round;
-- runs ``feedsearch search`` as a whole process for a few queries of the mix.
+- runs ``feedsearch search`` as a whole process for some queries of the mix (the same
+  ones for both versions in a round).
 Reported: each version's median over rounds (and range) and B / A of the medians.
 """
 
@@ -97,7 +98,9 @@ def main() -> None:
     parser.add_argument("--a", type=Path, required=True, help="the tree measured first")
     parser.add_argument("--b", type=Path, required=True, help="the tree compared with it")
     parser.add_argument("--size", type=int, default=10_000)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--whole", type=int, default=8,
+                        help="`feedsearch search` processes a round, per version")
     parser.add_argument("--work", type=Path, help="keep the archive and indexes here")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
@@ -119,7 +122,7 @@ def main() -> None:
         plain = [text for text, filters in mix if filters is None]
         for number in range(args.rounds):
             order = versions if number % 2 == 0 else versions[::-1]
-            texts = rng.sample(plain, 4)
+            texts = rng.sample(plain, args.whole)
             for version in order:
                 version.warm_round(queries_file)
                 version.whole_round(texts)
@@ -136,7 +139,7 @@ def main() -> None:
     text = table(["measure", f"A ({args.a.name})", f"B ({args.b.name})", "B / A"], rows)
     note = (f"{args.size:,} essays, {len(mix)} queries a warm round, {args.rounds} rounds "
             f"ABBA; warm: median of the rounds' p50 and p95 (range); `feedsearch search`: "
-            f"4 queries a round, each a whole process, p50 and p95 of all "
+            f"{args.whole} queries a round, each a whole process, p50 and p95 of all "
             f"{len(a.whole)} runs. Goals: warm p95 <= 50 ms, whole process <= 0.4 s.")
     print(text + "\n\n" + note)
     if not args.no_write:
