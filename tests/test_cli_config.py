@@ -212,7 +212,7 @@ def test_check_without_source_reads_the_configured_folder(in_site):
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert len(lines) == 1 and lines[0].startswith("when-your-teenager-stops-talking.md: no date")
-    assert "24 essays read, 1 problems" in result.stderr
+    assert "24 essays read, 1 problem" in result.stderr
 
 
 # --- --config FILE from another folder ----------------------------------------------------
@@ -439,7 +439,7 @@ def test_check_reports_each_problem_and_writes_nothing(tmp_path, corpus_dir, mon
     assert sum(line.startswith("empty.md: ") for line in lines) == 1
     assert sum(line.startswith("broken.md: ") for line in lines) == 1
     assert not any("asking-for-help" in line for line in lines)
-    assert "1 essays read, 2 problems" in result.stderr
+    assert "1 essay read, 2 problems" in result.stderr
     assert snapshot(tmp_path) == before
     assert not any(p.name == "documents.sqlite" for p in tmp_path.rglob("*"))
     assert sorted(p.name for p in source.iterdir()) == [

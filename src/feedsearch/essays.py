@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import store
 from .model import Document
+from .query_dates import span
 
 
 class NotFound(LookupError):
@@ -41,13 +43,32 @@ def require_index(index_dir: Path) -> None:
         raise NoIndex(index_dir)
 
 
-def list_essays(index_dir: Path, tag: str | None = None) -> list[Document]:
+def list_essays(index_dir: Path, tag: str | None = None, since: str | None = None,
+                until: str | None = None, limit: int | None = None) -> list[Document]:
     """The archive's essays, newest first (undated last), then by slug; only those with
-    ``tag`` (in any case) when it is given."""
+    ``tag`` (in any case) when it is given, and dated from ``since`` to ``until`` (YYYY,
+    YYYY-MM or YYYY-MM-DD, as search takes them; undated essays are then left out); the
+    first ``limit`` of them. Raises QueryError for a date that is not one."""
     require_index(index_dir)
     wanted = tag.casefold() if tag is not None else None
-    return [document for document in store.iter_documents(index_dir)
-            if wanted is None or wanted in {t.casefold() for t in document.tags}]
+    window = span(since, until) if since or until else None
+    found = []
+    for document in store.iter_documents(index_dir):
+        if wanted is not None and wanted not in {t.casefold() for t in document.tags}:
+            continue
+        if window is not None and not _within(document, window):
+            continue
+        found.append(document)
+        if limit is not None and len(found) >= limit:
+            break
+    return found
+
+
+def _within(document: Document, window: tuple[datetime, datetime]) -> bool:
+    if document.date is None:
+        return False
+    moment = document.date.astimezone(UTC).replace(tzinfo=None)
+    return window[0] <= moment <= window[1]
 
 
 def get_essay(index_dir: Path, slug: str) -> Document:

@@ -7,10 +7,9 @@ bound matches every document.
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC
 
 from whoosh import qparser
 from whoosh.query import (
@@ -27,20 +26,16 @@ from whoosh.query import (
     Term,
 )
 
+# date_bounds and QueryError are part of this module's interface, as before.
+from .query_dates import QueryError, date_bounds, span  # noqa: F401
+
 SEARCH_FIELDS = ("content",)
 FIELD_ALIASES = {"tags": ["tag"], "author": ["authors", "by"]}
 # What the correction of a word no essay has weighs beside the words as typed (measured on
 # the real blogs of docs/search.md: 0.5 and 1.0 rank alike; 1.0 finds the essay a typo
 # meant in the sample archive).
 CORRECTION_WEIGHT = 1.0
-EARLIEST = datetime(1000, 1, 1)
-LATEST = datetime(9999, 12, 31, 23, 59, 59)
 _DATE_TERM = re.compile(r"(?<!\S)date:(\[[^\]]*\]|\S+)", re.I)
-_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
-
-
-class QueryError(ValueError):
-    """The query text cannot be understood."""
 
 
 @dataclass
@@ -53,29 +48,8 @@ class Filters:
     until: str | None = None
 
 
-def date_bounds(text: str) -> tuple[datetime, datetime]:
-    """``2019`` -> all of 2019; ``2019-05`` -> May 2019; ``2019-05-03`` -> that day."""
-    match = _PARTIAL_DATE.match(text.strip())
-    if not match:
-        raise QueryError(f"not a date: {text!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
-    year, month, day = (int(part) if part else None for part in match.groups())
-    try:
-        if month is None:
-            return datetime(year, 1, 1), datetime(year, 12, 31, 23, 59, 59)
-        last = calendar.monthrange(year, month)[1]
-        if day is None:
-            return datetime(year, month, 1), datetime(year, month, last, 23, 59, 59)
-        return datetime(year, month, day), datetime(year, month, day, 23, 59, 59)
-    except ValueError as exc:
-        raise QueryError(f"not a date: {text!r} ({exc})") from exc
-
-
 def date_range(since: str | None, until: str | None) -> DateRange:
-    start = date_bounds(since)[0] if since else EARLIEST
-    end = date_bounds(until)[1] if until else LATEST
-    if start > end:
-        raise QueryError(f"the date range {since} to {until} is empty")
-    return DateRange("date", start, end)
+    return DateRange("date", *span(since, until))
 
 
 def _date_term(value: str) -> DateRange:

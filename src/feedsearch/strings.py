@@ -25,3 +25,8 @@ def slugify(text: str) -> str:
     slug = _NOT_SLUG.sub("-", text).strip("-")
     return re.sub(r"-{2,}", "-", slug)[:120].strip("-")
 
+
+
+def counted(count: int, noun: str) -> str:
+    """``1 essay``, ``2 essays``, ``1,204 essays``: a count and its noun, agreeing."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"

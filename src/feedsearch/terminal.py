@@ -5,10 +5,13 @@ from __future__ import annotations
 import html
 import os
 import re
+import shutil
 import sys
 from typing import TYPE_CHECKING
 
 import click
+
+from .strings import counted
 
 if TYPE_CHECKING:
     from .model import Document
@@ -76,9 +79,11 @@ def print_results(results: SearchResults, color: bool | None = None) -> None:
         click.echo()
     shown = len(results.results)
     if shown and results.first > 1:
-        click.echo(f"{results.first}-{results.first + shown - 1} of {results.total} essays")
+        click.echo(f"{results.first:,}-{results.first + shown - 1:,} of "
+                   f"{counted(results.total, 'essay')}")
     else:
-        click.echo(f"{shown} of {results.total} essays" if results.total else "0 essays")
+        click.echo(f"{shown:,} of {counted(results.total, 'essay')}" if results.total
+                   else "0 essays")
     if results.suggestion and not results.searched_as:
         say(f"Did you mean: {results.suggestion}")
 
@@ -113,7 +118,7 @@ def print_essay_table(documents: list[Document]) -> None:
     rows = [[(d.date.date().isoformat() if d.date else "undated"), d.title,
              ", ".join(d.tags), d.source] for d in documents]
     _table(["date", "title", "tags", "source"], rows, [10, 48, 30, 0])
-    click.echo(f"{len(documents)} essays")
+    click.echo(counted(len(documents), "essay"))
 
 
 def print_stats(figures: dict) -> None:
@@ -121,8 +126,13 @@ def print_stats(figures: dict) -> None:
     click.echo(f"Index size: {figures['index_bytes'] / 1024:,.0f} KB")
     click.echo(f"Last build: {figures['last_build'] or 'unknown'}")
     click.echo("\nPer year:")
-    for year, count in figures["per_year"].items():
-        say(f"  {year:<8} {count:>4}  {'#' * count}")
+    years = figures["per_year"]
+    room = max(10, shutil.get_terminal_size().columns - 17)  # after "  2019       38  "
+    most = max(years.values(), default=0)
+    for year, count in years.items():
+        bar = "#" * (count if most <= room else max(1 if count else 0,
+                                                       round(count * room / most)))
+        say(f"  {year:<8} {count:>4}  {bar}")
     click.echo("\nPer tag:")
     for tag, count in figures["per_tag"].items():
         say(f"  {visible(tag):<20} {count:>4}")

@@ -30,6 +30,9 @@ class FeedsearchGroup(click.Group):
             return super().main(args, prog_name, complete_var, False, **extra)
         try:
             code = super().main(args, prog_name, complete_var, False, **extra)
+            sys.stdout.flush()  # here, where a reader gone away can still be met quietly
+        except BrokenPipeError:
+            _reader_gone()
         except click.exceptions.NoArgsIsHelpError as exc:
             click.echo(exc.format_message(), err=True)
             sys.exit(exc.exit_code)
@@ -59,16 +62,22 @@ class FeedsearchGroup(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except BrokenPipeError:
-            # The reader of our output went away (| head): stop quietly, as Unix tools do.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            sys.exit(1)
+            _reader_gone()
         except Exception as exc:
             if isinstance(ctx.obj, State) and ctx.obj.debug:
                 raise
             raise click.ClickException(
                 f"unexpected error: {type(exc).__name__}: {exc} "
                 "(run again with --debug to see the details, and please report it)") from exc
+
+
+def _reader_gone() -> None:
+    """The reader of our output went away (``| head``): what it read is all it wanted, so
+    stop quietly with 0. Standard output is pointed at /dev/null first, so that Python's
+    own flush at exit does not fail again and print."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(0)
 
 
 @click.group(cls=FeedsearchGroup, context_settings={"help_option_names": ["-h", "--help"]})

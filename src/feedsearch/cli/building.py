@@ -13,6 +13,7 @@ import click
 from .. import interrupts
 from ..config import CONFIG_NAME, render_template
 from ..settings import MAX_FILE_BYTES
+from ..strings import counted
 from ..terminal import say
 from .common import BYTE_SIZE, fail, timezone, web_url
 from .options import build_setting_options
@@ -137,7 +138,8 @@ def check(source, default_tz, max_file_size, read_timeout, as_json) -> None:
     else:
         for problem in problems:
             say(f"{problem['source']}: {problem['problem']}")
-        click.echo(f"{len(result.documents)} essays read, {len(problems)} problems", err=True)
+        click.echo(f"{counted(len(result.documents), 'essay')} read, "
+                   f"{counted(len(problems), 'problem')}", err=True)
     if problems:
         sys.exit(1)
 

@@ -43,7 +43,7 @@ def search(query, index_dir, tags, authors, since, until, sort, limit, page, as_
     from ..search_query import Filters, QueryError
 
     filters = Filters(list(tags), list(authors), since, until)
-    if not query and filters == Filters():
+    if not " ".join(query).strip() and filters == Filters():
         raise click.UsageError("give words to search for, or a filter such as --tag")
     try:
         results = run_search(index_dir, " ".join(query), limit=limit, page=page,
@@ -83,17 +83,25 @@ def related(slug, index_dir, as_json) -> None:
 @click.command("list")
 @index_option
 @click.option("--tag", help="Only essays with this tag.")
+@click.option("--since", help="Only essays from this date on (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--until", help="Only essays up to this date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many essays.")
 @json_option
-def list_essays(index_dir, tag, as_json) -> None:
+def list_essays(index_dir, tag, since, until, limit, as_json) -> None:
     """List the indexed essays, newest first: date, title, tags, source.
 
     \b
-    Example:
+    Examples:
       feedsearch list --index .feedsearch --tag grief
+      feedsearch list --index .feedsearch --since 2020 --until 2021-06 --limit 5
     """
     from ..essays import list_essays
+    from ..query_dates import QueryError
 
-    documents = library_call(list_essays, index_dir, tag)
+    try:
+        documents = library_call(list_essays, index_dir, tag, since, until, limit)
+    except QueryError as exc:
+        raise fail(str(exc)) from exc
     if as_json:
         records = [{key: value for key, value in d.record().items() if key != "text"}
                    for d in documents]

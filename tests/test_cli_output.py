@@ -1,0 +1,86 @@
+"""What the commands print for people and return to scripts: counts that agree with their
+nouns, exit codes, a closed pipe, list's filters, stats bars that fit the terminal."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from feedsearch.cli import cli
+from feedsearch.strings import counted
+
+SCRIPT = Path(sys.executable).parent / "feedsearch"
+
+
+def _run(*args: str, **env: str):
+    return CliRunner(env=env or None).invoke(cli, list(args))
+
+
+def test_counts_agree_with_their_nouns(built, tmp_path):
+    assert [counted(n, "essay") for n in (0, 1, 2, 1204)] == \
+        ["0 essays", "1 essay", "2 essays", "1,204 essays"]
+    one = _run("search", "title:burnout", "--index", str(built.index))
+    assert one.stdout.rstrip().endswith("\n1 of 1 essay")
+    listed = _run("list", "--index", str(built.index), "--limit", "1")
+    assert listed.stdout.rstrip().endswith("\n1 essay")
+    (tmp_path / "one.md").write_text("---\ntitle: One\ndate: 2020-01-01\n---\n\nText.\n")
+    (tmp_path / "bad.xml").write_bytes(b"<rss><channel><item>")
+    checked = _run("check", str(tmp_path))
+    assert "1 essay read, 1 problem" in checked.stderr
+
+
+def test_an_empty_query_is_a_usage_mistake_like_no_query(built):
+    for query in ([], [""], ["   "]):
+        result = _run("search", *query, "--index", str(built.index))
+        assert result.exit_code == 2, (query, result.output)
+        assert "give words to search for" in result.stderr
+
+
+def test_a_reader_that_stops_reading_ends_the_command_quietly(built):
+    env = {**os.environ, "NO_COLOR": "1"}
+    for command in (["export"], ["list"], ["search", "help", "--limit", "50"]):
+        shell = f"'{SCRIPT}' {' '.join(command)} --index '{built.index}' | head -c 10 >/dev/null;" \
+                " echo ${PIPESTATUS[0]}"
+        done = subprocess.run(["bash", "-c", shell], env=env, capture_output=True, text=True,
+                              timeout=60)
+        assert done.stdout.strip() == "0", (command, done.stdout, done.stderr)
+        assert done.stderr == "", (command, done.stderr)
+
+
+def test_list_filters_by_date_and_limits(built):
+    base = ["list", "--index", str(built.index), "--json"]
+    everything = json.loads(_run(*base).stdout)
+    within = json.loads(_run(*base, "--since", "2019", "--until", "2021-06").stdout)
+    assert 0 < len(within) < len(everything)
+    assert all("2019" <= essay["date"][:7] <= "2021-06" for essay in within)
+    dated = [e for e in everything if e["date"] and "2019" <= e["date"][:7] <= "2021-06"]
+    assert [e["slug"] for e in within] == [e["slug"] for e in dated]
+    first = json.loads(_run(*base, "--limit", "3").stdout)
+    assert [e["slug"] for e in first] == [e["slug"] for e in everything[:3]]
+    bad = _run("list", "--index", str(built.index), "--since", "2019-13")
+    assert bad.exit_code == 1 and "not a date" in bad.stderr
+
+
+def test_stats_bars_fit_the_terminal(built, tmp_path):
+    source = tmp_path / "essays"
+    source.mkdir()
+    for number in range(150):
+        (source / f"e{number}.md").write_text(
+            f"---\ntitle: Essay {number}\ndate: {2010 + number // 100}-03-01\n---\n\nWords.\n")
+    from feedsearch.build import build
+    from tests.conftest import build_options
+
+    options = build_options(source, tmp_path)
+    build(options)
+    narrow = _run("stats", "--index", str(options.index), COLUMNS="60")
+    bars = [line for line in narrow.stdout.splitlines() if line.startswith("  201")]
+    assert len(bars) == 2 and all(len(line) <= 60 for line in bars)
+    assert bars[0].endswith("#" * 43) and bars[1].count("#") == round(50 * 43 / 100)
+    wide = _run("stats", "--index", str(options.index), COLUMNS="200")
+    assert [line.count("#") for line in wide.stdout.splitlines()
+            if line.startswith("  201")] == [100, 50]
