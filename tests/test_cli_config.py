@@ -328,28 +328,27 @@ def test_reading_commands_before_any_build(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == [CONFIG]
 
 
-def test_bad_timezone_in_the_config_is_caught_by_the_option_check(tmp_path, corpus_dir,
-                                                                   monkeypatch):
+@pytest.mark.parametrize(("setting", "shown"), [
+    ('[site]\ntimezone = "Mars/Base"', "'Mars/Base'"),
+    ('[site]\nbase_url = "danareyestherapy.com/blog"', "not an http(s) URL"),
+    ('[site]\nlanguage = "english please"', "not a language code"),
+    ("[feeds]\nlimit = 0", "below the least allowed"),
+    ('[build]\nmax_file_size = "lots"', "not a size"),
+])
+def test_a_bad_config_value_names_the_file_and_key_not_a_flag(tmp_path, corpus_dir,
+                                                               monkeypatch, setting, shown):
+    # The person never typed a flag: the error points at the line of the file to mend.
     copy_essays(corpus_dir, tmp_path / "essays")
     (tmp_path / CONFIG).write_text(
-        '[site]\ntimezone = "Mars/Base"\n[paths]\nsource = "essays"\nout = "public"\n'
-        'index = "idx"\n', encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    for command in ("build", "check"):
-        line = usage_error(run(command))
-        assert "Mars/Base" in line and "--timezone" in line, line
-    assert not (tmp_path / "public").exists() and not (tmp_path / "idx").exists()
-
-
-def test_out_of_range_value_in_the_config_is_caught_by_the_option_check(tmp_path,
-                                                                         monkeypatch):
-    (tmp_path / CONFIG).write_text(
-        '[paths]\nsource = "essays"\nout = "public"\nindex = "idx"\n[feeds]\nlimit = 0\n',
+        '[paths]\nsource = "essays"\nout = "public"\nindex = "idx"\n' + setting + "\n",
         encoding="utf-8")
-    (tmp_path / "essays").mkdir()
     monkeypatch.chdir(tmp_path)
-    assert "--feed-limit" in usage_error(run("build"))
-    assert not (tmp_path / "public").exists()
+    section, key = re.match(r"\[(\w+)\]\n(\w+)", setting).groups()
+    for command in ("build", "check", "config"):
+        line = one_line_error(run(command))
+        assert f"{CONFIG}: [{section}] {key}: " in line and shown in line, line
+        assert "--" not in line, line
+    assert not (tmp_path / "public").exists() and not (tmp_path / "idx").exists()
 
 
 # --- init -------------------------------------------------------------------------------------
@@ -637,3 +636,59 @@ def test_unexpected_error_is_one_line_unless_debug(site, tmp_path, monkeypatch):
     assert debug.exit_code != 0
     assert not isinstance(debug.exception, SystemExit)
     assert isinstance(debug.exception, sqlite3.DatabaseError)
+
+
+# --- where the config is found, and what is in effect ------------------------------------------
+
+
+def test_the_config_is_found_from_a_subfolder_as_git_finds_its_repository(in_site, tmp_path,
+                                                                          monkeypatch):
+    deep = in_site.root / "essays" / "deeper" / "still"
+    deep.mkdir(parents=True)
+    try:
+        monkeypatch.chdir(deep)
+        found = run("search", "glass", "choir", "--json")
+        assert found.exit_code == 0, found.stderr
+        assert json.loads(found.stdout)["results"][0]["slug"] == "what-my-father-left-behind"
+        # Paths in the file stay relative to the file's folder, wherever the command runs.
+        listed = run("list", "--json")
+        assert listed.exit_code == 0 and len(json.loads(listed.stdout)) == 23
+    finally:
+        shutil.rmtree(in_site.root / "essays" / "deeper")
+    # Outside the archive, nothing is found: the command asks for what it needs.
+    monkeypatch.chdir(tmp_path)
+    assert "--index" in usage_error(run("search", "grief"))
+
+
+def test_feedsearch_config_names_a_file_explicitly(in_site, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("FEEDSEARCH_CONFIG", str(in_site.root / CONFIG))
+    found = run("search", "glass", "choir", "--json")
+    assert found.exit_code == 0, found.stderr
+    assert json.loads(found.stdout)["total"] >= 1
+    # --config wins over the variable.
+    other = tmp_path / "other.toml"
+    other.write_text('[paths]\nindex = "nowhere"\n', encoding="utf-8")
+    line = one_line_error(run("--config", str(other), "search", "grief"))
+    assert "run feedsearch build first" in line
+    monkeypatch.setenv("FEEDSEARCH_CONFIG", str(tmp_path / "missing.toml"))
+    line = one_line_error(run("list"))
+    assert "FEEDSEARCH_CONFIG" in line and "missing.toml" in line
+
+
+def test_config_shows_each_setting_in_effect_and_where_it_came_from(in_site):
+    result = run("config", "--title", "From A Flag", "--json")
+    assert result.exit_code == 0, result.stderr
+    rows = {row["setting"]: row for row in json.loads(result.stdout)}
+    assert rows["site.title"] == {"setting": "site.title", "flag": "--title",
+                                  "value": "From A Flag", "from": "flag"}
+    config_file = str(in_site.root / CONFIG)
+    assert rows["site.base_url"]["value"] == SITE_URL
+    assert rows["site.base_url"]["from"] == config_file
+    assert rows["paths.source"]["value"] == str(in_site.root / "essays")
+    assert rows["paths.source"]["from"] == config_file
+    assert rows["feeds.limit"]["value"] == 7 and rows["feeds.limit"]["from"] == config_file
+    assert rows["site.language"]["from"] == "default"
+    human = run("config")
+    assert f"Config file: {config_file}" in human.stdout
+    assert re.search(r"^feeds\.limit\s+7\s+\S*feedsearch\.toml$", human.stdout, re.M)

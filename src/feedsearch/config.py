@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .settings import Setting, build_settings
+from .settings import Setting, build_settings, checked
 
 CONFIG_NAME = "feedsearch.toml"
 
@@ -45,9 +45,32 @@ class Config:
         return self.values.get(name, default)
 
 
+CONFIG_ENV = "FEEDSEARCH_CONFIG"
+
+
 def find_config(folder: Path) -> Path | None:
-    candidate = Path(folder) / CONFIG_NAME
-    return candidate if candidate.is_file() else None
+    """The feedsearch.toml in ``folder`` or the nearest folder above it (as git finds its
+    repository), so that commands work from anywhere inside the archive; None if none."""
+    start = Path(folder).resolve()
+    for candidate in (start, *start.parents):
+        path = candidate / CONFIG_NAME
+        if path.is_file():
+            return path
+    return None
+
+
+def config_path(given: Path | None, folder: Path, environ: dict[str, str]) -> Path | None:
+    """The config file to read: ``--config``, else $FEEDSEARCH_CONFIG, else the nearest
+    feedsearch.toml from ``folder`` up. One named explicitly must exist."""
+    if given is None and environ.get(CONFIG_ENV):
+        given = Path(environ[CONFIG_ENV])
+        if not given.is_file():
+            raise ConfigError(f"{CONFIG_ENV} names {given}, which does not exist")
+    if given is not None:
+        if not given.is_file():
+            raise ConfigError(f"config file {given} does not exist")
+        return given
+    return find_config(folder)
 
 
 def load_config(path: Path | None) -> Config:
@@ -72,10 +95,28 @@ def load_config(path: Path | None) -> Config:
                 raise ConfigError(f"{path}: unknown key {key!r} in [{section}] (known: {known})")
             spec = keys[section][key]
             _check_type(path, spec, value)
+            _check_value(path, spec, value)
             if spec.kind is Path:
                 value = str(Path(path).parent / value)
             values[spec.param] = value
     return Config(Path(path), values)
+
+
+def _check_value(path: Path, spec: Setting, value: Any) -> None:
+    """The check its flag makes (settings.checked), named by this file and key: a value
+    that the build would refuse is refused here, where the person can find it."""
+    problem = None
+    try:
+        checked(spec.check, value)
+    except ValueError as exc:
+        problem = str(exc)
+    values = value if isinstance(value, list) else [value]
+    if spec.minimum is not None and any(v < spec.minimum for v in values):
+        problem = f"{value!r} is below the least allowed, {spec.minimum:g}"
+    if spec.choices and any(v not in spec.choices for v in values):
+        problem = f"{value!r} is not one of {', '.join(spec.choices)}"
+    if problem:
+        raise ConfigError(f"{path}: [{spec.section}] {spec.key}: {problem}")
 
 
 def _check_type(path: Path, spec: Setting, value: Any) -> None:

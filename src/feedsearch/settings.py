@@ -12,6 +12,7 @@ never loads the feed or related-posts code.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import MISSING, dataclass, field, fields
 from datetime import UTC, tzinfo
@@ -270,3 +271,48 @@ def build_settings() -> list[Setting]:
         elif "setting" in spec.metadata:
             result += [s for s in _declared(BuildOptions) if s.name == spec.name]
     return result
+
+
+# --- checks: one per kind of value, the same for a flag, a config key and init's answers
+
+_SIZE_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024 ** 2, "mb": 1024 ** 2,
+               "g": 1024 ** 3, "gb": 1024 ** 3}
+
+
+def checked(check: str | None, value: Any) -> Any:
+    """``value`` as the setting's ``check`` accepts it (a size in bytes, a lower-cased
+    language code, a time zone), or ValueError saying what is wrong with it."""
+    if value is None or check is None:
+        return value
+    if check == "web_url":
+        from .urls import is_web_address
+
+        if value and not is_web_address(value):
+            raise ValueError(f"{value!r} is not an http(s) URL such as https://example.org/")
+        return value or None
+    if check == "language":
+        if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*",
+                                                          value):
+            raise ValueError(f"{value!r} is not a language code such as en-us or de")
+        return value.lower()
+    if check == "timezone":
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            return ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (try e.g. Europe/Berlin)") from exc
+    if check == "size":
+        return byte_size(value)
+    raise KeyError(check)
+
+
+def byte_size(value: Any) -> int:
+    """10MB, 500KB, 1.5GB or a number of bytes (MB is 1024 * 1024 bytes)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", str(value))
+    unit = match.group(2).lower() if match else ""
+    if match is None or unit not in _SIZE_UNITS or float(match.group(1)) <= 0:
+        raise ValueError(f"{value!r} is not a size such as 10MB, 500KB or 1GB")
+    return max(1, int(float(match.group(1)) * _SIZE_UNITS[unit]))

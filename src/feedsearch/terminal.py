@@ -121,6 +121,14 @@ def print_essay_table(documents: list[Document]) -> None:
     click.echo(counted(len(documents), "essay"))
 
 
+def print_settings(rows: list[dict], config_path) -> None:
+    say(f"Config file: {config_path or 'none (defaults and flags only)'}")
+    table = [[row["setting"], "-" if row["value"] in (None, "", []) else
+              (", ".join(map(str, row["value"])) if isinstance(row["value"], list)
+               else str(row["value"])), row["from"]] for row in rows]
+    _table(["setting", "value", "from"], table, [28, 44, 0])
+
+
 def print_stats(figures: dict) -> None:
     click.echo(f"Essays:     {figures['essays']}")
     click.echo(f"Index size: {figures['index_bytes'] / 1024:,.0f} KB")

@@ -1,8 +1,9 @@
 """The command line: each command parses options, calls one library function, prints.
 
-Settings come from flags, then feedsearch.toml (found in the current folder or given with
---config), then defaults. Heavy modules are imported inside the commands that need them, so
-that ``search`` never loads the HTML and Markdown stack.
+Settings come from flags, then feedsearch.toml (given with --config or $FEEDSEARCH_CONFIG,
+else the nearest one in the current folder or above it), then defaults. Heavy modules are
+imported inside the commands that need them, so that ``search`` never loads the HTML and
+Markdown stack.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from pathlib import Path
 import click
 
 from .. import __version__
-from ..config import CONFIG_NAME, ConfigError, find_config, load_config
+from ..config import CONFIG_ENV, CONFIG_NAME, ConfigError, load_config
+from ..config import config_path as find_config_path
 from ..interrupts import Terminated
 from .common import State
 
@@ -83,7 +85,8 @@ def _reader_gone() -> None:
 @click.group(cls=FeedsearchGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="feedsearch")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              help=f"Settings file (default: ./{CONFIG_NAME} when it exists).")
+              help=f"Settings file (default: ${CONFIG_ENV}, else the nearest {CONFIG_NAME} "
+                   "in this folder or above it).")
 @click.option("--debug", is_flag=True, help="Show the full traceback of an unexpected error.")
 @click.pass_context
 def cli(ctx: click.Context, config_path: Path | None, debug: bool) -> None:
@@ -98,10 +101,8 @@ def cli(ctx: click.Context, config_path: Path | None, debug: bool) -> None:
       feedsearch build
       feedsearch search asking for help
     """
-    if config_path is not None and not config_path.is_file():
-        raise click.ClickException(f"config file {config_path} does not exist")
     try:
-        config = load_config(config_path or find_config(Path(".")))
+        config = load_config(find_config_path(config_path, Path("."), os.environ))
     except ConfigError as exc:
         if not ctx.meta.get("config_optional"):
             raise click.ClickException(str(exc)) from exc

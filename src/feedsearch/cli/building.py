@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from .. import interrupts
 from ..config import CONFIG_NAME, render_template
@@ -177,4 +178,51 @@ def init(title, base_url, author, source, force) -> None:
     click.echo(f"Wrote {CONFIG_NAME}. Next: feedsearch build")
 
 
-COMMANDS = (build, check, init)
+@click.command("config")
+@build_setting_options
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_context
+def show_config(ctx: click.Context, as_json: bool, **settings) -> None:
+    """Show the build settings in effect here, and where each came from: a flag given
+    with this command, the config file (which one), or the default.
+
+    \b
+    Examples:
+      feedsearch config
+      feedsearch config --base-url https://example.org/ --json
+    """
+    from ..settings import build_settings
+
+    config = ctx.obj.config
+    rows = []
+    for spec in build_settings():
+        if not (spec.flag or spec.config):
+            continue
+        if spec.flag:
+            value = settings.get(spec.param)
+            given = ctx.get_parameter_source(spec.param)
+        else:  # a setting only the config file holds (the folder of essays)
+            value = config.get(spec.param, spec.default)
+            given = ParameterSource.DEFAULT_MAP if spec.param in config.values else None
+        origin = {ParameterSource.COMMANDLINE: "flag",
+                  ParameterSource.DEFAULT_MAP: str(config.path)}.get(given, "default")
+        rows.append({"setting": spec.config or spec.param, "flag": spec.flag,
+                     "value": _plain(value), "from": origin})
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    from ..terminal import print_settings
+
+    print_settings(rows, config.path)
+
+
+def _plain(value):
+    """A setting's value as JSON holds it: paths and time zones as text."""
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+COMMANDS = (build, check, init, show_config)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from ..config import Config
+from ..settings import byte_size, checked
 
 
 @dataclass
@@ -48,42 +48,30 @@ class ByteSize(click.ParamType):
     """A size such as 10MB, 500KB, 1.5GB or a number of bytes (MB is 1024 * 1024 bytes)."""
 
     name = "SIZE"
-    _UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024 ** 2, "mb": 1024 ** 2,
-              "g": 1024 ** 3, "gb": 1024 ** 3}
 
     def convert(self, value, param, ctx) -> int:
-        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-            return value
-        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", str(value))
-        unit = match.group(2).lower() if match else ""
-        if match is None or unit not in self._UNITS or float(match.group(1)) <= 0:
-            self.fail(f"{value!r} is not a size such as 10MB, 500KB or 1GB", param, ctx)
-        return max(1, int(float(match.group(1)) * self._UNITS[unit]))
+        try:
+            return byte_size(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 BYTE_SIZE = ByteSize()
 
 
-def timezone(_ctx, _param, value):
-    if value is None or not isinstance(value, str):
-        return value
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+def _check(kind: str):
+    """A click callback running the setting check ``kind`` (settings.checked)."""
+    def callback(_ctx, _param, value):
+        if value is None or (kind == "timezone" and not isinstance(value, str)):
+            return value
+        try:
+            return checked(kind, value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from exc
 
-    try:
-        return ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise click.BadParameter(f"unknown time zone {value!r} (try e.g. Europe/Berlin)") from exc
-
-
-def language(_ctx, _param, value: str) -> str:
-    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", value):
-        raise click.BadParameter(f"{value!r} is not a language code such as en-us or de")
-    return value.lower()
+    return callback
 
 
-def web_url(_ctx, _param, value: str | None) -> str | None:
-    from ..urls import is_web_address
-
-    if value and not is_web_address(value):
-        raise click.BadParameter(f"{value!r} is not an http(s) URL")
-    return value or None
+timezone = _check("timezone")
+language = _check("language")
+web_url = _check("web_url")
