@@ -378,20 +378,22 @@ def test_init_with_flags_writes_a_config_that_build_uses(tmp_path, corpus_dir, m
 
 
 def test_init_does_not_overwrite_without_force(tmp_path, monkeypatch):
+    (tmp_path / "essays").mkdir()
     monkeypatch.chdir(tmp_path)
-    assert run("init", "--title", "First", stdin="").exit_code == 0
+    assert run("init", "--title", "First", "--source", "essays", stdin="").exit_code == 0
     before = (tmp_path / CONFIG).read_bytes()
-    line = one_line_error(run("init", "--title", "Second", stdin=""))
+    line = one_line_error(run("init", "--title", "Second", "--source", "essays", stdin=""))
     assert "already exists" in line and "--force" in line
     assert (tmp_path / CONFIG).read_bytes() == before
 
-    forced = run("init", "--title", "Second", "--force", stdin="")
+    forced = run("init", "--title", "Second", "--source", "essays", "--force", stdin="")
     assert forced.exit_code == 0, forced.stderr
     data = tomllib.loads((tmp_path / CONFIG).read_text(encoding="utf-8"))
     assert data["site"]["title"] == "Second"
 
 
 def test_init_with_some_flags_fills_defaults_without_prompting(tmp_path, monkeypatch):
+    (tmp_path / "posts").mkdir()
     monkeypatch.chdir(tmp_path)
     result = run("init", "--source", "posts", stdin="")
     assert result.exit_code == 0, result.stderr
@@ -409,7 +411,7 @@ def test_init_force_replaces_a_broken_config(tmp_path, monkeypatch):
     # broken file to load first.
     (tmp_path / CONFIG).write_text("[site\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    result = run("init", "--force", "--title", "Fixed", stdin="")
+    result = run("init", "--force", "--title", "Fixed", "--source", ".", stdin="")
     assert result.exit_code == 0, result.stderr
     data = tomllib.loads((tmp_path / CONFIG).read_text(encoding="utf-8"))
     assert data["site"]["title"] == "Fixed"

@@ -13,7 +13,7 @@ from click.core import ParameterSource
 
 from .. import interrupts
 from ..config import CONFIG_NAME, render_template
-from ..settings import MAX_FILE_BYTES
+from ..settings import MAX_FILE_BYTES, checked
 from ..strings import counted
 from ..terminal import say
 from .common import BYTE_SIZE, fail, timezone, web_url
@@ -154,6 +154,9 @@ def check(source, default_tz, max_file_size, read_timeout, as_json) -> None:
 def init(title, base_url, author, source, force) -> None:
     """Write a commented feedsearch.toml here, asking a few questions on a terminal.
 
+    Answers are checked as the flags are (a terminal asks again); off a terminal, the
+    folder of essays must be given with --source. The file written is one that build takes.
+
     \b
     Example:
       feedsearch init --title "My Essays" --base-url https://example.org/ --source essays
@@ -162,20 +165,44 @@ def init(title, base_url, author, source, force) -> None:
     if target.exists() and not force:
         raise fail(f"{CONFIG_NAME} already exists here (use --force to replace it)")
     asking = sys.stdin.isatty()
+    if source is not None:
+        try:  # a folder given that is not there: refused, nothing written
+            _essay_folder(source)
+        except click.BadParameter as exc:
+            raise click.BadParameter(exc.message, param_hint="'--source'") from exc
+    elif not asking:
+        raise click.UsageError("give the folder of essays with --source (init asks for it "
+                               "only on a terminal)")
 
-    def ask(value, question: str, default: str) -> str:
-        if value is not None:
-            return value
-        return click.prompt(question, default=default) if asking else default
+    def ask(value, question: str, default: str, check=None) -> str:
+        if value is not None or not asking:
+            return value if value is not None else default
+        return click.prompt(question, default=default, value_proc=check)
 
     text = render_template(
         title=ask(title, "Site title", "Essays"),
-        base_url=ask(base_url, "Site address (base URL)", "https://example.org/"),
+        base_url=ask(base_url, "Site address (base URL)", "https://example.org/", _base_url),
         author=ask(author, "Author", ""),
-        source=ask(source, "Folder of essays", "essays"),
+        source=ask(source, "Folder of essays", "essays", _essay_folder),
     )
     target.write_text(text, encoding="utf-8")
     click.echo(f"Wrote {CONFIG_NAME}. Next: feedsearch build")
+
+
+def _base_url(answer: str) -> str:
+    """An answer to init's question, checked as --base-url is (click asks again)."""
+    try:
+        return checked("web_url", answer.strip())
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+def _essay_folder(answer: str) -> str:
+    """The folder of essays must be there: build would refuse a config naming one that
+    is not."""
+    if not (Path.cwd() / answer).is_dir():
+        raise click.BadParameter(f"there is no folder {answer!r} here")
+    return answer
 
 
 @click.command("config")
