@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -149,3 +150,69 @@ def test_init_off_a_terminal_refuses_without_the_folder_and_writes_nothing(tmp_p
         assert done.returncode == 2, (args, done.stderr)
         assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
         assert not (tmp_path / "feedsearch.toml").exists()
+
+
+def _terminal_frames(args: list[str], timeout: float = 300) -> tuple[int, list[tuple[float, str]]]:
+    """Run feedsearch on a pseudo-terminal; each line it drew (split at carriage returns),
+    with the time it arrived."""
+    import pty
+    import re
+    import select
+    import time
+
+    main, child = pty.openpty()
+    began = time.monotonic()
+    process = subprocess.Popen([str(SCRIPT), *args], stdin=child, stdout=child, stderr=child,
+                               env={**os.environ, "NO_COLOR": "1", "COLUMNS": "120"},
+                               close_fds=True)
+    os.close(child)
+    frames: list[tuple[float, str]] = []
+    while time.monotonic() - began < timeout:
+        ready, _, _ = select.select([main], [], [], 0.1)
+        if ready:
+            try:
+                chunk = os.read(main, 65536).decode("utf-8", "replace")
+            except OSError:
+                break
+            if not chunk:
+                break
+            arrived = time.monotonic() - began
+            frames += [(arrived, piece.replace("\x1b[K", "").strip())
+                       for piece in re.split(r"[\r\n]", chunk) if piece.strip()]
+        elif process.poll() is not None:
+            break
+    process.wait(timeout=10)
+    os.close(main)
+    return process.returncode, frames
+
+
+STAGES = ("reading", "writing the search index", "related posts", "feeds and files",
+          "saving the store", "publishing")
+
+
+def test_a_build_on_a_terminal_names_its_stage_and_a_count_every_second(tmp_path):
+    source = tmp_path / "essays"
+    source.mkdir()
+    words = ("river heron willow lantern harbour orchard meadow quarry ember thistle "
+             "marsh beacon").split()
+    for number in range(400):
+        body = " ".join(words[(number * 7 + k) % len(words)] for k in range(600))
+        (source / f"essay-{number:03}.md").write_text(
+            f"---\ntitle: Essay {number}\ndate: 2020-01-{1 + number % 28:02}\n"
+            f"tags: [{words[number % 12]}]\n---\n\n{body}\n", encoding="utf-8")
+    status, frames = _terminal_frames(["build", str(source), "--out", str(tmp_path / "out"),
+                                       "--index", str(tmp_path / "index")])
+    assert status == 0, frames[-5:]
+    *progress, summary = frames
+    assert summary[1].startswith("400 essays: 400 added")
+    drawn = [(at, text) for at, text in progress if text.startswith(STAGES)]
+    # Every stage is shown, in order, each line with a count.
+    seen = [next(stage for stage in STAGES if text.startswith(stage)) for _, text in drawn]
+    assert list(dict.fromkeys(seen)) == list(STAGES)
+    assert all(re.search(r"\d[\d,]* (files|essays|outputs)", text) for _, text in drawn)
+    assert any(re.search(r"reading  \d+/400 files", text) for _, text in drawn)
+    # Never a second without a new line, from the first to the last.
+    times = [at for at, _ in drawn] + [summary[0]]
+    assert max(b - a for a, b in zip(times, times[1:], strict=False)) <= 1.0, times
+    # The progress line is gone before the summary: no stage text is left on its line.
+    assert not any(stage in summary[1] for stage in STAGES)

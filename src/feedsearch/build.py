@@ -34,6 +34,7 @@ from . import __version__, faults, interrupts, locking, store
 from .buildstate import Bodies, BuildReport, BuildState, RelatedMap
 from .corpus import Archive, FileWarning, ReadOptions, read_archive
 from .model import Document
+from .progress import READING, BuildProgress, as_progress
 from .readers import ReadSettings
 from .rendering import Rendered, publish, records, render_outputs
 from .settings import BuildOptions
@@ -78,8 +79,11 @@ def check_folders(options: BuildOptions) -> None:
 
 
 def build(options: BuildOptions,
-          progress: Callable[[int], Callable[[str], None]] | None = None) -> BuildReport:
-    """Run a whole build. ``progress(total)`` may return a callback called once per file.
+          progress: BuildProgress | Callable[[int], Callable[[str], None]] | None = None
+          ) -> BuildReport:
+    """Run a whole build. ``progress`` hears of each stage and how far it is
+    (progress.BuildProgress); the older form, ``progress(total)`` returning a callback
+    called once per file, works too.
 
     Only one build of an index runs at a time: a second one waits up to
     ``options.lock_timeout`` seconds, then raises BuildError naming the lock.
@@ -89,7 +93,7 @@ def build(options: BuildOptions,
     try:
         with locking.exclusive(Path(options.index) / locking.LOCK_NAME,
                                options.lock_timeout) as lock:
-            report = _build_locked(options, progress)
+            report = _build_locked(options, as_progress(progress))
             if note := lock.note():
                 report.notes.insert(0, note)
     except locking.LockTimeout as exc:
@@ -109,17 +113,20 @@ def build(options: BuildOptions,
     return report
 
 
-def _build_locked(options: BuildOptions, progress) -> BuildReport:
+def _build_locked(options: BuildOptions, progress: BuildProgress) -> BuildReport:
     state = _start(options)
+    state.progress = progress
     writer = store.StoreWriter(options.index, replace_all=state.fresh)
     try:
         bodies = Bodies(writer, state.earlier.documents.values())
-        _read_and_index(state, writer, bodies, progress)
+        _read_and_index(state, writer, bodies)
         _count(state)
         interrupts.check()
+        progress.stage("related posts", len(state.documents))
         _find_related(state, bodies)
         rendered = render_outputs(state, bodies)
         interrupts.check()
+        progress.stage("saving the store", len(state.documents))
         writer.finish(_changes(state, rendered))
     except BaseException:
         writer.abort()
@@ -233,8 +240,7 @@ def _failure(exc: Exception) -> str:
     return f"left out of this build: {type(exc).__name__}: {exc}"
 
 
-def _read_and_index(state: BuildState, writer: store.StoreWriter, bodies: Bodies,
-                    progress) -> None:
+def _read_and_index(state: BuildState, writer: store.StoreWriter, bodies: Bodies) -> None:
     from . import index  # Whoosh; opened only when something changed
 
     options = state.options
@@ -242,18 +248,20 @@ def _read_and_index(state: BuildState, writer: store.StoreWriter, bodies: Bodies
     settings = ReadSettings(options.default_tz, options.include_drafts, options.include_pages,
                             options.max_file_size)
     update = index.IndexUpdate(options.index, recreate=state.fresh, language=state.language)
+    state.progress.stage(READING, len(archive.files), "files")
     try:
         state.read = read_archive(
             archive, ReadOptions(settings, options.workers, options.read_timeout or None),
             state.earlier,
             on_document=_Intake(state, update, writer, bodies).take,
-            progress=progress(len(archive.files)) if progress else None)
+            progress=state.progress.advance)
         present = {document.source for document in state.documents}
         state.removed = sorted(s for s in state.earlier.documents if s not in present)
         update.remove(state.removed)
     except BaseException:
         update.cancel()
         raise
+    state.progress.stage("writing the search index", len(state.documents))
     update.commit()  # the index first, the store second: a crash between heals later
 
 

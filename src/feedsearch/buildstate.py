@@ -12,6 +12,7 @@ from typing import Any
 from . import store
 from .corpus import CorpusRead, FileWarning
 from .model import Document
+from .progress import BuildProgress
 from .settings import BuildOptions, RelatedOptions
 from .sources import Earlier
 
@@ -111,6 +112,7 @@ class BuildState:
     read: CorpusRead = field(default_factory=CorpusRead)
     terms: Any = None  # the term-count cache, loaded at the first changed essay
     related: RelatedMap | None = None
+    progress: BuildProgress = field(default_factory=BuildProgress)  # shown on a terminal
 
     @property
     def roots(self) -> tuple[Path, Path]:

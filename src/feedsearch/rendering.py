@@ -41,7 +41,10 @@ def render_outputs(state: BuildState, bodies: Bodies) -> list[Rendered]:
     earlier = records(state.previous)
     essays = _essays_digest(state.documents)
     result = []
-    for output in enabled_outputs(options):
+    outputs = enabled_outputs(options)
+    state.progress.stage("feeds and files", len(outputs), "outputs")
+    for output in outputs:
+        state.progress.advance(output.name)
         key = _output_key(output, state, essays)
         record = earlier.get(output.name, {})
         if record.get("key") == key and all(map(context.present, record["files"])):
@@ -130,9 +133,11 @@ def publish(state: BuildState, rendered: list[Rendered]) -> None:
     earlier = [name for record in records(state.previous).values()
                for name in record.get("files", [])]
     publisher.clear_leftovers(earlier)
+    state.progress.stage("publishing", sum(len(part.files) for part in rendered), "files")
     for part in rendered:
         for name, data in part.files.items():
             interrupts.check()
+            state.progress.advance(name)
             if data is not None:  # None: already as it should be
                 publisher.write(name, data)
     # What outputs wrote before and write no more (a tag gone, an option turned off).

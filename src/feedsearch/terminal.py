@@ -7,10 +7,12 @@ import os
 import re
 import shutil
 import sys
+import time
 from typing import TYPE_CHECKING
 
 import click
 
+from .progress import BuildProgress
 from .strings import counted
 
 if TYPE_CHECKING:
@@ -144,3 +146,82 @@ def print_stats(figures: dict) -> None:
     click.echo("\nPer tag:")
     for tag, count in figures["per_tag"].items():
         say(f"  {visible(tag):<20} {count:>4}")
+
+
+class TerminalProgress(BuildProgress):
+    """The build's stage, its count and the time in it, on one line of a terminal, redrawn
+    four times a second by a thread of its own (so that a stage with no steps, such as
+    writing the index, is never silent). An estimate of the time left shows only once it
+    can be trusted: ten seconds and a tenth of the stage in. The thread writes with
+    os.write, which takes no lock a forked worker could inherit held."""
+
+    REFRESH = 0.25
+
+    def __init__(self, fd: int) -> None:
+        import threading
+
+        self.fd = fd
+        self.lock = threading.Lock()
+        self.name: str | None = None
+        self.total: int | None = None
+        self.unit = ""
+        self.done = 0
+        self.began = time.monotonic()
+        self.drawn = 0.0
+        self.stopping = threading.Event()
+        self.ticker = threading.Thread(target=self._tick, name="progress", daemon=True)
+        self.ticker.start()
+
+    def stage(self, name: str, total: int | None = None, unit: str = "essays") -> None:
+        with self.lock:
+            self.name, self.total, self.unit, self.done = name, total, unit, 0
+            self.began = time.monotonic()
+            self._draw()
+
+    def advance(self, item: str = "") -> None:
+        with self.lock:
+            self.done += 1
+            if time.monotonic() - self.drawn >= 0.1:
+                self._draw()
+
+    def close(self) -> None:
+        self.stopping.set()
+        self.ticker.join()
+        with self.lock:
+            if self.name is not None:
+                os.write(self.fd, b"\r\x1b[K")
+
+    def _tick(self) -> None:
+        while not self.stopping.wait(self.REFRESH):
+            with self.lock:
+                self._draw()
+
+    def _draw(self) -> None:
+        if self.name is None:
+            return
+        self.drawn = time.monotonic()
+        width = shutil.get_terminal_size().columns
+        line = progress_line(self.name, self.done, self.total, self.unit,
+                             self.drawn - self.began)
+        os.write(self.fd, ("\r" + line[: max(10, width - 1)] + "\x1b[K").encode())
+
+
+def progress_line(name: str, done: int, total: int | None, unit: str,
+                  seconds: float) -> str:
+    """``reading  1,204/2,000 files  12s  about 8s left``: the stage, its count (or its
+    size, for a stage without steps), the time in it, and the time left once trustworthy."""
+    if total is None:
+        count = ""
+    elif done:
+        count = f"{min(done, total):,}/{total:,} {unit}"
+    else:
+        count = counted(total, unit.rstrip("s")) if unit.endswith("s") else f"{total:,} {unit}"
+    left = ""
+    if total and done and seconds >= 10 and done >= total / 10 and done < total:
+        left = f"  about {_duration(seconds * (total - done) / done)} left"
+    return "  ".join(part for part in (name, count, _duration(seconds)) if part) + left
+
+
+def _duration(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole}s" if whole < 60 else f"{whole // 60}m{whole % 60:02d}s"

@@ -13,6 +13,7 @@ from click.core import ParameterSource
 
 from .. import interrupts
 from ..config import CONFIG_NAME, render_template
+from ..progress import READING, BuildProgress
 from ..settings import MAX_FILE_BYTES, checked
 from ..strings import counted
 from ..terminal import say
@@ -22,24 +23,30 @@ from .options import build_setting_options
 
 @contextmanager
 def _progress(quiet: bool, verbose: bool):
-    """A per-file callback: a progress bar on a terminal, file names with --verbose."""
-    bars = []
+    """What the build shows while it runs: each stage and its count on a terminal, the
+    name of each file read with --verbose, nothing otherwise."""
+    if verbose:
+        progress = _Verbose()
+    elif quiet or not sys.stderr.isatty():
+        progress = None
+    else:
+        from ..terminal import TerminalProgress
 
-    def start(total: int):
-        if verbose:
-            return lambda name: say(f"reading {name}", err=True)
-        if quiet or not sys.stderr.isatty():
-            return None
-        bar = click.progressbar(length=total, label="Reading", file=sys.stderr)
-        bar.__enter__()
-        bars.append(bar)
-        return lambda _name: bar.update(1)
-
+        progress = TerminalProgress(sys.stderr.fileno())
     try:
-        yield start
+        yield progress
     finally:
-        for bar in bars:
-            bar.__exit__(None, None, None)
+        if progress is not None:
+            progress.close()
+
+
+class _Verbose(BuildProgress):
+    def stage(self, name: str, total: int | None = None, unit: str = "essays") -> None:
+        self.reading = name == READING
+
+    def advance(self, item: str = "") -> None:
+        if self.reading:
+            say(f"reading {item}", err=True)
 
 
 def _need(value, what: str, key: str):
