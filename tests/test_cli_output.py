@@ -216,3 +216,21 @@ def test_a_build_on_a_terminal_names_its_stage_and_a_count_every_second(tmp_path
     assert max(b - a for a, b in zip(times, times[1:], strict=False)) <= 1.0, times
     # The progress line is gone before the summary: no stage text is left on its line.
     assert not any(stage in summary[1] for stage in STAGES)
+
+
+def test_snippets_wrap_between_words_at_the_terminal_width(built):
+    wide = _run("search", "grief", "--index", str(built.index), "--limit", "3",
+                COLUMNS="400", NO_COLOR="1")
+    narrow = _run("search", "grief", "--index", str(built.index), "--limit", "3",
+                  COLUMNS="50", NO_COLOR="1")
+    assert narrow.exit_code == 0, narrow.output
+
+    def snippet_lines(output: str) -> list[str]:
+        return [line for line in output.splitlines()
+                if line.startswith("    ") and not line.startswith("    http")]
+
+    assert all(len(line) <= 50 for line in snippet_lines(narrow.stdout))
+    assert len(snippet_lines(narrow.stdout)) > len(snippet_lines(wide.stdout))
+    # The same words, in the same order: only the line breaks moved.
+    assert " ".join(" ".join(snippet_lines(narrow.stdout)).split()) == \
+        " ".join(" ".join(snippet_lines(wide.stdout)).split())

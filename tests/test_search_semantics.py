@@ -192,3 +192,16 @@ def test_pages_past_the_reordered_best_never_overlap_nor_skip(built, monkeypatch
         paged = [slug for page in range(1, len(whole) // 2 + 2)
                  for slug in _slugs(search(built.index, query, limit=2, page=page))]
         assert paged == whole, query
+
+
+def test_snippets_begin_and_end_on_whole_words():
+    # Words separated by line breaks only (a list, a poem, lines of code): the window's
+    # edges must still fall between words.
+    from feedsearch.index import search_analyzer
+    from feedsearch.snippets import make_snippet
+
+    words = [f"{word}ing" for word in ("walk", "wander", "rest", "wait", "sing")] * 30
+    text = "\n".join(words[:70] + ["heron"] + words[70:])
+    snippet = make_snippet(text, frozenset({"heron"}), search_analyzer(), 60)
+    plain = re.sub(r"</?mark>", "", snippet).split()
+    assert "heron" in plain and set(plain) <= set(words) | {"heron"}, snippet

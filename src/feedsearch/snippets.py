@@ -17,6 +17,7 @@ from bisect import bisect_left, bisect_right
 
 PASSAGES = 2
 _WORD = re.compile(r"\w+", re.UNICODE)
+_SPACE = re.compile(r"\s+")
 
 
 def _surface_forms(text: str, stems: frozenset[str], analyzer) -> dict[str, str]:
@@ -53,16 +54,26 @@ def _passages(matches: list[tuple[int, int, str]], chars: int, count: int):
     return sorted(chosen)
 
 
-def _render(text: str, window: tuple[int, int], matches) -> str:
-    start, end = window
+def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """The window moved inward to whole words: it starts after a space, tab or line break
+    (unless it starts the text) and ends before one (unless it ends the text). A window
+    that holds no break at all (one very long word) is kept as it is."""
     end = min(end, len(text))
-    # Whole words only at the edges.
-    if start > 0:
-        space = text.find(" ", start)
-        start = space + 1 if 0 <= space < end else start
-    if end < len(text):
-        space = text.rfind(" ", start, end)
-        end = space if space > start else end
+    if start > 0 and not text[start - 1].isspace():
+        found = _SPACE.search(text, start, end)
+        if found:
+            start = found.end()
+    if end < len(text) and not text[end].isspace():
+        cut = end
+        while cut > start and not text[cut].isspace():
+            cut -= 1
+        if cut > start:
+            end = cut
+    return start, end
+
+
+def _render(text: str, window: tuple[int, int], matches) -> str:
+    start, end = _whole_words(text, *window)
     pieces, position = [], start
     for match_start, match_end, _stem in matches:
         if match_start < position or match_end > end:

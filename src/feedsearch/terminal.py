@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .search import SearchResults
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+_TAGS = re.compile(r"</?mark>")
 # What a terminal acts on instead of showing: C0 and C1 controls (escape sequences start
 # with ESC or CSI), DEL, and the marks and overrides that reorder text (bidirectional
 # controls). Tab and newline only where a text has lines.
@@ -61,6 +62,33 @@ def snippet_for_terminal(snippet: str, color: bool) -> str:
     return "".join(pieces)
 
 
+def _line_width() -> int | None:
+    """Room for a snippet's lines (after their indent) on a terminal, or as wide as
+    $COLUMNS says; None when the output goes to a file or a pipe: one line each, for grep."""
+    if "COLUMNS" not in os.environ and not sys.stdout.isatty():
+        return None
+    return shutil.get_terminal_size().columns - 4
+
+
+def wrapped_snippet(snippet: str, width: int | None, color: bool) -> list[str]:
+    """A snippet as terminal lines of at most ``width`` characters, broken between words
+    (a terminal's own wrapping would break inside them); a word longer than a line has a
+    line of its own. One line when ``width`` is None."""
+    if width is None:
+        return [snippet_for_terminal(snippet, color)]
+    width = max(20, width)
+    lines: list[list[str]] = [[]]
+    used = 0
+    for word in snippet.split():
+        size = len(visible(html.unescape(_TAGS.sub("", word)), lines=True))
+        if lines[-1] and used + 1 + size > width:
+            lines.append([])
+            used = 0
+        used += size + (1 if len(lines[-1]) else 0)
+        lines[-1].append(word)
+    return [snippet_for_terminal(" ".join(words), color) for words in lines if words]
+
+
 def print_results(results: SearchResults, color: bool | None = None) -> None:
     color = use_color() if color is None else color
     if results.searched_as:
@@ -77,7 +105,8 @@ def print_results(results: SearchResults, color: bool | None = None) -> None:
         title = click.style(visible(hit.title), bold=True) if color else visible(hit.title)
         click.echo(f"{number:>2}. {title}  ({visible(date)})")
         say(f"    {hit.url or hit.source}")
-        click.echo(f"    {snippet_for_terminal(hit.snippet, color)}")
+        for line in wrapped_snippet(hit.snippet, _line_width(), color):
+            click.echo(f"    {line}")
         click.echo()
     shown = len(results.results)
     if shown and results.first > 1:
