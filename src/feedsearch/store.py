@@ -124,6 +124,15 @@ def iter_documents(index_dir: Path) -> Iterator[Document]:
     yield from documents
 
 
+def slugs_starting(index_dir: Path, prefix: str, limit: int = 200) -> list[str]:
+    """The essays' slugs that start with ``prefix``, in order (for shell completion)."""
+    pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    with closing(_connect(index_dir)) as db:
+        rows = db.execute("SELECT DISTINCT slug FROM documents WHERE slug LIKE ? ESCAPE '\\' "
+                          "ORDER BY slug LIMIT ?", (pattern, limit)).fetchall()
+    return [slug for (slug,) in rows]
+
+
 def get_document(index_dir: Path, slug: str) -> Document | None:
     with closing(_connect(index_dir)) as db:
         row = db.execute("SELECT data, html, text FROM documents WHERE slug = ?",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,3 +76,26 @@ def _check(kind: str):
 timezone = _check("timezone")
 language = _check("language")
 web_url = _check("web_url")
+
+
+def complete_slug(ctx: click.Context, _param, incomplete: str) -> list:
+    """Shell completion of an essay's slug, from the index named with --index or by the
+    config (found as the commands find it). Completion never fails: nothing is offered when
+    there is no index to read."""
+    import os
+
+    from click.shell_completion import CompletionItem
+
+    from ..config import ConfigError, config_path, load_config
+    from ..store import DamagedStore, slugs_starting
+
+    index_dir = ctx.params.get("index_dir")
+    try:
+        if index_dir is None:
+            given = (ctx.find_root().params or {}).get("config_path")
+            index_dir = load_config(config_path(given, Path("."), os.environ)).get("index_dir")
+        if index_dir is None:
+            return []
+        return [CompletionItem(slug) for slug in slugs_starting(Path(index_dir), incomplete)]
+    except (ConfigError, DamagedStore, OSError, sqlite3.Error):
+        return []

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..terminal import say
-from .common import fail, index_option, json_option, library_call
+from .common import complete_slug, fail, index_option, json_option, library_call
 
 
 @click.command()
@@ -59,7 +59,7 @@ def search(query, index_dir, tags, authors, since, until, sort, limit, page, as_
 
 
 @click.command()
-@click.argument("slug")
+@click.argument("slug", shell_complete=complete_slug)
 @index_option
 @json_option
 def related(slug, index_dir, as_json) -> None:
@@ -113,7 +113,7 @@ def list_essays(index_dir, tag, since, until, limit, as_json) -> None:
 
 
 @click.command()
-@click.argument("slug")
+@click.argument("slug", shell_complete=complete_slug)
 @index_option
 @json_option
 def show(slug, index_dir, as_json) -> None:
