@@ -179,60 +179,91 @@ def print_stats(figures: dict) -> None:
 
 class TerminalProgress(BuildProgress):
     """The build's stage, its count and the time in it, on one line of a terminal, redrawn
-    four times a second by a thread of its own (so that a stage with no steps, such as
-    writing the index, is never silent). An estimate of the time left shows only once it
-    can be trusted: ten seconds and a tenth of the stage in. The thread writes with
-    os.write, which takes no lock a forked worker could inherit held."""
+    four times a second by a small process of its own: a stage with no steps (writing the
+    index) is never silent, and neither is one whose work holds Python's interpreter lock
+    for a second at a time (a large sort), as a thread's drawing would be. The build only
+    sets shared numbers; the drawing process reads them. An estimate of the time left shows
+    only once it can be trusted: ten seconds and a tenth of the stage in."""
 
     REFRESH = 0.25
 
     def __init__(self, fd: int) -> None:
-        import threading
+        import multiprocessing
 
+        context = multiprocessing.get_context("fork")
+        self.shared = _Shared(context)
+        self.stopping = context.Event()
+        self.drawer = context.Process(target=_draw_until_stopped, name="progress",
+                                      args=(fd, self.shared, self.stopping, os.getpid()),
+                                      daemon=True)
+        self.drawer.start()
         self.fd = fd
-        self.lock = threading.Lock()
-        self.name: str | None = None
-        self.total: int | None = None
-        self.unit = ""
-        self.done = 0
-        self.began = time.monotonic()
-        self.drawn = 0.0
-        self.stopping = threading.Event()
-        self.ticker = threading.Thread(target=self._tick, name="progress", daemon=True)
-        self.ticker.start()
 
     def stage(self, name: str, total: int | None = None, unit: str = "essays") -> None:
-        with self.lock:
-            self.name, self.total, self.unit, self.done = name, total, unit, 0
-            self.began = time.monotonic()
-            self._draw()
+        self.shared.set_stage(name, total, unit)
 
     def advance(self, item: str = "") -> None:
-        with self.lock:
-            self.done += 1
-            if time.monotonic() - self.drawn >= 0.1:
-                self._draw()
+        self.shared.done.value += 1
 
     def close(self) -> None:
         self.stopping.set()
-        self.ticker.join()
-        with self.lock:
-            if self.name is not None:
-                os.write(self.fd, b"\r\x1b[K")
+        self.drawer.join(timeout=2)
+        if self.drawer.is_alive():
+            self.drawer.kill()
+        if self.shared.started.value:
+            os.write(self.fd, b"\r\x1b[K")
 
-    def _tick(self) -> None:
-        while not self.stopping.wait(self.REFRESH):
-            with self.lock:
-                self._draw()
 
-    def _draw(self) -> None:
-        if self.name is None:
-            return
-        self.drawn = time.monotonic()
-        width = shutil.get_terminal_size().columns
-        line = progress_line(self.name, self.done, self.total, self.unit,
-                             self.drawn - self.began)
-        os.write(self.fd, ("\r" + line[: max(10, width - 1)] + "\x1b[K").encode())
+class _Shared:
+    """The numbers the drawing process reads: stage, total, unit, steps done, start time."""
+
+    def __init__(self, context) -> None:
+        self.label = context.RawArray("c", 240)  # name, then unit, NUL-separated
+        self.total = context.RawValue("q", -1)  # -1: a stage without a size
+        self.done = context.RawValue("q", 0)
+        self.began = context.RawValue("d", 0.0)
+        self.started = context.RawValue("b", 0)
+        self.generation = context.RawValue("q", 0)  # a new stage: draw at once
+
+    def set_stage(self, name: str, total: int | None, unit: str) -> None:
+        label = f"{name}\0{unit}".encode()[:239]
+        self.label.raw = label + b"\0" * (240 - len(label))
+        self.total.value = -1 if total is None else total
+        self.done.value = 0
+        self.began.value = time.monotonic()
+        self.started.value = 1
+        self.generation.value += 1
+
+    def line(self) -> str:
+        name, _, unit = self.label.raw.rstrip(b"\0").decode("utf-8", "replace").partition("\0")
+        total = None if self.total.value < 0 else self.total.value
+        return progress_line(name, self.done.value, total, unit,
+                             time.monotonic() - self.began.value)
+
+
+def _draw_until_stopped(fd: int, shared: _Shared, stopping, parent: int) -> None:
+    """The drawing process: the line four times a second (and at each new stage) until
+    the build is over or gone. Ctrl-C and SIGTERM are the build's to handle."""
+    import signal
+
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, signal.SIG_IGN)
+    seen = 0
+    waited = 0.0
+    try:
+        while not stopping.is_set() and os.getppid() == parent:
+            stopping.wait(0.05)
+            waited += 0.05
+            if shared.started.value and (shared.generation.value != seen
+                                         or waited >= TerminalProgress.REFRESH):
+                seen, waited = shared.generation.value, 0.0
+                width = shutil.get_terminal_size().columns
+                os.write(fd, ("\r" + shared.line()[: max(10, width - 1)] + "\x1b[K")
+                         .encode())
+    except OSError:  # the terminal went away
+        pass
+    finally:
+        os._exit(0)  # at once: nothing of the build's (buffers, files) is this process's
 
 
 def progress_line(name: str, done: int, total: int | None, unit: str,
