@@ -106,9 +106,19 @@ def build(source, out, index_dir, quiet, verbose, strict, as_json, **settings) -
 
 
 def _print_outputs(report, out: Path, index_dir: Path) -> None:
+    """Where the build wrote, with folders below the current one shown relative to it (a
+    config found upward names them in full)."""
+    shown_out = _from_here(out)
     for line in report.output_lines:
-        say(line)
-    say(f"Index:   {index_dir}")
+        say(line.replace(str(out), str(shown_out)) if shown_out != out else line)
+    say(f"Index:   {_from_here(index_dir)}")
+
+
+def _from_here(path: Path) -> Path:
+    try:
+        return Path(path).relative_to(Path.cwd())
+    except ValueError:
+        return Path(path)
 
 
 @click.command()
