@@ -9,47 +9,19 @@ time). Goal: a named stage and a count at least once a second from start to end.
 from __future__ import annotations
 
 import argparse
-import os
-import pty
 import re
-import select
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from synth import generate  # noqa: E402
 
+from tests.pty_frames import terminal_frames  # noqa: E402
+
 STAGE = re.compile(r"^([a-z][a-z ]+?)  (\d[\d,]*(?:/[\d,]+)? \w+)")
-
-
-def frames(command: list[str]) -> tuple[int, list[tuple[float, str]]]:
-    main, child = pty.openpty()
-    began = time.monotonic()
-    process = subprocess.Popen(command, stdin=child, stdout=child, stderr=child,
-                               close_fds=True)
-    os.close(child)
-    seen: list[tuple[float, str]] = []
-    while True:
-        ready, _, _ = select.select([main], [], [], 0.1)
-        if ready:
-            try:
-                chunk = os.read(main, 65536).decode("utf-8", "replace")
-            except OSError:
-                break
-            if not chunk:
-                break
-            at = time.monotonic() - began
-            seen += [(at, piece.replace("\x1b[K", "").strip())
-                     for piece in re.split(r"[\r\n]", chunk) if piece.strip()]
-        elif process.poll() is not None:
-            break
-    process.wait()
-    os.close(main)
-    return process.returncode, seen
 
 
 def main() -> None:
@@ -60,7 +32,7 @@ def main() -> None:
         work = Path(scratch)
         generate(args.count, work)
         script = Path(sys.executable).parent / "feedsearch"
-        status, seen = frames([str(script), "build", str(work / "essays"), "--out",
+        status, seen = terminal_frames([str(script), "build", str(work / "essays"), "--out",
                                str(work / "out"), "--index", str(work / "index")])
     shown = [(at, text) for at, text in seen if STAGE.match(text)]
     summary = seen[-1]

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from feedsearch.cli import cli
 from feedsearch.strings import counted
+from tests.pty_frames import terminal_frames
 
 SCRIPT = Path(sys.executable).parent / "feedsearch"
 
@@ -152,40 +153,6 @@ def test_init_off_a_terminal_refuses_without_the_folder_and_writes_nothing(tmp_p
         assert not (tmp_path / "feedsearch.toml").exists()
 
 
-def _terminal_frames(args: list[str], timeout: float = 300) -> tuple[int, list[tuple[float, str]]]:
-    """Run feedsearch on a pseudo-terminal; each line it drew (split at carriage returns),
-    with the time it arrived."""
-    import pty
-    import re
-    import select
-    import time
-
-    main, child = pty.openpty()
-    began = time.monotonic()
-    process = subprocess.Popen([str(SCRIPT), *args], stdin=child, stdout=child, stderr=child,
-                               env={**os.environ, "NO_COLOR": "1", "COLUMNS": "120"},
-                               close_fds=True)
-    os.close(child)
-    frames: list[tuple[float, str]] = []
-    while time.monotonic() - began < timeout:
-        ready, _, _ = select.select([main], [], [], 0.1)
-        if ready:
-            try:
-                chunk = os.read(main, 65536).decode("utf-8", "replace")
-            except OSError:
-                break
-            if not chunk:
-                break
-            arrived = time.monotonic() - began
-            frames += [(arrived, piece.replace("\x1b[K", "").strip())
-                       for piece in re.split(r"[\r\n]", chunk) if piece.strip()]
-        elif process.poll() is not None:
-            break
-    process.wait(timeout=10)
-    os.close(main)
-    return process.returncode, frames
-
-
 STAGES = ("reading", "writing the search index", "related posts", "feeds and files",
           "saving the store", "publishing")
 
@@ -200,8 +167,9 @@ def test_a_build_on_a_terminal_names_its_stage_and_a_count_every_second(tmp_path
         (source / f"essay-{number:03}.md").write_text(
             f"---\ntitle: Essay {number}\ndate: 2020-01-{1 + number % 28:02}\n"
             f"tags: [{words[number % 12]}]\n---\n\n{body}\n", encoding="utf-8")
-    status, frames = _terminal_frames(["build", str(source), "--out", str(tmp_path / "out"),
-                                       "--index", str(tmp_path / "index")])
+    status, frames = terminal_frames(
+        [str(SCRIPT), "build", str(source), "--out", str(tmp_path / "out"), "--index",
+         str(tmp_path / "index")], env={**os.environ, "NO_COLOR": "1", "COLUMNS": "120"})
     assert status == 0, frames[-5:]
     *progress, summary = frames
     assert summary[1].startswith("400 essays: 400 added")
