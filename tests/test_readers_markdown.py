@@ -454,3 +454,70 @@ def test_a_first_line_with_a_colon_is_not_pelican_metadata():
     data = b"Note: this is just text.\nAnother line.\n\nBody here.\n"
     document = reader_for("note.md").read(data, "note.md")
     assert document.text.startswith("Note: this is just text.")
+
+
+# --- what real site folders hold -------------------------------------------------------------
+
+
+def test_a_tab_the_generators_accept_in_front_matter_is_read() -> None:
+    # "- melody" and two tabs: js-yaml (Eleventy) and Hugo read it; PyYAML alone refuses.
+    document, warnings = read_md("---\ntitle: Content debt\nauthors:\n- melody\t\t\n- alan\n"
+                                 "tags:\n\t- content\ndate: 2016-05-19\n---\n\nText.\n")
+    assert document.title == "Content debt" and document.authors == ["melody", "alan"]
+    assert document.tags == ["content"] and not warnings
+    with pytest.raises(ReadError, match="not valid YAML"):
+        read_md("---\ntitle: [unclosed\n---\n\nText.\n")
+
+
+TEMPLATED = """---
+title: Shipping the handbook
+date: 2020-01-01
+---
+
+Our lesson {{page.lesson_title}} links [the launch post]({{ "/2016/04/08/launch/" | url }}),
+[the about page]({{ site.baseurl }}/about/) and [a reference]({{< ref "other.md" >}}).
+{% image "assets/img/team.png" "The team at work" %}
+See {{< param handbook_url >}} for more. Inline code `{{ site.title }}` is kept.
+
+{{< note >}}What the note says stays.{{< /note >}}
+
+{% comment %}A note to the editors
+over two lines.{% endcomment %}
+
+```liquid
+{% for post in site.posts %}{{ post.title }}{% endfor %}
+```
+
+{% highlight python %}
+print({"a": 1})
+{% endhighlight %}
+"""
+
+
+def test_template_syntax_is_never_text_and_template_links_resolve() -> None:
+    document, _ = read_md(TEMPLATED)
+    for leftover in ("{{", "{%", "url }}", "lesson_title", "image", "handbook_url",
+                     "editors", "ref "):
+        assert leftover not in document.text.replace("{{ site.title }}", "").replace(
+            "{% for post in site.posts %}{{ post.title }}{% endfor %}", ""), leftover
+    assert 'href="/2016/04/08/launch/"' in document.html
+    assert 'href="/about/"' in document.html
+    assert "a reference" in document.text and "other.md" not in document.html
+    assert "What the note says stays." in document.text
+    # Code is code: an essay about templates shows them.
+    assert "<code>{{ site.title }}</code>" in document.html
+    assert "{% for post in site.posts %}{{ post.title }}{% endfor %}" in document.text
+    assert '<code class="language-python">print({"a": 1})' in document.html.replace(
+        "&quot;", '"')
+
+
+def test_template_patterns_stay_linear_on_hostile_lines() -> None:
+    import time
+
+    from feedsearch.readers.templates import strip_templates
+
+    for line in ("{{" * 50_000, "{%" * 50_000, "[a](" + "{{ x" * 20_000,
+                 "`" + "{{" * 30_000):
+        began = time.perf_counter()
+        strip_templates(line + "\n" + line)
+        assert time.perf_counter() - began < 10.0, line[:10]  # a hang guard: linear is ms

@@ -82,10 +82,30 @@ class YAMLFrontMatter(BaseHandler):
         try:
             return yaml.load(fm, Loader=_EssayYAMLLoader)  # noqa: S506 (SafeLoader subclass)
         except yaml.YAMLError as exc:
+            loosened = _tabs_as_generators_read_them(fm)
+            if loosened != fm:
+                try:
+                    return yaml.load(loosened, Loader=_EssayYAMLLoader)  # noqa: S506
+                except yaml.YAMLError:
+                    pass  # the first problem is the one to report
             where = getattr(exc, "problem_mark", None)
             line = f" at line {where.line + 1}" if where is not None else ""
             problem = getattr(exc, "problem", None) or "syntax error"
             raise ReadError(f"front matter is not valid YAML{line}: {problem}") from exc
+
+
+_TRAILING_BLANKS = re.compile(r"[ \t]+$", re.MULTILINE)
+_LEADING_TABS = re.compile(r"^\t+", re.MULTILINE)
+
+
+def _tabs_as_generators_read_them(fm: str) -> str:
+    """Front matter with the tabs PyYAML refuses and the sites' own generators accept
+    (js-yaml for Eleventy, Go's YAML for Hugo): tabs at the end of a line (``- melody`` and a
+    tab) dropped, tabs that indent a line read as two spaces each."""
+    if "\t" not in fm:
+        return fm
+    fm = _TRAILING_BLANKS.sub("", fm)
+    return _LEADING_TABS.sub(lambda match: "  " * len(match.group(0)), fm)
 
 
 class TOMLFrontMatter(BaseHandler):

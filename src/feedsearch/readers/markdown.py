@@ -15,6 +15,7 @@ from .frontmatter import split_front_matter
 from .htmltext import first_paragraph, html_to_text
 from .meta import as_list, first_of, shorten, slugify, to_datetime, unique
 from .registry import register
+from .templates import strip_templates
 
 _RENDERER = MarkdownIt("commonmark", {"html": True}).enable("table").use(footnote_plugin)
 # The heading's line whole; its closing #s are stripped after (a pattern that leaves them
@@ -38,6 +39,7 @@ class MarkdownReader(Reader):
 
     def parse(self, source: SourceFile) -> Document:
         meta, body = split_front_matter(source.text)
+        body = strip_templates(body)
         meta = _lift_zola_tables(meta)
         name_date, name_slug = source.name_date_and_slug()
 
