@@ -325,3 +325,22 @@ def test_a_symbolic_link_out_of_the_archive_is_not_read(tmp_path: Path) -> None:
     assert [d.source for d in result.documents] == ["a.md"]
     assert [(w.source, w.reason) for w in result.warnings] == [
         ("leak.txt", "a symbolic link to a file outside the archive; not read")]
+
+
+def test_documents_no_reader_takes_are_named_with_what_to_do(tmp_path):
+    source = tmp_path / "essays"
+    source.mkdir()
+    (source / "kept.md").write_text("---\ntitle: Kept\ndate: 2020-01-01\n---\n\nText.\n")
+    for name in ("draft.pdf", "old.DOC", "letter.rtf", "book.epub", "notes.odt"):
+        (source / name).write_bytes(b"%not an essay\n")
+    (source / "Essay.pages").mkdir()  # a Pages document is a folder on a Mac
+    (source / "Essay.pages" / "index.xml").write_text("<x/>")
+    (source / "photo.jpg").write_bytes(b"\xff\xd8")  # not a document: left out unsaid
+    result = read_corpus(source)
+    assert [d.slug for d in result.documents] == ["kept"]
+    reasons = {w.source: w.reason for w in result.warnings}
+    assert set(reasons) == {"draft.pdf", "old.DOC", "letter.rtf", "book.epub", "notes.odt",
+                            "Essay.pages"}
+    assert reasons["draft.pdf"] == ("not read: a PDF; save it as Markdown (.md), HTML or "
+                                    "plain text (.txt) to include it")
+    assert reasons["Essay.pages"].startswith("not read: a Pages document;")

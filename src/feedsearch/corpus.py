@@ -24,6 +24,14 @@ from .sources import DEFAULT_MAX_BYTES, Earlier, FileEnd, Item, file_items, file
 
 # Site generators' output and tooling folders: never essays of their own.
 SKIPPED_FOLDERS = frozenset({"_site", "node_modules", "__pycache__"})
+# Documents a writer keeps essays in that no reader takes: each is one warning saying how
+# to bring it in, rather than left out unsaid. (A .pages document is a folder on a Mac.)
+UNREAD_DOCUMENTS = {
+    ".pdf": "a PDF", ".rtf": "an RTF document", ".odt": "an OpenDocument text",
+    ".pages": "a Pages document", ".doc": "a Word 97-2003 document",
+    ".docx": "a Word document", ".epub": "an EPUB book", ".wpd": "a WordPerfect document",
+}
+_SAVE_AS = "save it as Markdown (.md), HTML or plain text (.txt) to include it"
 
 
 @dataclass
@@ -90,9 +98,17 @@ def iter_source_files(root: Path, exclude: tuple[Path, ...] = ()) -> Iterator[Pa
         dirs[:] = sorted(d for d in dirs
                          if not d.startswith(".") and d not in SKIPPED_FOLDERS
                          and (here / d).resolve() not in excluded)
-        for name in sorted(files):
-            if not name.startswith(".") and handles(name):
+        bundles = [d for d in dirs if _unread_kind(d)]  # documents that are folders
+        dirs[:] = [d for d in dirs if d not in bundles]
+        for name in sorted([*files, *bundles]):
+            if not name.startswith(".") and (handles(name) or _unread_kind(name)):
                 yield here / name
+
+
+def _unread_kind(name: str) -> str | None:
+    """What kind of document no reader takes a file is, by its extension, or None."""
+    suffix = os.path.splitext(name)[1].lower()
+    return UNREAD_DOCUMENTS.get(suffix) if not handles(name) else None
 
 
 def relative_source(path: Path, root: Path) -> str:
@@ -149,6 +165,9 @@ def _items(archive: Archive, options: ReadOptions, earlier: Earlier,
         if not _valid_name(relpath):  # the store, the index and the feeds hold only text
             yield Item(_shown(relpath), error="the file's name is not valid UTF-8; rename "
                                              "it to read it")
+            continue
+        if kind := _unread_kind(path.name):
+            yield Item(relpath, error=f"not read: {kind}; {_SAVE_AS}")
             continue
         try:
             if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
