@@ -201,6 +201,8 @@ class TerminalProgress(BuildProgress):
 
     def stage(self, name: str, total: int | None = None, unit: str = "essays") -> None:
         self.shared.set_stage(name, total, unit)
+        # Shown at once from here, so that a stage shorter than the drawer's wait is seen.
+        _draw(self.fd, self.shared)
 
     def advance(self, item: str = "") -> None:
         self.shared.done.value += 1
@@ -241,6 +243,11 @@ class _Shared:
                              time.monotonic() - self.began.value)
 
 
+def _draw(fd: int, shared: _Shared) -> None:
+    width = shutil.get_terminal_size().columns
+    os.write(fd, ("\r" + shared.line()[: max(10, width - 1)] + "\x1b[K").encode())
+
+
 def _draw_until_stopped(fd: int, shared: _Shared, stopping, parent: int) -> None:
     """The drawing process: the line four times a second (and at each new stage) until
     the build is over or gone. Ctrl-C and SIGTERM are the build's to handle."""
@@ -257,9 +264,7 @@ def _draw_until_stopped(fd: int, shared: _Shared, stopping, parent: int) -> None
             if shared.started.value and (shared.generation.value != seen
                                          or waited >= TerminalProgress.REFRESH):
                 seen, waited = shared.generation.value, 0.0
-                width = shutil.get_terminal_size().columns
-                os.write(fd, ("\r" + shared.line()[: max(10, width - 1)] + "\x1b[K")
-                         .encode())
+                _draw(fd, shared)
     except OSError:  # the terminal went away
         pass
     finally:
