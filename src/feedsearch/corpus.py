@@ -29,7 +29,7 @@ SKIPPED_FOLDERS = frozenset({"_site", "node_modules", "__pycache__"})
 UNREAD_DOCUMENTS = {
     ".pdf": "a PDF", ".rtf": "an RTF document", ".odt": "an OpenDocument text",
     ".pages": "a Pages document", ".doc": "a Word 97-2003 document",
-    ".docx": "a Word document", ".epub": "an EPUB book", ".wpd": "a WordPerfect document",
+    ".epub": "an EPUB book", ".wpd": "a WordPerfect document",
 }
 _SAVE_AS = "save it as Markdown (.md), HTML or plain text (.txt) to include it"
 
