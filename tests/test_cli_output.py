@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from feedsearch.cli import cli
 from feedsearch.strings import counted
-from tests.pty_frames import terminal_frames
+from tests.pty_frames import on_a_terminal, terminal_frames
 
 SCRIPT = Path(sys.executable).parent / "feedsearch"
 
@@ -88,52 +88,20 @@ def test_stats_bars_fit_the_terminal(built, tmp_path):
             if line.startswith("  201")] == [100, 50]
 
 
-def _on_a_terminal(args: list[str], answers: list[tuple[str, str]], cwd: Path,
-                   timeout: float = 30) -> tuple[int, str]:
-    """Run feedsearch on a pseudo-terminal, answering each prompt (a piece of its text)
-    with a line; the exit status and everything the terminal showed."""
-    import pty
-    import select
-    import time
-
-    main, child = pty.openpty()
-    process = subprocess.Popen([str(SCRIPT), *args], stdin=child, stdout=child, stderr=child,
-                               cwd=cwd, env={**os.environ, "NO_COLOR": "1"}, close_fds=True)
-    os.close(child)
-    shown, pending = "", list(answers)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([main], [], [], 0.2)
-        if ready:
-            try:
-                chunk = os.read(main, 4096).decode("utf-8", "replace")
-            except OSError:  # the child closed the terminal
-                break
-            if not chunk:
-                break
-            shown += chunk
-        if pending and shown.rstrip().endswith(":") and pending[0][0] in shown.splitlines()[-1]:
-            os.write(main, (pending.pop(0)[1] + "\n").encode())
-        if process.poll() is not None and not ready:
-            break
-    process.wait(timeout=10)
-    os.close(main)
-    return process.returncode, shown
-
-
 def test_init_on_a_terminal_asks_again_until_each_answer_would_build(tmp_path):
     import tomllib
 
     (tmp_path / "essays").mkdir()
     (tmp_path / "essays" / "a.md").write_text("---\ntitle: A\ndate: 2020-01-01\n---\n\nText.\n")
-    status, shown = _on_a_terminal(["init"], [
+    status, shown, _ = on_a_terminal([str(SCRIPT), "init"], {**os.environ, "NO_COLOR": "1"},
+                                     tmp_path, 30, [
         ("Site title", "Dana Reyes"),
         ("Site address", "danareyestherapy.com/blog"),  # no scheme: asked again
         ("Site address", "https://danareyestherapy.com/blog/"),
         ("Author", "Dana Reyes"),
         ("Folder of essays", "posts"),  # not there: asked again
         ("Folder of essays", "essays"),
-    ], tmp_path)
+    ])
     assert status == 0, shown
     assert "not an http(s) URL" in shown and "there is no folder 'posts' here" in shown
     data = tomllib.loads((tmp_path / "feedsearch.toml").read_text(encoding="utf-8"))
