@@ -453,8 +453,8 @@ def test_check_json_lists_essays_and_problems(tmp_path, corpus_dir, monkeypatch)
     result = run("check", "essays", "--json")
     assert result.exit_code == 1
     data = json.loads(result.stdout)
-    assert set(data) == {"essays", "problems"}
-    assert data["essays"] == 1
+    assert set(data) == {"essays", "problems", "undated"}
+    assert data["essays"] == 1 and data["undated"] == []
     assert sorted(p["source"] for p in data["problems"]) == ["broken.md", "empty.md"]
     assert all(p["problem"] for p in data["problems"])
 
@@ -467,7 +467,7 @@ def test_check_on_a_clean_folder_exits_0(tmp_path, corpus_dir, monkeypatch):
     assert result.stdout == ""
     assert "3 essays read, 0 problems" in result.stderr
     data = json.loads(run("check", "essays", "--json").stdout)
-    assert data == {"essays": 3, "problems": []}
+    assert data == {"essays": 3, "problems": [], "undated": []}
 
 
 # --- build's output options -------------------------------------------------------------------

@@ -11,7 +11,9 @@ from feedsearch.model import Document
 from feedsearch.readers import ReadError, reader_for
 from feedsearch.readers.frontmatter import split_front_matter
 
-UNDATED = "no date in front matter or file name; searchable, but left out of the feeds"
+UNDATED = ("no date in front matter or file name; searchable, but left out of the feeds: "
+           "add date: YYYY-MM-DD to its front matter or start its file name with the date "
+           "(YYYY-MM-DD-{name})")
 
 
 def read_md(text: str, relpath: str = "essay.md") -> tuple[Document, list[str]]:
@@ -158,7 +160,7 @@ def test_date_default_time_zone() -> None:
 def test_no_date_appends_warning() -> None:
     document, warnings = read_md("---\ntitle: Undated\n---\nBody.\n")
     assert document.date is None
-    assert warnings == [UNDATED]
+    assert warnings == [UNDATED.format(name="essay.md")]
 
 
 def test_updated_date() -> None:
@@ -418,7 +420,7 @@ def test_corpus_undated_teenager_essay(corpus_dir: Path) -> None:
     document, warnings = read_corpus_file(corpus_dir, "when-your-teenager-stops-talking.md")
     assert document.title == "When Your Teenager Stops Talking"
     assert document.date is None
-    assert warnings == [UNDATED]
+    assert warnings == [UNDATED.format(name="when-your-teenager-stops-talking.md")]
     assert not document.text.startswith("When Your Teenager Stops Talking")
     assert "When Your Teenager Stops Talking" not in document.text
     assert document.text.startswith("The bedroom door used to be open.")

@@ -261,7 +261,8 @@ def test_a_post_without_a_usable_date_says_it_is_left_out_of_the_feeds(tmp_path)
                                                   "Mon, 99 Foo 2020")
     report, options = built(tmp_path, {"old.rss": rss(item)})
     assert "post 'undated': no date in the post (or one that is not a date); searchable, " \
-           "but left out of the feeds" in warnings_for(report, "old.rss")
+           "but left out of the feeds: give it a date on the platform and export again" \
+        in warnings_for(report, "old.rss")
     assert essay(options, "undated")["date"] is None
 
 

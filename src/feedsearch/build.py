@@ -39,6 +39,7 @@ from .readers import ReadSettings
 from .rendering import Rendered, publish, records, render_outputs
 from .settings import BuildOptions
 from .sources import Earlier
+from .strings import counted
 from .urls import essay_url, is_web_address, normalize_base_url
 
 __all__ = ["BuildError", "BuildInterrupted", "BuildOptions", "BuildReport", "build",
@@ -145,7 +146,10 @@ def _start(options: BuildOptions) -> BuildState:
     if not options.base_url:
         report.notes.append(f"no --base-url given: feed links point at {base_url}")
     language = options.language.lower().split("-")[0]
-    fingerprint = f"{__version__}|{STORE_FORMAT}|{base_url}|{options.default_tz}|{language}"
+    # A setting that changes what the index and store hold of unchanged files: a change
+    # of one rebuilds from the sources.
+    fingerprint = (f"{__version__}|{STORE_FORMAT}|{base_url}|{options.default_tz}|{language}"
+                   f"|{options.undated}")
     previous, earlier, problem = _earlier(options.index, fingerprint)
     fresh = options.rebuild or problem is not None or \
         previous.get("fingerprint") != fingerprint
@@ -246,12 +250,13 @@ def _read_and_index(state: BuildState, writer: store.StoreWriter, bodies: Bodies
     options = state.options
     archive = Archive(Path(options.source), state.roots)
     settings = ReadSettings(options.default_tz, options.include_drafts, options.include_pages,
-                            options.max_file_size)
+                            options.max_file_size, state.language)
     update = index.IndexUpdate(options.index, recreate=state.fresh, language=state.language)
     state.progress.stage(READING, len(archive.files), "files")
     try:
         state.read = read_archive(
-            archive, ReadOptions(settings, options.workers, options.read_timeout or None),
+            archive, ReadOptions(settings, options.workers, options.read_timeout or None,
+                                 options.undated),
             state.earlier,
             on_document=_Intake(state, update, writer, bodies).take,
             progress=state.progress.advance)
@@ -278,8 +283,26 @@ def _count(state: BuildState) -> None:
     report.unchanged = len(state.documents) - len(state.changed)
     report.skipped, report.drafts = read.skipped + len(state.failed), read.drafts
     report.warnings = read.warnings + state.failed
+    report.notes += _undated_notes(state.documents)
     if empty := _empty_feeds(state):
         report.warnings.append(FileWarning(str(state.options.source), empty))
+
+
+def _undated_notes(documents: list[Document]) -> list[str]:
+    """How many essays the feeds leave out for want of a date, or carry dated by their
+    files' times: a count the summary's reader sees, beside the warning per file."""
+    undated = sum(1 for document in documents if document.date is None)
+    by_mtime = sum(1 for document in documents if document.dated_by_mtime)
+    notes = []
+    if undated:
+        notes.append(f"{counted(undated, 'essay')} with no date left out of the feeds "
+                     "(searchable; `feedsearch check` lists them with the fix for each, "
+                     "--undated mtime dates them by their files' modification times)")
+    if by_mtime:
+        whose = "its file's" if by_mtime == 1 else "their files'"
+        notes.append(f"{counted(by_mtime, 'essay')} with no date dated by {whose} "
+                     "modification time (--undated mtime)")
+    return notes
 
 
 def _empty_feeds(state: BuildState) -> str | None:
@@ -291,7 +314,8 @@ def _empty_feeds(state: BuildState) -> str | None:
         return ("holds no file feedsearch reads (Markdown, HTML, text, exports, saved feeds); "
                 "the feeds are empty")
     if not any(document.date for document in state.documents):
-        return "no essay has a date, so the feeds have no entries (essays are searchable)"
+        return ("no essay has a date, so the feeds have no entries (essays are searchable; "
+                "--undated mtime dates them by their files' modification times)")
     return None
 
 

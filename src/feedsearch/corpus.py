@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, tzinfo
+from datetime import UTC, datetime, tzinfo
 from functools import cached_property
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from .model import Document
 from .pipeline import run_jobs
 from .readers import ReadError, ReadSettings, handles, read_essay
 from .readers.errors import as_read_error
+from .readers.meta import is_undated_warning
 from .sources import DEFAULT_MAX_BYTES, Earlier, FileEnd, Item, file_items, file_record, read_bytes
 
 # Site generators' output and tooling folders: never essays of their own.
@@ -70,6 +71,7 @@ class ReadOptions:
     settings: ReadSettings = field(default_factory=ReadSettings)
     workers: int = 0  # processes that parse files (0: all in this one)
     seconds: float | None = None  # a file still being read after this is skipped
+    undated: str = "skip"  # "mtime": essays with no date are dated by their file's time
 
 
 @dataclass
@@ -111,6 +113,17 @@ def _unread_kind(name: str) -> str | None:
     return UNREAD_DOCUMENTS.get(suffix) if not handles(name) else None
 
 
+def date_by_mtime(document: Document, path: Path) -> None:
+    """Date an undated essay by its file's modification time, to the second (in UTC), for
+    ``--undated mtime``. A file gone since it was read leaves the essay undated."""
+    try:
+        seconds = int(path.stat().st_mtime)
+    except OSError:
+        return
+    document.date = datetime.fromtimestamp(seconds, UTC)
+    document.dated_by_mtime = True
+
+
 def relative_source(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix()
 
@@ -143,7 +156,7 @@ def read_archive(archive: Archive, options: ReadOptions, earlier: Earlier | None
     """Read every essay of ``archive``, reusing what ``earlier`` holds where files did not
     change. ``on_document`` is called with each essay, in file order, as soon as it is
     final; ``progress`` with each file's path as it is reached."""
-    tally = _Tally(options.settings)
+    tally = _Tally(options.settings, archive.root if options.undated == "mtime" else None)
     items = _items(archive, options, earlier or Earlier(), tally.result.stats, progress)
     for item in run_jobs(items, options.workers, options.seconds):
         interrupts.check()
@@ -204,8 +217,9 @@ class _Tally:
     """Turns the items read into a CorpusRead: essays (with unique slugs), warnings,
     drafts, and a record and note per file of many essays."""
 
-    def __init__(self, settings: ReadSettings) -> None:
+    def __init__(self, settings: ReadSettings, date_by_mtime_under: Path | None = None) -> None:
         self.settings = settings
+        self.date_by_mtime_under = date_by_mtime_under
         self.result = CorpusRead()
         self.slugs = _SlugAssigner()
         self.files: dict[str, _FileTally] = {}
@@ -227,8 +241,11 @@ class _Tally:
             return None
         document = item.document
         result.reused += item.reused
+        if self.date_by_mtime_under is not None and document.date is None:
+            date_by_mtime(document, self.date_by_mtime_under / item.source)
         result.warnings += [FileWarning(item.source, item.label + note)
-                            for note in document.warnings]
+                            for note in document.warnings
+                            if not (document.dated_by_mtime and is_undated_warning(note))]
         if document.draft and not self.settings.include_drafts:
             result.drafts += 1
             if file is not None:

@@ -37,6 +37,9 @@ class Document:
     # True when ``url`` is BASE_URL/<slug>/, made by the build (no canonical URL): a reused
     # essay whose slug changed (a namesake came or went) gets it made again.
     url_from_slug: bool = False
+    # True when the essay had no date and the build dated it by its file's modification
+    # time (--undated mtime).
+    dated_by_mtime: bool = False
     # Problems the reader found that did not stop it, kept so that a rebuild that reuses
     # this document reports them again.
     warnings: list[str] = field(default_factory=list)

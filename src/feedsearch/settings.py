@@ -21,6 +21,9 @@ from typing import Any
 
 STYLESHEET_NAME = "feed.xsl"
 MAX_FILE_BYTES = 10 * 1024 * 1024  # the default of --max-file-size, here and in readers
+# What a build does with an essay that has no date: leave it out of the feeds, or date it
+# by its file's modification time.
+UNDATED_CHOICES = ("skip", "mtime")
 
 
 @dataclass(frozen=True)
@@ -193,6 +196,12 @@ class BuildOptions:
     include_future: bool = setting(False, kind=bool, flag="--future", config="feeds.future",
                                    comment="include essays dated in the future",
                                    help="Include essays dated in the future.")
+    undated: str = setting("skip", flag="--undated", config="feeds.undated",
+                           choices=UNDATED_CHOICES,
+                           comment="essays with no date: skip (searchable, not in the "
+                                   "feeds) or mtime (dated by their file's modification time)",
+                           help="Essays with no date: left out of the feeds (skip) or dated "
+                                "by their file's modification time (mtime).")
     include_pages: bool = setting(False, kind=bool, flag="--pages", config="feeds.pages",
                                   comment="include the pages of WordPress exports",
                                   help="Include the pages of WordPress exports (About, "

@@ -17,7 +17,7 @@ from ..progress import READING, BuildProgress
 from ..settings import MAX_FILE_BYTES, checked
 from ..strings import counted
 from ..terminal import say
-from .common import BYTE_SIZE, fail, timezone, web_url
+from .common import BYTE_SIZE, fail, language, timezone, web_url
 from .options import build_setting_options
 
 
@@ -130,8 +130,11 @@ def _from_here(path: Path) -> Path:
                    "or a number of bytes [default: 10MB].")
 @click.option("--read-timeout", type=click.FloatRange(min=0), default=60.0, show_default=True,
               help="Report a file still being read after this many seconds (0: no limit).")
+@click.option("--language", callback=language,
+              help="The essays' language code, for dates written out in words in text "
+                   "copies (default en).")
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
-def check(source, default_tz, max_file_size, read_timeout, as_json) -> None:
+def check(source, default_tz, max_file_size, read_timeout, language, as_json) -> None:
     """Read the whole archive and report every problem, writing nothing.
 
     Missing dates and titles, duplicate slugs, broken front matter, undecodable or empty
@@ -147,15 +150,21 @@ def check(source, default_tz, max_file_size, read_timeout, as_json) -> None:
     if not source.is_dir():
         raise fail(f"source folder {source} does not exist")
     options = {"default_tz": default_tz} if default_tz is not None else {}
+    if language:
+        options["language"] = language.lower().split("-")[0]
     result = read_corpus(source, include_drafts=True, max_bytes=max_file_size,
                          seconds=read_timeout or None, **options)
     problems = [{"source": w.source, "problem": w.reason} for w in result.warnings]
+    undated = [d.source for d in result.documents if d.date is None]
     if as_json:
-        click.echo(json.dumps({"essays": len(result.documents), "problems": problems},
-                              ensure_ascii=False, indent=2))
+        click.echo(json.dumps({"essays": len(result.documents), "problems": problems,
+                               "undated": undated}, ensure_ascii=False, indent=2))
     else:
         for problem in problems:
             say(f"{problem['source']}: {problem['problem']}")
+        if undated:
+            click.echo(f"{counted(len(undated), 'essay')} with no date, left out of the "
+                       "feeds until given one (the fix for each is above)", err=True)
         click.echo(f"{counted(len(result.documents), 'essay')} read, "
                    f"{counted(len(problems), 'problem')}", err=True)
     if problems:

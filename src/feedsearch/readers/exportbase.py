@@ -15,7 +15,7 @@ from ..urls import web_url
 from .base import Entry
 from .errors import ReadError
 from .htmltext import first_paragraph, html_to_text
-from .meta import shorten, slugify, to_datetime, unique
+from .meta import shorten, slugify, to_datetime, undated_warning, unique
 from .posthtml import post_body
 from .xmlstream import local_name, namespace, text_of
 
@@ -162,6 +162,6 @@ def make_document(post: Post, source: str, content_hash: str) -> Document:
         content_hash=content_hash,
         base_slug=post.slug,
         warnings=[] if post.date or post.draft else
-        ["no date in the post (or one that is not a date); searchable, but left out of the "
-         "feeds"],
+        [undated_warning("no date in the post (or one that is not a date)",
+                         "give it a date on the platform and export again")],
     )

@@ -16,7 +16,7 @@ from .extract import extract, parse_page
 from .furniture import FURNITURE_CLASS
 from .htmlmeta import article_element, page_meta
 from .htmltext import checked_depth, first_paragraph, html_to_text
-from .meta import date_in_url, shorten, slugify, to_datetime
+from .meta import date_in_url, dated_name_fix, shorten, slugify, to_datetime, undated_warning
 from .registry import register
 
 # Where blog platforms put the essay, most specific first.
@@ -59,8 +59,10 @@ class HTMLReader(Reader):
             fallback = date_in_url(named or "") or name_date
             date = to_datetime(fallback, source.default_tz) if fallback else None
         if date is None:
-            source.warn("no published date in the page, its URL or its file name; "
-                        "searchable, but left out of the feeds")
+            source.warn(undated_warning("no published date in the page, its URL or its "
+                                        "file name",
+                                        "add <time datetime=\"YYYY-MM-DD\"> to the page "
+                                        + dated_name_fix(source.relpath)))
         title = meta.title
         if not title:
             title = source.stem

@@ -13,7 +13,16 @@ from .base import Reader, SourceFile
 from .errors import ReadError
 from .frontmatter import split_front_matter
 from .htmltext import first_paragraph, html_to_text
-from .meta import as_list, first_of, shorten, slugify, to_datetime, unique
+from .meta import (
+    as_list,
+    dated_name_fix,
+    first_of,
+    shorten,
+    slugify,
+    to_datetime,
+    undated_warning,
+    unique,
+)
 from .registry import register
 from .templates import strip_templates
 
@@ -73,8 +82,9 @@ class MarkdownReader(Reader):
         if date is None and name_date is not None:
             date = to_datetime(name_date, source.default_tz)
         if date is None:
-            source.warn("no date in front matter or file name; "
-                        "searchable, but left out of the feeds")
+            source.warn(undated_warning("no date in front matter or file name",
+                                        "add date: YYYY-MM-DD to its front matter "
+                                        + dated_name_fix(source.relpath)))
 
         return Document(
             slug=slugify(_text(meta.get("slug"))) or name_slug,

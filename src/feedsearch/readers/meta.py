@@ -16,6 +16,26 @@ _FILENAME_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[-_ ]+(.+)$")
 _URL_DATE = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/")
 
 
+# Every reader's warning for an essay with no date says this, and the fix for its format.
+LEFT_OUT_OF_FEEDS = "searchable, but left out of the feeds"
+
+
+def undated_warning(missing: str, fix: str) -> str:
+    """The one warning for an essay with no date: where none was found, and how to give it
+    one (``check`` lists these; ``--undated mtime`` dates such essays instead)."""
+    return f"{missing}; {LEFT_OUT_OF_FEEDS}: {fix}"
+
+
+def is_undated_warning(warning: str) -> bool:
+    return LEFT_OUT_OF_FEEDS in warning
+
+
+def dated_name_fix(relpath: str) -> str:
+    """"name it 2024-03-05-<name>": the file name that would date the essay."""
+    name = relpath.rsplit("/", 1)[-1]
+    return f"or start its file name with the date (YYYY-MM-DD-{name})"
+
+
 def split_dated_name(stem: str) -> tuple[date | None, str]:
     """``2018-06-11-grief`` -> (2018-06-11, ``grief``); other names -> (None, name)."""
     match = _FILENAME_DATE.match(stem)
