@@ -93,7 +93,9 @@ def test_html_is_escaped() -> None:
 def test_undated_text_warns() -> None:
     document, warnings = read_txt("Title\n\nBody.\n", "undated.txt")
     assert document.date is None
-    assert warnings == ["no date in the file name; searchable, but left out of the feeds"]
+    assert warnings == ["no date in the text or the file name; searchable, but left out of "
+                        "the feeds: add a date line under the title (March 3, 2024) or start "
+                        "its file name with the date (YYYY-MM-DD-undated.txt)"]
     assert document.slug == "undated"
 
 
@@ -193,7 +195,13 @@ def test_trim_does_not_cut_when_prose_follows_a_nav_word() -> None:
     assert trim_navigation(lines) == lines
 
 
-def test_trim_only_looks_at_the_last_twelve_lines() -> None:
-    # A nav word followed by 12 title-like lines is outside the window and is not a cut point.
+def test_trim_cuts_at_a_nav_word_however_many_titles_follow_it() -> None:
+    # The titles of other posts after "Next" are the page's, however many and however long.
     lines = ["Body.", "Next"] + [f"Line {n}" for n in range(12)]
+    assert trim_navigation(lines) == ["Body."]
+
+
+def test_trim_keeps_short_closing_lines_with_no_navigation_after_them() -> None:
+    # An essay that ends in short lines (a poem, a sign-off) and no navigation keeps them.
+    lines = ["Body."] + [f"Line {n}" for n in range(12)]
     assert trim_navigation(lines) == lines

@@ -92,7 +92,7 @@ REASONS = {
     UNREADABLE: "cannot read file: Permission denied",
     "slugs/dup/two/same-name.md":
         "slug 'same-name' is already used by slugs/dup/one/same-name.md",
-    "dates/2021-02-30-impossible-name-date.txt": "no date in the file name",
+    "dates/2021-02-30-impossible-name-date.txt": "no date in the text or the file name",
     "dates/impossible-yaml-date.md": "not a date: '2021-02-30'",
     "dates/impossible-meta-date.html": "not a date: '2021-02-30'",
     "deep/nested-2000.html": "HTML nested over 256 elements deep",

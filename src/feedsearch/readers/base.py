@@ -33,11 +33,13 @@ class ReadSettings:
     include_drafts: bool = False
     include_pages: bool = False  # pages in WordPress exports are essays too
     max_bytes: int = MAX_FILE_BYTES  # a file of one essay, or one post of an export
+    language: str = "en"  # the archive's language: which words a text copy's dates use
 
     def key(self) -> list:
         """The settings as a record keeps them: a file read with other settings is read
         again."""
-        return [str(self.default_tz), self.include_drafts, self.include_pages, self.max_bytes]
+        return [str(self.default_tz), self.include_drafts, self.include_pages, self.max_bytes,
+                self.language]
 
 
 @dataclass
@@ -79,6 +81,7 @@ class SourceFile:
     text: str
     default_tz: tzinfo = UTC
     warnings: list[str] = field(default_factory=list)
+    language: str = "en"
 
     @property
     def stem(self) -> str:
@@ -123,7 +126,9 @@ class Reader:
         This default is for one essay per file, parsed from ``file.data`` when made."""
         assert file.data is not None
         yield Entry("", file.digest, partial(self.read_document, file.data, file.relpath,
-                                             file.settings.default_tz), size=len(file.data))
+                                             file.settings.default_tz,
+                                             language=file.settings.language),
+                    size=len(file.data))
 
     def decode(self, data: bytes) -> str:
         return decode(data)
@@ -132,9 +137,9 @@ class Reader:
         raise NotImplementedError(f"{type(self).__name__} reads files of many essays")
 
     def read(self, data: bytes, relpath: str, default_tz: tzinfo = UTC,
-             warnings: list[str] | None = None) -> Document:
+             warnings: list[str] | None = None, language: str = "en") -> Document:
         """Bytes of one file -> a Document; non-fatal problems are appended to ``warnings``."""
-        source = SourceFile(relpath, self.decode(data), default_tz)
+        source = SourceFile(relpath, self.decode(data), default_tz, language=language)
         with reading():
             document = self.parse(source)
         if not document.title.strip():
@@ -143,11 +148,12 @@ class Reader:
             warnings.extend(source.warnings)
         return document
 
-    def read_document(self, data: bytes, relpath: str, default_tz: tzinfo = UTC) -> Document:
+    def read_document(self, data: bytes, relpath: str, default_tz: tzinfo = UTC,
+                      language: str = "en") -> Document:
         """:meth:`read`, with what a build keeps of the file: its hash, its warnings (a
         rebuild that reuses the essay reports them again) and the slug the reader gave."""
         warnings: list[str] = []
-        document = self.read(data, relpath, default_tz, warnings)
+        document = self.read(data, relpath, default_tz, warnings, language)
         document.content_hash = content_hash(data)
         document.warnings = warnings + bound(document)
         document.base_slug = document.slug

@@ -1,25 +1,42 @@
-"""Plain-text essays: the first line is the title.
+"""Plain-text essays, as writers have them: often copied out of a browser, page and all.
 
-Text copied from a blog page drags along the page's navigation at its end. Trimming rule:
-among the last 12 non-blank lines, find the earliest line that is page furniture
-("Next", "Previous", "Share this:", "Like Loading...", "Related", "0 Comments", "Leave a
-comment", a row of links; the list is in furniture.py) such that every line after it is
-either furniture too or a short title-like line (at most 12 words, not ending in sentence
-punctuation); cut the text there.
+A text file is an essay with its title on the first line, or a copy of a blog page: the
+site's navigation, a title, a subtitle, a byline or date line (above or below the title),
+the essay, then share prompts, comment forms and the next and previous posts' titles. The
+reader takes the copy apart as a person reads it:
+
+- **head**: the lines before the first sentence of prose. Navigation and counts are
+  dropped, a date line or byline gives the date and author, a bare name right before the
+  date (or before "Follow") is the author; of the text lines before the last such line,
+  the title is the last group's first line and a line after it the subtitle (the
+  summary). With no byline, date or navigation at all, the first line is the title.
+- **tail**: the essay ends at the first line that begins the page after it ("Share this:",
+  "Leave a comment", "Written by", "Subscribe to ...") when little prose follows that line,
+  and before a trailing block of navigation lines and the titles among them, whatever
+  their length; a lone "Next" inside the essay, or a closing "With love, Ana", stays.
+
+The lines are classified by readers/copies.py from data (data/text_copies.toml).
 """
 
 from __future__ import annotations
 
 import html as htmllib
+from dataclasses import dataclass, field
+from datetime import date as Date
 
 from ..model import Document
+from ..strings import slugify
 from .base import Reader, SourceFile
+from .copies import Byline, CopyRules, Kind, normal, person_name, rules_for, tag_like
 from .errors import ReadError
-from .furniture import is_furniture
-from .meta import shorten, to_datetime
+from .meta import dated_name_fix, shorten, to_datetime, undated_warning
 from .registry import register
 
-_TRAILING_WINDOW = 12
+_BY = ("by", "von", "par", "por", "di", "door", "av")
+_HEAD_LINES = 40  # the head is looked for among the first lines only
+_META = (Kind.END, Kind.FURNITURE, Kind.BYLINE, Kind.DATE)
+_TAIL_PROSE_SHARE = 0.25  # an end line is the page's when less prose than this follows it
+_TAIL_PROSE_WORDS = 80  # ... or fewer words than this
 
 
 @register
@@ -27,47 +44,264 @@ class TextReader(Reader):
     extensions = (".txt", ".text")
 
     def parse(self, source: SourceFile) -> Document:
-        lines = source.text.split("\n")
-        while lines and not lines[0].strip():
-            lines.pop(0)
-        title = " ".join(lines[0].split()) if lines else ""
-        body_lines = trim_navigation(lines[1:])
-        paragraphs = _paragraphs(body_lines)
+        copy = read_copy(source.text.split("\n"), rules_for(source.language), source.stem)
+        paragraphs = _paragraphs(copy.body)
+        if not copy.title:
+            raise ReadError("no title line")
         if not paragraphs:
             raise ReadError("no text after the title line")
         name_date, name_slug = source.name_date_and_slug()
-        date = to_datetime(name_date, source.default_tz) if name_date else None
+        day = name_date or copy.date
+        date = to_datetime(day, source.default_tz) if day else None
         if date is None:
-            source.warn("no date in the file name; searchable, but left out of the feeds")
+            source.warn(undated_warning(
+                "no date in the text or the file name",
+                "add a date line under the title (March 3, 2024) "
+                + dated_name_fix(source.relpath)))
         text = "\n\n".join(paragraphs)
         return Document(
             slug=name_slug,
-            title=title,
+            title=copy.title,
             source=source.relpath,
             html="".join(f"<p>{htmllib.escape(p, quote=False)}</p>\n" for p in paragraphs),
             text=text,
             date=date,
-            summary=shorten(paragraphs[0]),
+            authors=copy.authors,
+            summary=shorten(copy.subtitle or paragraphs[0]),
         )
 
 
-def trim_navigation(lines: list[str]) -> list[str]:
-    """``lines`` without the trailing navigation block described in the module docstring."""
+@dataclass
+class Copy:
+    """A text copy taken apart: its title, what the page said about it, and its body."""
+
+    title: str = ""
+    subtitle: str = ""
+    date: Date | None = None
+    authors: list[str] = field(default_factory=list)
+    body: list[str] = field(default_factory=list)
+
+
+def read_copy(lines: list[str], rules: CopyRules, file_stem: str = "") -> Copy:
+    """A text file's lines -> its title, subtitle, date, authors and body lines."""
+    lines = [line.rstrip() for line in lines]
     filled = [i for i, line in enumerate(lines) if line.strip()]
-    window = filled[-_TRAILING_WINDOW:]
-    for position, index in enumerate(window):
-        if not is_furniture(lines[index]):
-            continue
-        rest = [lines[i].strip() for i in window[position + 1:]]
-        if all(is_furniture(line) or _title_like(line) for line in rest):
-            return lines[:index]
+    if not filled:
+        return Copy()
+    kinds = {i: rules.kind(lines[i]) for i in filled[:_HEAD_LINES]}
+    head_end = _head_end(filled, kinds)
+    copy = _read_head(lines, filled[:head_end], kinds, rules, file_stem)
+    body_start = copy.body_start
+    body = lines[body_start:]
+    body, tail = _cut_tail(body, rules)
+    meta = _bylines(tail, rules)
+    result = Copy(copy.title, copy.subtitle, copy.date or meta.date,
+                  copy.authors or ([meta.author] if meta.author else []), body)
+    return result
+
+
+@dataclass
+class _Head:
+    title: str = ""
+    subtitle: str = ""
+    date: Date | None = None
+    authors: list[str] = field(default_factory=list)
+    body_start: int = 0
+
+
+def _head_end(filled: list[int], kinds: dict[int, Kind]) -> int:
+    """How many of the first filled lines are the head: up to the first prose line that
+    no byline, date or navigation follows closely (a subtitle may be a sentence)."""
+    for position, index in enumerate(filled[:_HEAD_LINES]):
+        if kinds[index] is Kind.PROSE:
+            following = [kinds[i] for i in filled[position + 1:position + 4] if i in kinds]
+            if not any(kind in (Kind.BYLINE, Kind.DATE) for kind in following):
+                return position
+    return min(len(filled), _HEAD_LINES)
+
+
+def _read_head(lines: list[str], head: list[int], kinds: dict[int, Kind], rules: CopyRules,
+               file_stem: str) -> _Head:
+    found = _Head()
+    metas = [i for i in head if kinds[i] in _META]
+    for i in head:  # the date and author a byline or date line gives
+        if kinds[i] is Kind.DATE and found.date is None:
+            found.date = rules.date_of(lines[i])
+        elif kinds[i] in (Kind.BYLINE, Kind.END):  # "Written by ..." ends Medium's page
+            _take(found, rules.byline(lines[i]))
+    texts = [i for i in head if kinds[i] not in _META]
+    if not metas or head[-1] == _last_filled(lines):
+        # A plain text file, or one with no prose at all: the first title-like line is
+        # the title, and what follows it is left to the trailing-navigation rule.
+        shorts = [i for i in head if kinds[i] is Kind.SHORT] or head
+        found.title = normal(lines[shorts[0]]) if shorts else ""
+        found.body_start = (shorts[0] + 1) if shorts else 0
+        return found
+    last_meta = metas[-1]
+    before = [i for i in texts if i < last_meta]
+    after = [i for i in texts if i > last_meta]
+    before = [i for i in before if not _is_bare_author(i, lines, kinds, head, found)]
+    named = [i for i in texts if slugify(lines[i]) == slugify(file_stem)] if file_stem else []
+    if named:
+        title_at = named[0]
+    elif after and kinds[after[0]] is Kind.SHORT and not (before and _name_after_date(
+            after[0], lines, found)):  # a date or menu above the title
+        title_at = after.pop(0)
+    elif before:
+        title_at = _title_in(_groups(before, head), lines)
+    else:
+        title_at = after[0] if after else None
+    if title_at is None:  # only navigation and dates: a title that reads like them
+        plain = [i for i in head if kinds[i] not in (Kind.DATE, Kind.BYLINE)]
+        title_at = plain[0] if plain else None
+    if title_at is None:
+        found.body_start = last_meta + 1
+        return found
+    found.title = normal(lines[title_at])
+    following = [i for i in before if i > title_at]
+    if following and following[0] == _next(head, title_at):
+        found.subtitle = normal(lines[following[0]])
+    body_from = [i for i in after if i > title_at and normal(lines[i]) not in found.authors]
+    names = [i for i in after if normal(lines[i]) in found.authors]
+    found.body_start = body_from[0] if body_from else max(last_meta, title_at, *names) + 1
+    return found
+
+
+def _last_filled(lines: list[str]) -> int:
+    return max(i for i, line in enumerate(lines) if line.strip())
+
+
+def _take(found: _Head, byline: Byline | None) -> None:
+    if byline is None:
+        return
+    if found.date is None and byline.date is not None:
+        found.date = byline.date
+    if byline.author and byline.author not in found.authors:
+        found.authors.append(byline.author)
+
+
+def _is_bare_author(i: int, lines: list[str], kinds: dict[int, Kind], head: list[int],
+                    found: _Head) -> bool:
+    """A name alone on its line, right before the date line, a byline or "Follow": the
+    author (Medium, Substack and Ghost put it there)."""
+    after, before = _next(head, i), _previous(head, i)
+    if before is not None and normal(lines[before]).lower() in _BY and person_name(lines[i]):
+        _take(found, Byline(author=normal(lines[i])))  # "by" on a line of its own
+        return True
+    if after is None or kinds[after] not in (Kind.DATE, Kind.BYLINE, Kind.FURNITURE):
+        return False
+    if kinds[after] is Kind.FURNITURE and normal(lines[after]).lower() not in ("follow",
+                                                                               "following"):
+        return False
+    if not person_name(lines[i]) or len(lines[i].split()) > 4:
+        return False
+    _take(found, Byline(author=normal(lines[i])))
+    return True
+
+
+def _name_after_date(i: int, lines: list[str], found: _Head) -> bool:
+    """A name under the title's date line is its author (Squarespace), not its title."""
+    if not (person_name(lines[i]) and 2 <= len(lines[i].split()) <= 4):
+        return False
+    _take(found, Byline(author=normal(lines[i])))
+    return True
+
+
+def _previous(head: list[int], i: int) -> int | None:
+    position = head.index(i)
+    return head[position - 1] if position else None
+
+
+def _next(head: list[int], i: int) -> int | None:
+    position = head.index(i)
+    return head[position + 1] if position + 1 < len(head) else None
+
+
+def _groups(texts: list[int], head: list[int]) -> list[list[int]]:
+    """Runs of text lines with nothing between them in the head."""
+    groups: list[list[int]] = []
+    for i in texts:
+        if groups and _next(head, groups[-1][-1]) == i:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    return groups
+
+
+def _title_in(groups: list[list[int]], lines: list[str]) -> int:
+    """The title among the text lines before the byline, in the last run of them (a
+    site's name and menu come earlier): its last line, or the line before when the last
+    is a subtitle (longer, after a line too long to be a menu item)."""
+    last = groups[-1]
+    if len(last) == 1:
+        return last[0]
+    title, subtitle = (len(lines[i].split()) for i in last[-2:])
+    return last[-2] if subtitle >= 5 and subtitle > title and title >= 3 else last[-1]
+
+
+def _cut_tail(body: list[str], rules: CopyRules) -> tuple[list[str], list[str]]:
+    """(the essay's lines, the page's lines after it)."""
+    cut = _end_line(body, rules)
+    kept, tail = body[:cut], body[cut:]
+    while (trimmed := len(trim_navigation(kept, rules, page_follows=bool(tail)))) < len(kept):
+        kept, tail = kept[:trimmed], kept[trimmed:] + tail
+    return kept, tail
+
+
+def _end_line(body: list[str], rules: CopyRules) -> int:
+    """Where the page after the essay begins: the first "end" line that little prose
+    follows; the body's length when there is none."""
+    words = [len(line.split()) if rules.kind(line) is Kind.PROSE else 0 for line in body]
+    total, before = sum(words), 0
+    for index, line in enumerate(body):
+        if line.strip() and before and rules.end.fullmatch(normal(line)):
+            after = total - before - words[index]
+            if after < max(_TAIL_PROSE_WORDS, _TAIL_PROSE_SHARE * before):
+                return index
+        before += words[index]
+    return len(body)
+
+
+def trim_navigation(lines: list[str], rules: CopyRules | None = None,
+                    page_follows: bool = False) -> list[str]:
+    """``lines`` without a trailing block of page furniture: the last lines that are
+    navigation, dates, bylines or title-like lines (a next post's title, however long),
+    cut from the first navigation line among them."""
+    rules = rules or rules_for("en")
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    block: list[int] = []
+    for i in reversed(filled):
+        if rules.kind(lines[i]) is Kind.PROSE:
+            break
+        block.insert(0, i)
+    kinds = [rules.kind(lines[i]) for i in block]
+    page = [n for n, kind in enumerate(kinds) if kind in _META]
+    if page_follows:  # the lines cut after these were the page's
+        page.append(len(block))
+    if not page:
+        return lines
+    for n, i in enumerate(block):  # tags just before the navigation are the page's too
+        if kinds[n] in _META or (n < page[-1] and tag_like(lines[i])):
+            return lines[:i]
     return lines
 
 
-def _title_like(line: str) -> bool:
-    return len(line.split()) <= 12 and not line.endswith((".", "!", "?", "…", ":", ";", ",", '"'))
+def _bylines(tail: list[str], rules: CopyRules) -> Byline:
+    """The first date and author the page after the essay gives ("Posted by ... at")."""
+    day, author = None, None
+    for line in tail:
+        if not line.strip():
+            continue
+        found = rules.byline(line)
+        if found is not None:
+            day = day or found.date
+            author = author or found.author
+    return Byline(day, author)
 
 
 def _paragraphs(lines: list[str]) -> list[str]:
+    """Paragraphs are separated by blank lines; in a copy with none, each line is one."""
+    if all(line.strip() for line in lines):
+        return [normal(line) for line in lines]
     blocks = "\n".join(lines).split("\n\n")
-    return [" ".join(block.split()) for block in blocks if block.strip()]
+    return [normal(block) for block in blocks if block.strip()]
