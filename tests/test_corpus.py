@@ -40,7 +40,7 @@ def archive(tmp_path: Path) -> Path:
         (root / name).write_bytes(data)
     (root / DRAFT).write_text("---\ntitle: Draft\ndate: 2020-06-06\ndraft: true\n---\nNot yet.\n",
                               encoding="utf-8")
-    (root / "report.docx").write_bytes(b"PK\x03\x04\x00\x00 not a reader format")
+    (root / "report.xlsx").write_bytes(b"PK\x03\x04\x00\x00 not a reader format")
     (root / ".hidden.md").write_text("---\ntitle: [broken\n---\n", encoding="utf-8")
     (root / ".git").mkdir()
     (root / ".git" / "config.md").write_bytes(b"")
@@ -106,12 +106,12 @@ def test_latin_text_file_is_decoded_not_skipped(archive: Path) -> None:
 def test_unknown_extension_hidden_and_excluded_are_ignored(archive: Path) -> None:
     result = read(archive)
     seen = {d.source for d in result.documents} | {w.source for w in result.warnings}
-    assert "report.docx" not in seen
+    assert "report.xlsx" not in seen
     assert not any(s.startswith(".") or "/." in s for s in seen)
     assert not any(s.startswith("public/") for s in seen)
     walked = [p.relative_to(archive).as_posix()
               for p in iter_source_files(archive, (archive / "public",))]
-    assert "report.docx" not in walked
+    assert "report.xlsx" not in walked
     assert ".hidden.md" not in walked
     assert ".git/config.md" not in walked
     assert ".cache/deep/essay.md" not in walked
@@ -341,6 +341,6 @@ def test_documents_no_reader_takes_are_named_with_what_to_do(tmp_path):
     reasons = {w.source: w.reason for w in result.warnings}
     assert set(reasons) == {"draft.pdf", "old.DOC", "letter.rtf", "book.epub", "notes.odt",
                             "Essay.pages"}
-    assert reasons["draft.pdf"] == ("not read: a PDF; save it as Markdown (.md), HTML or "
-                                    "plain text (.txt) to include it")
+    assert reasons["draft.pdf"] == ("not read: a PDF; save it as Markdown (.md), HTML, "
+                                    "plain text (.txt) or Word (.docx) to include it")
     assert reasons["Essay.pages"].startswith("not read: a Pages document;")

@@ -15,11 +15,11 @@ from tests.conftest import build_options
 def test_an_empty_folder_is_a_warning_not_a_silent_success(tmp_path):
     source = tmp_path / "essays"
     source.mkdir()
-    (source / "notes.docx").write_bytes(b"not read")
+    (source / "notes.xlsx").write_bytes(b"not read")
     report = build(build_options(source, tmp_path))
     assert [w.reason for w in report.warnings] == [
-        "holds no file feedsearch reads (Markdown, HTML, text, exports, saved feeds); the "
-        "feeds are empty"]
+        "holds no file feedsearch reads (Markdown, HTML, text, Word, exports, saved feeds); "
+        "the feeds are empty"]
     strict = CliRunner().invoke(cli, ["build", str(source), "--out", str(tmp_path / "o"),
                                       "--index", str(tmp_path / "i"), "--strict"])
     assert strict.exit_code == 1

@@ -311,8 +311,8 @@ def _empty_feeds(state: BuildState) -> str | None:
     if not state.documents:
         if state.report.skipped or state.report.drafts:
             return "no essay could be published (see the warnings above); the feeds are empty"
-        return ("holds no file feedsearch reads (Markdown, HTML, text, exports, saved feeds); "
-                "the feeds are empty")
+        return ("holds no file feedsearch reads (Markdown, HTML, text, Word, exports, saved "
+                "feeds); the feeds are empty")
     if not any(document.date for document in state.documents):
         return ("no essay has a date, so the feeds have no entries (essays are searchable; "
                 "--undated mtime dates them by their files' modification times)")

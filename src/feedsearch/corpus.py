@@ -32,7 +32,8 @@ UNREAD_DOCUMENTS = {
     ".pages": "a Pages document", ".doc": "a Word 97-2003 document",
     ".epub": "an EPUB book", ".wpd": "a WordPerfect document",
 }
-_SAVE_AS = "save it as Markdown (.md), HTML or plain text (.txt) to include it"
+_SAVE_AS = ("save it as Markdown (.md), HTML, plain text (.txt) or Word (.docx) to include "
+            "it")
 
 
 @dataclass

@@ -26,6 +26,7 @@ _BUILT_IN = {
     ".md": "markdown", ".markdown": "markdown", ".mdown": "markdown", ".mkd": "markdown",
     ".html": "html", ".htm": "html", ".xhtml": "html",
     ".txt": "text", ".text": "text",
+    ".docx": "docx",
 }
 # Extension -> container: files that may hold many essays, whose reader depends on what
 # they hold.
