@@ -10,6 +10,8 @@ import pytest
 
 from feedsearch.model import Document
 from feedsearch.readers import ReadError, reader_for
+from feedsearch.readers.extract import parse_page
+from feedsearch.readers.htmlmeta import article_element, page_meta
 
 SQUARESPACE = "exports/squarespace/how-to-sit-with-a-grieving-friend.html"
 WORDPRESS = "exports/wordpress/the-sunday-scaries.html"
@@ -255,26 +257,41 @@ def test_no_title_uses_file_name_with_warning() -> None:
 
 def test_date_json_ld_beats_meta_and_time() -> None:
     head = (ld({"@type": "Article", "headline": "T", "datePublished": "2021-03-04T05:06:07+02:00"})
-            + og("article:published_time", "2020-02-02T00:00:00+00:00")
-            + '<link rel="canonical" href="https://x.example/2019/01/01/t/">')
+            + og("article:published_time", "2020-02-02T00:00:00+00:00"))
     article = '<time class="published" datetime="2018-08-08">Aug</time>' + BODY
-    document, _ = read_html(page(head, article))
-    assert document.date == datetime(2021, 3, 4, 5, 6, 7, tzinfo=timezone(timedelta(hours=2)))
+    # The markup's own precedence (htmldate then weighs it against the rest of the page).
+    root = parse_page(page(head, article))
+    assert page_meta(root, article_element(root)).date == "2021-03-04T05:06:07+02:00"
 
 
 def test_date_article_published_time_beats_time_element() -> None:
-    head = (og("og:title", "T") + og("article:published_time", "2020-02-02T10:00:00-05:00")
-            + '<link rel="canonical" href="https://x.example/2019/01/01/t/">')
+    head = og("og:title", "T") + og("article:published_time", "2020-02-02T10:00:00-05:00")
     article = '<time class="published" datetime="2018-08-08">Aug</time>' + BODY
     document, _ = read_html(page(head, article))
     assert document.date == datetime(2020, 2, 2, 10, 0, tzinfo=EST)
 
 
-def test_date_time_element_beats_url() -> None:
-    head = og("og:title", "T") + '<link rel="canonical" href="https://x.example/2019/01/01/t/">'
+def test_date_time_element_is_kept_with_its_time_where_the_page_agrees() -> None:
+    head = og("og:title", "T") + '<link rel="canonical" href="https://x.example/2018/08/08/t/">'
     article = '<time datetime="2018-08-08T12:00:00+00:00">Aug</time>' + BODY
     document, _ = read_html(page(head, article))
     assert document.date == datetime(2018, 8, 8, 12, 0, tzinfo=UTC)
+
+
+def test_the_pages_own_date_wins_over_markup_that_disagrees_with_it() -> None:
+    # A WordPress URL says 2019-01-01; a stray <time> (a related post's, say) says 2018:
+    # htmldate's reading of the whole page decides, as it is right more often on real pages.
+    head = og("og:title", "T") + '<link rel="canonical" href="https://x.example/2019/01/01/t/">'
+    article = '<time datetime="2018-08-08T12:00:00+00:00">Aug</time>' + BODY
+    document, _ = read_html(page(head, article))
+    assert document.date == datetime(2019, 1, 1, tzinfo=UTC)
+
+
+def test_a_date_shown_only_in_the_text_is_found() -> None:
+    # Classic Blogger and many hand-made blogs show the date only as words near the title.
+    article = '<h2 class="date-header"><span>Sunday, July 05, 2020</span></h2>' + BODY
+    document, _ = read_html(page(og("og:title", "T"), article))
+    assert document.date == datetime(2020, 7, 5, tzinfo=UTC)
 
 
 def test_date_published_time_element_first() -> None:
@@ -315,10 +332,10 @@ def test_date_is_never_json_ld_or_meta_modified() -> None:
     head = (ld({"@type": "BlogPosting", "headline": "T",
                 "dateModified": "2022-02-02T00:00:00+00:00"})
             + og("article:modified_time", "2022-03-03T00:00:00+00:00"))
-    document, warnings = read_html(page(head))
-    assert document.date is None
+    root = parse_page(page(head))
+    assert page_meta(root, article_element(root)).date is None  # the markup: no published date
+    document, _ = read_html(page(head))
     assert document.updated == datetime(2022, 2, 2, tzinfo=UTC)
-    assert any("no published date" in w for w in warnings)
 
 
 def test_date_is_never_the_updated_time_element() -> None:
@@ -356,8 +373,17 @@ def test_updated_precedence() -> None:
 def test_bad_date_is_a_warning() -> None:
     head = og("og:title", "T") + og("article:published_time", "sometime in 2020ish yes no")
     document, warnings = read_html(page(head))
-    assert document.date is None
     assert any("not a date" in w for w in warnings)
+    # htmldate's reading of the page stands in (a date our parser cannot read, such as
+    # "Sonntag, Dezember 16th, 2012", it often can); of a bare year it makes January 1.
+    assert document.date == datetime(2020, 1, 1, tzinfo=UTC)
+
+
+def test_a_date_our_parser_cannot_read_is_read_by_htmldate() -> None:
+    article = ('<abbr class="published" title="Sonntag, Dezember 16th, 2012, 7:05 pm">'
+               '16.12.2012</abbr>' + BODY)
+    document, _ = read_html(page(og("og:title", "T"), article))
+    assert document.date == datetime(2012, 12, 16, tzinfo=UTC)
 
 
 # --- JSON-LD @graph, authors, tags, summary, url --------------------------------------------

@@ -24,13 +24,17 @@ from .furniture import is_furniture
 from .htmltext import HTML_PARSER, checked_depth, parse_fragment
 
 _TAIL_WINDOW = 8
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 def parse_page(page: str) -> HtmlElement:
     """The page's tree, parsed once for metadata, extraction and images. Raises ReadError
     for a page nested over MAX_DEPTH deep."""
+    # An XHTML page's <?xml ... encoding="utf-8"?> declaration: the text is decoded already,
+    # and lxml refuses a decoded string that declares an encoding.
+    page = _XML_DECLARATION.sub("", XML_ILLEGAL.sub("", page), count=1)
     try:
-        root = lxml.html.document_fromstring(XML_ILLEGAL.sub("", page), parser=HTML_PARSER)
+        root = lxml.html.document_fromstring(page, parser=HTML_PARSER)
     except (ValueError, etree.ParserError):
         return lxml.html.document_fromstring("<html><body></body></html>")
     return checked_depth(root)
