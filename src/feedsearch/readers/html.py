@@ -31,6 +31,11 @@ _DROP_TAGS = ("script", "style", "noscript", "template", "form", "nav", "aside",
               "header", "button", "iframe", "svg", "input", "select", "textarea", "link", "meta")
 
 
+# htmldate ignores dates after its max_date, by default today: a fixed one keeps what a page
+# gives the same whatever the day it is read (a date in the future is the build's to judge).
+_LATEST_DAY = "2999-12-31"
+
+
 @register
 class HTMLReader(Reader):
     extensions = (".html", ".htm", ".xhtml")
@@ -119,7 +124,8 @@ def page_days(root, url: str | None = None) -> tuple[date | None, date | None]:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 day = htmldate.find_date(deepcopy(root), extensive_search=True,
-                                         original_date=original, url=url)
+                                         original_date=original, url=url,
+                                         max_date=_LATEST_DAY)
             found.append(date.fromisoformat(day) if day else None)
         except Exception:  # its failure on a strange page is not the page's problem
             found.append(None)
