@@ -21,7 +21,8 @@ _DATA = "text_copies.toml"
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.+\-Z ]*)?")
 _NAME_WORD = re.compile(r"^(?:[A-ZÀ-ÞĀ-ſ][\w.'’\-]*|de|da|di|du|del|della|der|den|van|von|le|la"
                         r"|y|e|and|&|al|bin|ibn|[A-Z]\.)$")
-_PARTS = re.compile(r"\s+[·•|∙]\s+")  # the separators of a byline's parts
+_PARTS = re.compile(r"\s+[·•|∙/]\s+")  # the separators of a byline's parts
+_SLUG_TAG = re.compile(r"[a-z0-9][a-z0-9\-_]*")
 _SENTENCE_END = (".", "!", "?", "…", ":", ";", ",", '"', "”", "»")
 TITLE_WORDS = 30  # a line of more words is the essay's prose, whatever its punctuation
 
@@ -104,7 +105,10 @@ class CopyRules:
                 day = day or when
             elif found is not None:
                 day, author = day or found.date, author or found.author
-            elif not self.furniture.fullmatch(normal(part)):
+            elif person_name(part) and 2 <= len(part.split()) <= 4 and "," not in part:
+                author = author or normal(part)  # "2024-03-02 · 3 min · Deniz Okonkwo"
+            elif not (self.furniture.fullmatch(normal(part)) or self.end.fullmatch(normal(part))
+                      or tag_like(part)):
                 return None
         return Byline(day, author) if day or author else None
 
@@ -112,9 +116,16 @@ class CopyRules:
 def tag_like(text: str) -> bool:
     """A line of tags or category names ("Teaching, Literacy", "Winter Riding",
     "#repair #community"): a few words, each capitalised or a hashtag, and no sentence."""
-    words = normal(text).replace(",", " ").split()
-    return 0 < len(words) <= 6 and title_like(text) and \
-        all(word[0].isupper() or word[0] in "#&" or word[0].isdigit() for word in words)
+    text = normal(text)
+    words = text.replace(",", " ").split()
+    if not (0 < len(words) <= 8 and title_like(text)):
+        return False
+    if all(word[0].isupper() or word[0] in "#&" or word[0].isdigit() for word in words):
+        return True
+    items = [item.strip() for item in text.split(",")]
+    if len(items) >= 2:  # "beekeeping, first year, patience"
+        return all(item and len(item.split()) <= 3 and item.islower() for item in items)
+    return " " not in text and bool(_SLUG_TAG.fullmatch(text))  # "code-review"
 
 
 def normal(line: str) -> str:
@@ -152,7 +163,9 @@ def rules_for(language: str) -> CopyRules:
 
 
 def _union(patterns) -> re.Pattern:
-    return re.compile("|".join(f"(?:{pattern})" for pattern in patterns) or "(?!)", re.I)
+    """One pattern of many (their named groups, which only bylines read, made plain)."""
+    plain = (re.sub(r"\(\?P<\w+>", "(?:", pattern) for pattern in patterns)
+    return re.compile("|".join(f"(?:{pattern})" for pattern in plain) or "(?!)", re.I)
 
 
 def _day(year: int, month: int, day: int) -> date | None:

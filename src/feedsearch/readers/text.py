@@ -21,6 +21,7 @@ The lines are classified by readers/copies.py from data (data/text_copies.toml).
 from __future__ import annotations
 
 import html as htmllib
+import re
 from dataclasses import dataclass, field
 from datetime import date as Date
 
@@ -33,7 +34,11 @@ from .meta import dated_name_fix, shorten, to_datetime, undated_warning
 from .registry import register
 
 _BY = ("by", "von", "par", "por", "di", "door", "av")
-_HEAD_LINES = 40  # the head is looked for among the first lines only
+_HEAD_LINES = 40
+_SHORT_SENTENCE = 15  # a sentence this short may be a subtitle or a menu's, far from a byline
+_ENDS = (".", "!", "?", "…", '"', "”", "»", ":")
+# Hashtags a copy glued to the end of the essay's last sentence ("... a while.#choir #sing").
+_GLUED_TAGS = re.compile(r"([.!?…”\"])\s*(?:#[^\s#][^#]*){2,}$")
 _META = (Kind.END, Kind.FURNITURE, Kind.BYLINE, Kind.DATE)
 _TAIL_PROSE_SHARE = 0.25  # an end line is the page's when less prose than this follows it
 _TAIL_PROSE_WORDS = 80  # ... or fewer words than this
@@ -89,7 +94,7 @@ def read_copy(lines: list[str], rules: CopyRules, file_stem: str = "") -> Copy:
     if not filled:
         return Copy()
     kinds = {i: rules.kind(lines[i]) for i in filled[:_HEAD_LINES]}
-    head_end = _head_end(filled, kinds)
+    head_end = _head_end(lines, filled, kinds)
     copy = _read_head(lines, filled[:head_end], kinds, rules, file_stem)
     body_start = copy.body_start
     body = lines[body_start:]
@@ -109,12 +114,15 @@ class _Head:
     body_start: int = 0
 
 
-def _head_end(filled: list[int], kinds: dict[int, Kind]) -> int:
+def _head_end(lines: list[str], filled: list[int], kinds: dict[int, Kind]) -> int:
     """How many of the first filled lines are the head: up to the first prose line that
-    no byline, date or navigation follows closely (a subtitle may be a sentence)."""
+    no byline or date follows closely (a subtitle may be a sentence), or within ten lines
+    for a short one (a menu's "Use tab to navigate through the menu items.")."""
     for position, index in enumerate(filled[:_HEAD_LINES]):
         if kinds[index] is Kind.PROSE:
-            following = [kinds[i] for i in filled[position + 1:position + 4] if i in kinds]
+            short = len(lines[index].split()) <= _SHORT_SENTENCE
+            reach = 11 if short else 4
+            following = [kinds[i] for i in filled[position + 1:position + reach] if i in kinds]
             if not any(kind in (Kind.BYLINE, Kind.DATE) for kind in following):
                 return position
     return min(len(filled), _HEAD_LINES)
@@ -190,6 +198,8 @@ def _is_bare_author(i: int, lines: list[str], kinds: dict[int, Kind], head: list
         return True
     if after is None or kinds[after] not in (Kind.DATE, Kind.BYLINE, Kind.FURNITURE):
         return False
+    if not any(kinds[j] is Kind.SHORT for j in head[:head.index(i)]):
+        return False  # the first words of the page are the site's name, not a byline
     if kinds[after] is Kind.FURNITURE and normal(lines[after]).lower() not in ("follow",
                                                                                "following"):
         return False
@@ -201,7 +211,8 @@ def _is_bare_author(i: int, lines: list[str], kinds: dict[int, Kind], head: list
 
 def _name_after_date(i: int, lines: list[str], found: _Head) -> bool:
     """A name under the title's date line is its author (Squarespace), not its title."""
-    if not (person_name(lines[i]) and 2 <= len(lines[i].split()) <= 4):
+    if found.authors or "," in lines[i] or not (
+            person_name(lines[i]) and 2 <= len(lines[i].split()) <= 4):
         return False
     _take(found, Byline(author=normal(lines[i])))
     return True
@@ -235,8 +246,7 @@ def _title_in(groups: list[list[int]], lines: list[str]) -> int:
     last = groups[-1]
     if len(last) == 1:
         return last[0]
-    title, subtitle = (len(lines[i].split()) for i in last[-2:])
-    return last[-2] if subtitle >= 5 and subtitle > title and title >= 3 else last[-1]
+    return last[-2] if len(lines[last[-2]].split()) >= 3 else last[-1]
 
 
 def _cut_tail(body: list[str], rules: CopyRules) -> tuple[list[str], list[str]]:
@@ -287,8 +297,12 @@ def trim_navigation(lines: list[str], rules: CopyRules | None = None,
 
 
 def _bylines(tail: list[str], rules: CopyRules) -> Byline:
-    """The first date and author the page after the essay gives ("Posted by ... at")."""
+    """The first date and author the page after the essay gives ("Posted by ... at", or
+    a name alone on the first line after it, as Squarespace shows the author)."""
     day, author = None, None
+    first = next((normal(line) for line in tail if line.strip()), "")
+    if "," not in first and 2 <= len(first.split()) <= 4 and person_name(first):
+        author = first
     for line in tail:
         if not line.strip():
             continue
@@ -300,8 +314,17 @@ def _bylines(tail: list[str], rules: CopyRules) -> Byline:
 
 
 def _paragraphs(lines: list[str]) -> list[str]:
-    """Paragraphs are separated by blank lines; in a copy with none, each line is one."""
-    if all(line.strip() for line in lines):
-        return [normal(line) for line in lines]
-    blocks = "\n".join(lines).split("\n\n")
-    return [normal(block) for block in blocks if block.strip()]
+    """Paragraphs are separated by blank lines, or are one line each where a copy put
+    them on lines of their own (most of a block's lines end a sentence); lines that do
+    not (hard-wrapped text) are joined."""
+    paragraphs = []
+    for block in "\n".join(lines).split("\n\n"):
+        rows = [normal(row) for row in block.split("\n") if row.strip()]
+        ended = sum(1 for row in rows if row.endswith(_ENDS))
+        if len(rows) > 1 and ended * 2 >= len(rows):
+            paragraphs += rows
+        elif rows:
+            paragraphs.append(" ".join(rows))
+    if paragraphs:
+        paragraphs[-1] = _GLUED_TAGS.sub(r"\1", paragraphs[-1])
+    return paragraphs
