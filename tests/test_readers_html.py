@@ -373,10 +373,16 @@ def test_updated_precedence() -> None:
 def test_bad_date_is_a_warning() -> None:
     head = og("og:title", "T") + og("article:published_time", "sometime in 2020ish yes no")
     document, warnings = read_html(page(head))
+    assert document.date is None
     assert any("not a date" in w for w in warnings)
-    # htmldate's reading of the page stands in (a date our parser cannot read, such as
-    # "Sonntag, Dezember 16th, 2012", it often can); of a bare year it makes January 1.
-    assert document.date == datetime(2020, 1, 1, tzinfo=UTC)
+
+
+def test_a_year_the_text_mentions_does_not_date_a_page() -> None:
+    # htmldate's search of the text makes January 1 of a bare year ("Copyright 2019").
+    article = BODY + "<p>Copyright 2019 A Small Blog. We moved here in 2003.</p>"
+    document, warnings = read_html(page(og("og:title", "T"), article))
+    assert document.date is None
+    assert any("no published date" in w for w in warnings)
 
 
 def test_a_date_our_parser_cannot_read_is_read_by_htmldate() -> None:

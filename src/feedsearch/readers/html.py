@@ -114,22 +114,33 @@ def _agreed_date(ours: datetime | None, days: tuple[date | None, ...],
 
 
 def page_days(root, url: str | None = None) -> tuple[date | None, date | None]:
-    """The days htmldate finds a page was first and last published (from its markup and
-    the dates its text shows near the title), each None where it finds none."""
+    """The days htmldate finds a page was first and last published (from its markup, its
+    URL and the dates its text shows near the title), each None where it finds none.
+
+    htmldate's search of the text makes January 1 of any bare year it meets ("Copyright
+    2019", "in 2003"): such a day is taken only where its search of the markup alone
+    finds it too, so an undated page is not dated by a year its text mentions."""
+    return _htmldate(root, url, original=True), _htmldate(root, url, original=False)
+
+
+def _htmldate(root, url: str | None, original: bool) -> date | None:
+    day = _find_date(root, url, original, extensive=True)
+    if day is None or (day.month, day.day) != (1, 1):
+        return day
+    return _find_date(root, url, original, extensive=False)  # the markup's own January 1
+
+
+def _find_date(root, url: str | None, original: bool, extensive: bool) -> date | None:
     import htmldate
 
-    found = []
-    for original in (True, False):
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                day = htmldate.find_date(deepcopy(root), extensive_search=True,
-                                         original_date=original, url=url,
-                                         max_date=_LATEST_DAY)
-            found.append(date.fromisoformat(day) if day else None)
-        except Exception:  # its failure on a strange page is not the page's problem
-            found.append(None)
-    return found[0], found[1]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            found = htmldate.find_date(deepcopy(root), extensive_search=extensive,
+                                       original_date=original, url=url, max_date=_LATEST_DAY)
+        return date.fromisoformat(found) if found else None
+    except Exception:  # its failure on a strange page is not the page's problem
+        return None
 
 
 def their_authors(root) -> list[str]:

@@ -36,6 +36,7 @@ from .registry import register
 _BY = ("by", "von", "par", "por", "di", "door", "av")
 _HEAD_LINES = 40
 _SHORT_SENTENCE = 15  # a sentence this short may be a subtitle or a menu's, far from a byline
+_WRAP_WIDTH = 100
 _ENDS = (".", "!", "?", "…", '"', "”", "»", ":")
 # Hashtags a copy glued to the end of the essay's last sentence ("... a while.#choir #sing").
 _GLUED_TAGS = re.compile(r"([.!?…”\"])\s*(?:#[^\s#][^#]*){2,}$")
@@ -321,7 +322,8 @@ def _paragraphs(lines: list[str]) -> list[str]:
     for block in "\n".join(lines).split("\n\n"):
         rows = [normal(row) for row in block.split("\n") if row.strip()]
         ended = sum(1 for row in rows if row.endswith(_ENDS))
-        if len(rows) > 1 and ended * 2 >= len(rows):
+        wrapped = all(len(row) <= _WRAP_WIDTH for row in rows)  # hard-wrapped at ~72-80
+        if len(rows) > 1 and (ended == len(rows) or (ended * 2 > len(rows) and not wrapped)):
             paragraphs += rows
         elif rows:
             paragraphs.append(" ".join(rows))
