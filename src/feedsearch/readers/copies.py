@@ -22,6 +22,9 @@ _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.+\-Z ]*)?")
 _NAME_WORD = re.compile(r"^(?:[A-ZÀ-ÞĀ-ſ][\w.'’\-]*|de|da|di|du|del|della|der|den|van|von|le|la"
                         r"|y|e|and|&|al|bin|ibn|[A-Z]\.)$")
 _PARTS = re.compile(r"\s+[·•|∙/]\s+")  # the separators of a byline's parts
+# Words a title has and a name has not.
+_TITLE_WORDS = frozenset("the a an of on in to for my our your why how what when with at from "
+                         "is are was not no about into after before".split())
 _SLUG_TAG = re.compile(r"[a-z0-9][a-z0-9\-_]*")
 _SENTENCE_END = (".", "!", "?", "…", ":", ";", ",", '"', "”", "»")
 TITLE_WORDS = 30  # a line of more words is the essay's prose, whatever its punctuation
@@ -61,9 +64,16 @@ class CopyRules:
             return Kind.DATE
         if self.byline(text) is not None:
             return Kind.BYLINE
-        if self.furniture.fullmatch(text):
+        if self.furniture.fullmatch(text) or self._menu_row(text):
             return Kind.FURNITURE
         return Kind.SHORT if title_like(text) else Kind.PROSE
+
+    def _menu_row(self, text: str) -> bool:
+        """A menu on one line ("Home Now Blog", "Home | About | Contact"): every word a
+        navigation word."""
+        words = [word for word in re.split(r"[\s|·•∙/]+", text) if word]
+        return len(words) >= 2 and len(words) <= 10 and all(
+            self.furniture.fullmatch(word) and not word.isdigit() for word in words)
 
     def date_of(self, text: str) -> date | None:
         """The date a whole line (or part of a byline) is, or None."""
@@ -141,10 +151,12 @@ def title_like(text: str) -> bool:
 
 
 def person_name(text: str) -> bool:
-    """Looks like one to four people's names: "Dana Reyes", "Dana Reyes and Jo Park"."""
+    """Looks like one to four people's names: "Dana Reyes", "Dana Reyes and Jo Park" (not
+    a title in title case: "The Bedtime Negotiations", "Notes on Rain")."""
     words = normal(text).split()
     return 0 < len(words) <= 8 and not any(c.isdigit() for c in text) and \
-        all(_NAME_WORD.match(word.strip(",")) for word in words) and words[0][0].isupper()
+        all(_NAME_WORD.match(word.strip(",")) for word in words) and words[0][0].isupper() \
+        and not any(word.strip(",").lower() in _TITLE_WORDS for word in words)
 
 
 @cache

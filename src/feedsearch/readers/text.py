@@ -28,14 +28,16 @@ from datetime import date as Date
 from ..model import Document
 from ..strings import slugify
 from .base import Reader, SourceFile
-from .copies import Byline, CopyRules, Kind, normal, person_name, rules_for, tag_like
+from .copies import Byline, CopyRules, Kind, normal, person_name, rules_for, tag_like, title_like
 from .errors import ReadError
 from .meta import dated_name_fix, shorten, to_datetime, undated_warning
 from .registry import register
 
 _BY = ("by", "von", "par", "por", "di", "door", "av")
 _HEAD_LINES = 40
-_SHORT_SENTENCE = 15  # a sentence this short may be a subtitle or a menu's, far from a byline
+_CLUSTER = 6  # an end line with most of the next six lines the page's begins the page
+_SEPARATORS = ("·", "•", "∙", "|", "-", "—", "–")
+_BYLINE_REACH = 16  # lines after a subtitle (or a menu's sentence) that may hold the byline
 _WRAP_WIDTH = 100
 _ENDS = (".", "!", "?", "…", '"', "”", "»", ":")
 # Hashtags a copy glued to the end of the essay's last sentence ("... a while.#choir #sing").
@@ -117,16 +119,23 @@ class _Head:
 
 def _head_end(lines: list[str], filled: list[int], kinds: dict[int, Kind]) -> int:
     """How many of the first filled lines are the head: up to the first prose line that
-    no byline or date follows closely (a subtitle may be a sentence), or within ten lines
-    for a short one (a menu's "Use tab to navigate through the menu items.")."""
+    no byline or date follows before the next prose line (a subtitle, or a menu's "Use tab
+    to navigate through the menu items.", may be a sentence)."""
     for position, index in enumerate(filled[:_HEAD_LINES]):
-        if kinds[index] is Kind.PROSE:
-            short = len(lines[index].split()) <= _SHORT_SENTENCE
-            reach = 11 if short else 4
-            following = [kinds[i] for i in filled[position + 1:position + reach] if i in kinds]
-            if not any(kind in (Kind.BYLINE, Kind.DATE) for kind in following):
-                return position
+        if kinds[index] is Kind.PROSE and not _byline_follows(filled[position + 1:], kinds):
+            return position
     return min(len(filled), _HEAD_LINES)
+
+
+def _byline_follows(rest: list[int], kinds: dict[int, Kind]) -> bool:
+    """A date or byline comes after this line before the next sentence of prose."""
+    for i in rest[:_BYLINE_REACH]:
+        kind = kinds.get(i)
+        if kind in (Kind.DATE, Kind.BYLINE):
+            return True
+        if kind is Kind.PROSE or kind is None:
+            return False
+    return False
 
 
 def _read_head(lines: list[str], head: list[int], kinds: dict[int, Kind], rules: CopyRules,
@@ -149,12 +158,18 @@ def _read_head(lines: list[str], head: list[int], kinds: dict[int, Kind], rules:
     last_meta = metas[-1]
     before = [i for i in texts if i < last_meta]
     after = [i for i in texts if i > last_meta]
-    before = [i for i in before if not _is_bare_author(i, lines, kinds, head, found)]
+    authors = [i for i in before if _is_bare_author(i, lines, kinds, head, found, rules)]
+    before = [i for i in before if i not in authors]
+    # A name under the title's own lines (not under a menu) bylines the lines above it.
+    bare_author = any(kinds.get(_previous(head, i)) not in _META for i in authors
+                      if _previous(head, i) is not None)
     named = [i for i in texts if slugify(lines[i]) == slugify(file_stem)] if file_stem else []
     if named:
         title_at = named[0]
-    elif after and kinds[after[0]] is Kind.SHORT and not (before and _name_after_date(
-            after[0], lines, found)):  # a date or menu above the title
+    elif after and kinds[after[0]] is Kind.SHORT and not (before and (
+            bare_author or _name_after_date(after[0], lines, found))):
+        # a date or menu above the title (where the title's own byline is above the date,
+        # "Jonah Sterling / 22 Sep 2023", the line after is the essay's first heading)
         title_at = after.pop(0)
     elif before:
         title_at = _title_in(_groups(before, head), lines)
@@ -190,15 +205,19 @@ def _take(found: _Head, byline: Byline | None) -> None:
 
 
 def _is_bare_author(i: int, lines: list[str], kinds: dict[int, Kind], head: list[int],
-                    found: _Head) -> bool:
+                    found: _Head, rules: CopyRules) -> bool:
     """A name alone on its line, right before the date line, a byline or "Follow": the
     author (Medium, Substack and Ghost put it there)."""
     after, before = _next(head, i), _previous(head, i)
     if before is not None and normal(lines[before]).lower() in _BY and person_name(lines[i]):
         _take(found, Byline(author=normal(lines[i])))  # "by" on a line of its own
         return True
+    while after is not None and normal(lines[after]) in _SEPARATORS:
+        after = _next(head, after)  # "Rafael Montoya / · / Follow"
     if after is None or kinds[after] not in (Kind.DATE, Kind.BYLINE, Kind.FURNITURE):
         return False
+    if kinds[after] is Kind.BYLINE and (rules.byline(lines[after]) or Byline()).author:
+        return False  # "Posted by ..." names the author itself: this line is the title
     if not any(kinds[j] is Kind.SHORT for j in head[:head.index(i)]):
         return False  # the first words of the page are the site's name, not a byline
     if kinds[after] is Kind.FURNITURE and normal(lines[after]).lower() not in ("follow",
@@ -247,6 +266,9 @@ def _title_in(groups: list[list[int]], lines: list[str]) -> int:
     last = groups[-1]
     if len(last) == 1:
         return last[0]
+    for line, following in zip(last, last[1:], strict=False):  # a subtitle that is a sentence
+        if lines[following].rstrip().endswith((".", "!", "?", "…")) and title_like(lines[line]):
+            return line
     return last[-2] if len(lines[last[-2]].split()) >= 3 else last[-1]
 
 
@@ -261,16 +283,27 @@ def _cut_tail(body: list[str], rules: CopyRules) -> tuple[list[str], list[str]]:
 
 def _end_line(body: list[str], rules: CopyRules) -> int:
     """Where the page after the essay begins: the first "end" line that little prose
-    follows; the body's length when there is none."""
-    words = [len(line.split()) if rules.kind(line) is Kind.PROSE else 0 for line in body]
+    follows, or that the page's lines follow (share buttons, a comment form); the body's
+    length when there is none."""
+    kinds = [rules.kind(line) if line.strip() else None for line in body]
+    words = [len(line.split()) if kind is Kind.PROSE else 0
+             for line, kind in zip(body, kinds, strict=True)]
     total, before = sum(words), 0
-    for index, line in enumerate(body):
-        if line.strip() and before and rules.end.fullmatch(normal(line)):
+    for index, kind in enumerate(kinds):
+        if kind is Kind.END and before:
             after = total - before - words[index]
-            if after < max(_TAIL_PROSE_WORDS, _TAIL_PROSE_SHARE * before):
+            if after < max(_TAIL_PROSE_WORDS, _TAIL_PROSE_SHARE * before) or \
+                    _page_follows(kinds[index + 1:]):
                 return index
         before += words[index]
     return len(body)
+
+
+def _page_follows(kinds: list[Kind | None]) -> bool:
+    """The lines after an end line are the page's (share buttons, a comment form's
+    labels), not the essay going on after a sentence that says "Share this:"."""
+    following = [kind for kind in kinds if kind is not None][:_CLUSTER]
+    return sum(kind in _META for kind in following) >= _CLUSTER // 2 + 1
 
 
 def trim_navigation(lines: list[str], rules: CopyRules | None = None,
@@ -304,6 +337,14 @@ def _bylines(tail: list[str], rules: CopyRules) -> Byline:
     first = next((normal(line) for line in tail if line.strip()), "")
     if "," not in first and 2 <= len(first.split()) <= 4 and person_name(first):
         author = first
+    for line in tail:  # a date under the essay, before the page's other posts and comments
+        if not line.strip():
+            continue
+        if rules.end.fullmatch(normal(line)):
+            break
+        if (when := rules.date_of(line)) is not None:
+            day = when
+            break
     for line in tail:
         if not line.strip():
             continue
