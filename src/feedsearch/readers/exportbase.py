@@ -55,7 +55,7 @@ def xml_key(tag: str) -> str:
     name = local_name(tag)
     if not uri:
         return name
-    if uri.startswith("http://wordpress.org/export/"):
+    if uri.partition("://")[2].startswith("wordpress.org/export/"):  # http, or https
         return ("excerpt:" if uri.rstrip("/").endswith("excerpt") else "wp:") + name
     prefix = _PREFIXES.get(uri, uri)
     return f"{prefix}:{name}" if prefix else name

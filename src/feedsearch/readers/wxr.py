@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, tzinfo
 from functools import partial
-from urllib.parse import unquote
+from urllib.parse import unquote, urljoin
 from xml.etree.ElementTree import Element
 
+from ..urls import web_url
 from .base import InputFile, Reader
 from .exportbase import (
     ExportEntry,
@@ -36,7 +37,7 @@ from .xmlstream import XmlHead, elements_after_root, text_of
 DRAFT_STATUSES = frozenset({"draft", "pending", "auto-draft"})
 PUBLISHED_STATUSES = frozenset({"publish", "future"}) | DRAFT_STATUSES
 DEFAULT_CATEGORIES = frozenset({"uncategorized"})
-EXPORT_NAMESPACE = "http://wordpress.org/export/"
+EXPORT_NAMESPACE = "wordpress.org/export/"  # after http:// or, from WordPress.com, https://
 
 
 @register
@@ -50,12 +51,17 @@ class WxrReader(Reader):
 
     @classmethod
     def accepts(cls, head: XmlHead) -> bool:
-        return head.name == "rss" and any(uri.startswith(EXPORT_NAMESPACE)
+        return head.name == "rss" and any(is_export_namespace(uri)
                                           for uri in head.namespaces)
 
     def entries(self, file: InputFile) -> Iterator[ExportEntry]:
         return wxr_entries(elements_after_root(file.path), file.relpath,
                            file.settings.default_tz, file.settings.include_pages)
+
+
+def is_export_namespace(uri: str) -> bool:
+    """WXR 1.0 to 1.2, as self-hosted WordPress (http) and WordPress.com (https) write it."""
+    return uri.partition("://")[2].startswith(EXPORT_NAMESPACE)
 
 
 def wxr_entries(elements: Iterator[tuple[str, Element, dict]], relpath: str,
@@ -95,7 +101,7 @@ def _entry(element: Element, fields: dict, relpath: str, default_tz: tzinfo,
     post_id = first_text(fields, "wp:post_id")
     slug = slugify(unquote(first_text(fields, "wp:post_name"))) or slugify(title) or \
         f"post-{post_id or len(taken) + 1}"
-    link = first_text(fields, "link") or None
+    link = _absolute(first_text(fields, "link"), site)
     post = Post(
         title=title,
         slug=slug,
@@ -118,6 +124,14 @@ def _entry(element: Element, fields: dict, relpath: str, default_tz: tzinfo,
     content_hash, size = fingerprint(element)
     return ExportEntry(key, content_hash,
                        partial(make_document, post, f"{relpath}#{key}", content_hash), size=size)
+
+
+def _absolute(link: str, site: str | None) -> str | None:
+    """A post's own address: Squarespace writes it as a path ("/journal/the-bench"), which
+    is the site's address (the channel's link) joined with it."""
+    if not link or web_url(link) or not site or not web_url(site):
+        return link or None
+    return urljoin(site, link)
 
 
 def _default_category(category: Element) -> bool:
