@@ -12,6 +12,7 @@ namespaces, CDATA, date formats, block markup); the prose in them is invented.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import socket
 import subprocess
@@ -1055,3 +1056,28 @@ def test_every_wxr_version_and_scheme_is_a_wordpress_export(tmp_path, namespace)
     assert counted(result.left_out) == counted(expected.left_out)  # pages, attachments...
     assert [(d.slug, d.title, d.date, d.tags, d.summary) for d in result.documents] == \
         [(d.slug, d.title, d.date, d.tags, d.summary) for d in expected.documents]
+
+
+def test_a_picture_alone_or_an_empty_post_is_still_a_published_post(tmp_path) -> None:
+    # WordPress's theme unit test export has both ("Post Format: Image", "Edge Case: No
+    # Content"): each is one of the blog's published posts, so each is an essay.
+    classic = (FIXTURES / CLASSIC).read_text(encoding="utf-8")
+    item = classic[classic.index("<item>"):classic.index("</item>") + len("</item>")]
+    body = item[item.index("<content:encoded>"):item.index("</content:encoded>")]
+
+    def post(title: str, slug: str, html: str) -> str:
+        changed = item.replace(body, f"<content:encoded><![CDATA[{html}]]>")
+        changed = re.sub(r"<title>.*?</title>", f"<title>{title}</title>", changed, count=1)
+        return re.sub(r"<wp:post_name>.*?</wp:post_name>",
+                      f"<wp:post_name><![CDATA[{slug}]]></wp:post_name>", changed, count=1)
+
+    items = (post("A Picture", "a-picture", '<img src="https://x.example/p.jpg" alt="">')
+             + post("Nothing Yet", "nothing-yet", ""))
+    (tmp_path / "export.xml").write_text(classic.replace(item, items), encoding="utf-8")
+    result = read_export(tmp_path / "export.xml", "export.xml")
+    documents = by_slug(result)
+    assert set(documents) >= {"a-picture", "nothing-yet"}
+    assert '<img src="https://x.example/p.jpg"' in documents["a-picture"].html
+    assert documents["a-picture"].warnings == []
+    assert documents["nothing-yet"].warnings == [
+        "no text in the post; published with its title only"]

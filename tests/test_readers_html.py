@@ -512,3 +512,9 @@ def test_page_without_body_text_is_a_read_error(empty_page: str) -> None:
     with pytest.raises(ReadError) as caught:
         read_html(empty_page)
     assert "no body text" in str(caught.value)
+
+
+def test_an_image_alone_in_the_last_paragraph_is_kept() -> None:
+    article = BODY + '<p><img src="https://x.example/last.jpg" alt="The bench at dusk"></p>'
+    document, _ = read_html(page(og("og:title", "T"), article))
+    assert 'src="https://x.example/last.jpg"' in document.html

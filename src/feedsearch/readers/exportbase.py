@@ -4,6 +4,7 @@ post, a fingerprint of it, and the Document made from its fields."""
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from html import escape
@@ -13,7 +14,6 @@ from xml.etree.ElementTree import Element
 from ..model import Document
 from ..urls import web_url
 from .base import Entry
-from .errors import ReadError
 from .htmltext import first_paragraph, html_to_text
 from .meta import shorten, slugify, to_datetime, undated_warning, unique
 from .posthtml import post_body
@@ -27,6 +27,7 @@ _PREFIXES = {
 
 
 ExportEntry = Entry  # an entry of a file of many essays
+_MEDIA = re.compile(r"<(img|video|audio|iframe|picture)\b", re.I)
 
 
 @dataclass
@@ -142,8 +143,11 @@ def make_document(post: Post, source: str, content_hash: str) -> Document:
         html = "".join(f"<p>{escape(p)}</p>" for p in text.split("\n\n") if p.strip())
     else:
         html, text = post_body(post.body, post.title, post.base)
-    if not text.strip():
-        raise ReadError("no text in the post")
+    warnings = [] if post.date or post.draft else [undated_warning(
+        "no date in the post (or one that is not a date)",
+        "give it a date on the platform and export again")]
+    if not text.strip() and not _MEDIA.search(html):  # a picture or video alone is a post
+        warnings.append("no text in the post; published with its title only")
     summary = plain(post.excerpt) if post.excerpt else ""
     return Document(
         slug=post.slug,
@@ -161,7 +165,5 @@ def make_document(post: Post, source: str, content_hash: str) -> Document:
         draft=post.draft,
         content_hash=content_hash,
         base_slug=post.slug,
-        warnings=[] if post.date or post.draft else
-        [undated_warning("no date in the post (or one that is not a date)",
-                         "give it a date on the platform and export again")],
+        warnings=warnings,
     )

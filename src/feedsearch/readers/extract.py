@@ -24,6 +24,7 @@ from .furniture import is_furniture
 from .htmltext import HTML_PARSER, checked_depth, parse_fragment
 
 _TAIL_WINDOW = 8
+_MEDIA_TAGS = ("img", "figure", "picture", "video", "audio", "iframe")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
@@ -106,8 +107,10 @@ def clean_html(html: str, title: str) -> str:
     for child in reversed(list(root)[-_TAIL_WINDOW:]):
         # A comment or processing instruction (an "<?xml ?>" inside the page) has no text.
         text = " ".join(child.text_content().split()) if isinstance(child.tag, str) else ""
-        if is_furniture(text) or not text and child.tag not in ("img", "figure", "hr"):
-            root.remove(child)
+        media = isinstance(child.tag, str) and (
+            child.tag in _MEDIA_TAGS or any(True for _ in child.iter(*_MEDIA_TAGS)))
+        if is_furniture(text) or not text and not media and child.tag != "hr":
+            root.remove(child)  # (a paragraph that is only a picture is the writer's)
         elif len(text.split()) > 12:
             break
     return "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
