@@ -62,7 +62,7 @@ class HTMLReader(Reader):
         # A relative canonical URL still names the essay; a broken one ("http://[::1") not.
         named = meta.url if meta.url and parses(meta.url) else None
         date, updated = self._date(source, meta.date), self._date(source, meta.updated)
-        date = _agreed_date(date, page_days(root, named), source.default_tz)
+        date = published_date(date, root, named, source.default_tz)
         if not meta.authors:
             meta.authors = their_authors(root)
         if date is None:
@@ -100,27 +100,22 @@ class HTMLReader(Reader):
             return None
 
 
-def _agreed_date(ours: datetime | None, days: tuple[date | None, ...],
-                 default_tz) -> datetime | None:
+def published_date(ours: datetime | None, root, url: str | None,
+                   default_tz) -> datetime | None:
     """The published date. htmldate's original date is right on more real pages than the
     markup we read (bench/page_metadata.py); ours stands (with its time of day, which keeps
     a feed's order within a day) where htmldate's original or newest date agrees with it.
-    (On a page that declares only when it was modified, htmldate's date may be that day.)"""
-    if ours is not None and ours.date() in days:
-        return ours
-    if days[0] is None:
-        return ours
-    return datetime.combine(days[0], time(), default_tz)
-
-
-def page_days(root, url: str | None = None) -> tuple[date | None, date | None]:
-    """The days htmldate finds a page was first and last published (from its markup, its
-    URL and the dates its text shows near the title), each None where it finds none.
+    (On a page that declares only when it was modified, htmldate's date may be that day.)
 
     htmldate's search of the text makes January 1 of any bare year it meets ("Copyright
     2019", "in 2003"): such a day is taken only where its search of the markup alone
     finds it too, so an undated page is not dated by a year its text mentions."""
-    return _htmldate(root, url, original=True), _htmldate(root, url, original=False)
+    first = _htmldate(root, url, original=True)
+    if first is None or (ours is not None and ours.date() == first):
+        return ours
+    if ours is not None and ours.date() == _htmldate(root, url, original=False):
+        return ours
+    return datetime.combine(first, time(), default_tz)
 
 
 def _htmldate(root, url: str | None, original: bool) -> date | None:
