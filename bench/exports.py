@@ -222,6 +222,40 @@ def read_only(path: Path) -> None:
                       "left_out": result.left_out, "warnings": result.warnings}))
 
 
+def stream_only(path: Path) -> None:
+    """The child of the streaming measure: each post made into an essay and let go, as a
+    build reads a file (nothing of it kept), to show the reader's own memory."""
+    from feedsearch.readers import ReadSettings
+    from feedsearch.readers.base import InputFile, make
+    from feedsearch.readers.registry import reader_for_file
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    reader = reader_for_file(path, path.name)
+    posts = sum(1 for entry in reader.entries(InputFile(path, path.name, ReadSettings()))
+                if entry.make is not None and make(entry) is not None)
+    print(json.dumps({"posts": posts, "seconds": time.perf_counter() - started,
+                      "before": before}))
+
+
+def measure_stream(count: int, root: Path) -> list[list[str]]:
+    path = root / "blog" / FILE_NAME
+    path.parent.mkdir(parents=True, exist_ok=True)
+    print(f"[{count:,}] writing the export", file=sys.stderr, flush=True)
+    kinds = write_export(count, path)
+    print(f"[{count:,}] reading it as a stream", file=sys.stderr, flush=True)
+    _, rss, out = run([sys.executable, __file__, "--stream", str(path)])
+    read = json.loads(out)
+    return [
+        ["export file", f"{path.stat().st_size / 1e6:.1f} MB: {kinds['post']:,} posts, "
+                        f"{kinds['draft']:,} drafts, {kinds['attachment']:,} attachments"],
+        ["streamed, each post made and let go", seconds(read["seconds"])],
+        ["streamed, posts/s (drafts included)", f"{read['posts'] / read['seconds']:.0f}"],
+        ["streamed, peak RSS", f"{rss:.0f} MB"],
+        ["streamed, RSS after imports", f"{read['before'] / 1024:.0f} MB"],
+    ]
+
+
 def build(root: Path) -> tuple[float, float, dict]:
     seconds, rss, out = run([str(BIN / "feedsearch"), "build", str(root / "blog"), "--out",
                              str(root / "out"), "--index", str(root / "index"), "--base-url",
@@ -292,16 +326,22 @@ def main() -> None:
     parser.add_argument("--work", type=Path, help="keep the export and index in DIR/<N>/")
     parser.add_argument("--no-write", action="store_true",
                         help="print the table only; leave docs/benchmarks.md alone")
+    parser.add_argument("--stream-only", action="store_true",
+                        help="only write the export and read it as a build streams it "
+                             "(for a file of hundreds of MB); prints, records nothing")
     parser.add_argument("--read-only", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--stream", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.read_only:
         return read_only(args.read_only)
+    if args.stream:
+        return stream_only(args.stream)
     with tempfile.TemporaryDirectory(prefix="feedsearch-exports-") as scratch:
         root = (args.work or Path(scratch)).resolve() / str(args.count)
-        rows = measure(args.count, root)
+        rows = (measure_stream if args.stream_only else measure)(args.count, root)
     text = table(["measure", f"{args.count:,} posts"], rows)
     print(text)
-    if not args.no_write:
+    if not args.no_write and not args.stream_only:
         write_section("exports", "## Export files at scale (bench/exports.py)\n\n"
                       + __doc__.split("\n\n", 1)[1].strip() + "\n\n" + text)
 

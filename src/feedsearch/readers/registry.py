@@ -33,7 +33,7 @@ _BUILT_IN = {
 _CONTAINERS = {".xml": "xml", ".rss": "xml", ".atom": "xml"}
 # Container -> the modules of its readers (imported when such a file is read), and the
 # function that reads a file's beginning for their ``accepts``.
-_CONTAINER_READERS = {"xml": ("wxr", "feedxml")}
+_CONTAINER_READERS = {"xml": ("wxr", "blogger", "feedxml")}
 _SNIFFERS = {"xml": ("xmlstream", "sniff")}
 
 _BY_EXTENSION: dict[str, Reader] = {}
