@@ -30,11 +30,13 @@ _BUILT_IN = {
 }
 # Extension -> container: files that may hold many essays, whose reader depends on what
 # they hold.
-_CONTAINERS = {".xml": "xml", ".rss": "xml", ".atom": "xml", ".json": "json"}
+_CONTAINERS = {".xml": "xml", ".rss": "xml", ".atom": "xml", ".zip": "zip", ".json": "json"}
 # Container -> the modules of its readers (imported when such a file is read), and the
 # function that reads a file's beginning for their ``accepts``.
-_CONTAINER_READERS = {"xml": ("wxr", "blogger", "feedxml"), "json": ("ghost",)}
-_SNIFFERS = {"xml": ("xmlstream", "sniff"), "json": ("jsonhead", "sniff")}
+_CONTAINER_READERS = {"xml": ("wxr", "blogger", "feedxml"), "zip": ("substack", "medium"),
+                      "json": ("ghost",)}
+_SNIFFERS = {"xml": ("xmlstream", "sniff"), "zip": ("ziparchive", "sniff"),
+             "json": ("jsonhead", "sniff")}
 
 _BY_EXTENSION: dict[str, Reader] = {}
 _BY_CONTAINER: dict[str, list[Reader]] = {}
