@@ -42,8 +42,8 @@ def test_rebuild_with_nothing_changed_reads_nothing_again(corpus_copy, tmp_path)
     first = build(options)
     before = _snapshot(options.out)
     second = build(options)
-    assert (first.added, first.unchanged) == (23, 0)
-    assert (second.added, second.updated, second.removed, second.unchanged) == (0, 0, 0, 23)
+    assert (first.added, first.unchanged) == (27, 0)
+    assert (second.added, second.updated, second.removed, second.unchanged) == (0, 0, 0, 27)
     assert [str(w) for w in second.warnings] == [str(w) for w in first.warnings]
     assert len(first.warnings) == 1
     assert _snapshot(options.out) == before
@@ -59,7 +59,7 @@ def test_rebuild_after_edit_add_and_delete(corpus_copy, tmp_path):
         "---\ntitle: A New Essay\ndate: 2024-05-01\ntags: [rest]\n---\n\n"
         "A brand new paragraph about quokkas and rest.\n")
     report = build(options)
-    assert (report.added, report.updated, report.removed, report.unchanged) == (1, 1, 1, 21)
+    assert (report.added, report.updated, report.removed, report.unchanged) == (1, 1, 1, 25)
     assert search(options.index, "quokkas").results[0].slug == "new-essay"
     assert search(options.index, "heron grown adults").results[0].slug == "asking-for-help"
     assert search(options.index, '"yes, and here is what drops"').total == 0
@@ -117,7 +117,7 @@ def test_outputs_inside_the_source_are_not_read_back(corpus_copy, tmp_path):
                             index=corpus_copy / "index")
     build(options)
     report = build(options)
-    assert report.documents == 23
+    assert report.documents == 27
     assert [w.source for w in report.warnings] == ["when-your-teenager-stops-talking.md"]
 
 

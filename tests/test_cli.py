@@ -41,7 +41,7 @@ def test_build_reports_outputs_and_warnings(cli_build):
     assert str(index) in result.stdout
     assert "warning: when-your-teenager-stops-talking.md: no date" in result.stderr
     summary = result.stderr.strip().splitlines()[-1]
-    assert summary.startswith("23 essays: 23 added, 0 updated, 0 removed, 0 unchanged")
+    assert summary.startswith("27 essays: 27 added, 0 updated, 0 removed, 0 unchanged")
     assert "1 warnings" in summary
 
 
@@ -82,13 +82,13 @@ def test_export_is_json_lines_with_the_contract_keys(cli_build):
     _, _, index = cli_build
     result = _run("export", "--index", str(index))
     lines = result.stdout.splitlines()
-    assert len(lines) == 23
+    assert len(lines) == 27
     records = [json.loads(line) for line in lines]
     assert all(set(record) == EXPORT_KEYS for record in records)
     sources = {record["source"] for record in records}
     assert "exports/wordpress/the-sunday-scaries.html" in sources
     dated = [datetime.fromisoformat(r["date"]) for r in records if r["date"]]
-    assert len(dated) == 22 and records[-1]["date"] is None
+    assert len(dated) == 26 and records[-1]["date"] is None
     assert dated == sorted(dated, reverse=True)
     assert all(moment.tzinfo is not None for moment in dated)
 

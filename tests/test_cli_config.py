@@ -139,7 +139,7 @@ def test_build_without_arguments_uses_the_config_in_the_current_folder(site):
     assert str(Path("site/public/feed.xml")) in result.stdout
     assert str(Path("state/index")) in result.stdout
     assert UNDATED_WARNING in result.stderr
-    assert result.stderr.splitlines()[-1].startswith("23 essays: 23 added")
+    assert result.stderr.splitlines()[-1].startswith("27 essays: 27 added")
 
 
 def test_feed_takes_title_limit_and_base_url_from_the_config(site):
@@ -167,7 +167,7 @@ def test_full_content_false_in_the_config_gives_summary_only_feeds(site):
 
 def test_related_limit_in_the_config_caps_each_list(site):
     related = json.loads((site.out / "related.json").read_text(encoding="utf-8"))
-    assert len(related) == 23
+    assert len(related) == 27
     assert all(len(items) <= 2 for items in related.values())
     assert any(len(items) == 2 for items in related.values())
 
@@ -189,9 +189,9 @@ def test_search_several_unquoted_words_needs_no_index_option(in_site, monkeypatc
 def test_reading_commands_need_no_index_option(in_site):
     listed = run("list")
     assert listed.exit_code == 0, listed.stderr
-    assert listed.stdout.splitlines()[-1] == "23 essays"
+    assert listed.stdout.splitlines()[-1] == "27 essays"
     stats = run("stats")
-    assert stats.exit_code == 0 and "Essays:     23" in stats.stdout
+    assert stats.exit_code == 0 and "Essays:     27" in stats.stdout
     related = run("related", "asking-for-help")
     assert related.exit_code == 0, related.stderr
     rows = related.stdout.splitlines()[1:]
@@ -202,7 +202,7 @@ def test_reading_commands_need_no_index_option(in_site):
     exported = run("export")
     assert exported.exit_code == 0
     records = [json.loads(line) for line in exported.stdout.splitlines()]
-    assert len(records) == 23
+    assert len(records) == 27
     assert all(r["url"] == f"{SITE_URL}{r['slug']}/" for r in records
                if not r["source"].startswith("exports/"))
 
@@ -212,7 +212,7 @@ def test_check_without_source_reads_the_configured_folder(in_site):
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert len(lines) == 1 and lines[0].startswith("when-your-teenager-stops-talking.md: no date")
-    assert "24 essays read, 1 problem" in result.stderr
+    assert "32 essays read, 1 problem" in result.stderr
 
 
 # --- --config FILE from another folder ----------------------------------------------------
@@ -260,15 +260,16 @@ def test_flags_win_over_the_config(in_site, tmp_path):
     assert all(entry.content[0].value for entry in feed.entries)
     # What no flag overrides still comes from the file.
     assert feed.feed.link == SITE_URL
-    # The 3 newest are exports, which keep their canonical URLs.
+    # The 3 newest are exports: the newsletter's keep their canonical URLs; the Substack
+    # export names none, so its post is under the site's address.
     assert [entry.link for entry in feed.entries] == [
         f"{NEWSLETTER}p/the-quiet-house", f"{NEWSLETTER}p/what-envy-knows",
-        f"{CANONICAL}2024/09/08/coming-back-after-a-long-leave/"]
+        f"{SITE_URL}a-question-instead-of-a-resolution/"]
     related = json.loads((out / "related.json").read_text(encoding="utf-8"))
     assert max(len(items) for items in related.values()) == 4
     assert (index / "documents.sqlite").is_file()
     listed = run("list", "--index", str(index))
-    assert listed.exit_code == 0 and listed.stdout.splitlines()[-1] == "23 essays"
+    assert listed.exit_code == 0 and listed.stdout.splitlines()[-1] == "27 essays"
 
 
 # --- errors ---------------------------------------------------------------------------------
@@ -506,7 +507,7 @@ def test_verbose_names_each_file_read(in_site):
     assert result.exit_code == 0, result.stderr
     read = [line.removeprefix("reading ") for line in result.stderr.splitlines()
             if line.startswith("reading ")]
-    assert len(read) == 20
+    assert len(read) == 24
     assert "asking-for-help.md" in read
     assert "exports/wordpress/the-sunday-scaries.html" in read
     assert any(SUMMARY.match(line) for line in result.stderr.splitlines())
@@ -517,8 +518,8 @@ def test_build_json_report(in_site):
     assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)
     assert set(report) >= REPORT_KEYS
-    assert report["documents"] == 23
-    assert report["added"] + report["updated"] + report["unchanged"] == 23
+    assert report["documents"] == 27
+    assert report["added"] + report["updated"] + report["unchanged"] == 27
     assert len(report["warnings"]) == 1
     assert report["warnings"][0].startswith("when-your-teenager-stops-talking.md: no date")
     assert any(Path(p).resolve() == (in_site.out / "feed.xml").resolve()
@@ -534,7 +535,7 @@ def test_list_table_and_tag_filter(in_site):
     result = run("list")
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["date", "title", "tags", "source"]
-    assert len(lines) == 1 + 23 + 1 and lines[-1] == "23 essays"
+    assert len(lines) == 1 + 27 + 1 and lines[-1] == "27 essays"
     assert lines[1].startswith("2026-11-10  The Quiet House")
     assert lines[-2].startswith("undated")
 
@@ -547,7 +548,7 @@ def test_list_table_and_tag_filter(in_site):
 
 def test_list_json_has_no_text(in_site):
     records = json.loads(run("list", "--json").stdout)
-    assert len(records) == 23
+    assert len(records) == 27
     assert all("text" not in record for record in records)
     assert all({"slug", "title", "url", "date", "tags", "source"} <= set(r) for r in records)
     grief = json.loads(run("list", "--tag", "grief", "--json").stdout)
@@ -576,9 +577,9 @@ def test_show_unknown_slug(in_site):
 def test_stats_text_and_json(in_site):
     data = json.loads(run("stats", "--json").stdout)
     assert {"essays", "per_year", "per_tag", "index_bytes", "last_build"} <= set(data)
-    assert data["essays"] == 23
-    assert sum(data["per_year"].values()) == 23
-    assert data["per_year"]["undated"] == 1 and data["per_year"]["2016"] == 2
+    assert data["essays"] == 27
+    assert sum(data["per_year"].values()) == 27
+    assert data["per_year"]["undated"] == 1 and data["per_year"]["2016"] == 3
     assert data["per_tag"]["grief"] == 5
     assert list(data["per_tag"].values()) == sorted(data["per_tag"].values(), reverse=True)
     assert data["index_bytes"] > 0
@@ -654,7 +655,7 @@ def test_the_config_is_found_from_a_subfolder_as_git_finds_its_repository(in_sit
         assert json.loads(found.stdout)["results"][0]["slug"] == "what-my-father-left-behind"
         # Paths in the file stay relative to the file's folder, wherever the command runs.
         listed = run("list", "--json")
-        assert listed.exit_code == 0 and len(json.loads(listed.stdout)) == 23
+        assert listed.exit_code == 0 and len(json.loads(listed.stdout)) == 27
     finally:
         shutil.rmtree(in_site.root / "essays" / "deeper")
     # Outside the archive, nothing is found: the command asks for what it needs.

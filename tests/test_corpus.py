@@ -277,9 +277,9 @@ def test_reused_document_loses_duplicate_suffix_when_duplicate_is_gone(tmp_path:
 
 def test_sample_archive(corpus_dir: Path) -> None:
     result = read_corpus(corpus_dir)
-    assert len(result.documents) == 23
+    assert len(result.documents) == 27
     assert result.skipped == 0
-    assert result.drafts == 1  # the WordPress export's draft post
+    assert result.drafts == 5  # one draft post in each export that has drafts
     assert len(result.warnings) == 1
     [warning] = result.warnings
     assert warning.source == "when-your-teenager-stops-talking.md"

@@ -60,10 +60,10 @@ def test_a_damaged_index_or_store_is_rebuilt_with_a_note(corpus_dir, tmp_path, d
     assert "run feedsearch build" in searched.stderr and "unexpected" not in searched.stderr
 
     report = build(options)
-    assert report.added == 23, report.summary()
+    assert report.added == 27, report.summary()
     assert any("rebuilt from the sources" in note for note in report.notes), report.notes
     assert search_total(options.index) == expected
-    assert build(options).unchanged == 23  # healed: the next build finds nothing to do
+    assert build(options).unchanged == 27  # healed: the next build finds nothing to do
 
 
 def test_rebuild_starts_over(corpus_dir, tmp_path):
@@ -71,11 +71,11 @@ def test_rebuild_starts_over(corpus_dir, tmp_path):
     build(options)
     options.rebuild = True
     report = build(options)
-    assert report.added == 23
+    assert report.added == 27
     assert "rebuilt from the sources (--rebuild)" in report.notes
     cli_report = run("build", str(corpus_dir), "--out", str(options.out), "--index",
                      str(options.index), "--rebuild", "--json")
-    assert cli_report.exit_code == 0 and '"added": 23' in cli_report.stdout
+    assert cli_report.exit_code == 0 and '"added": 27' in cli_report.stdout
 
 
 def test_search_works_on_a_read_only_index(corpus_dir, tmp_path):
@@ -98,6 +98,6 @@ def test_search_works_on_a_read_only_index(corpus_dir, tmp_path):
         assert json.loads(searched.stdout)["total"] == expected
         listed = subprocess.run([sys.executable, "-m", "feedsearch", "list", "--index",
                                  str(mounted)], capture_output=True, text=True)
-        assert listed.returncode == 0 and listed.stdout.splitlines()[-1] == "23 essays"
+        assert listed.returncode == 0 and listed.stdout.splitlines()[-1] == "27 essays"
     finally:
         subprocess.run(["umount", str(mounted)], check=False)

@@ -30,7 +30,7 @@ def _phrase(text: str, where: float, length: int = 7) -> str:
 
 def test_every_essay_is_found_first_by_a_quoted_phrase_from_its_middle(built):
     documents = _documents(built)
-    assert len(documents) == 23
+    assert len(documents) == 27
     for document in documents:
         phrase = _phrase(document.text, 0.5)
         results = search(built.index, f'"{phrase}"')

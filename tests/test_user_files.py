@@ -86,7 +86,7 @@ def test_user_files_survive_builds_option_changes_and_killed_builds(corpus_copy,
 
 def _build_and_change(options) -> None:
     report = build(options)
-    assert report.documents == 23
+    assert report.documents == 27
     assert (options.out / "feed.xml").is_file() and (options.out / "related.json").is_file()
     essay = Path(options.source) / "rest-is-not-a-reward.md"
     essay.write_text(essay.read_text(encoding="utf-8") + "\nAnd a nap.\n", encoding="utf-8")

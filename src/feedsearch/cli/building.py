@@ -155,7 +155,7 @@ def check(source, default_tz, max_file_size, read_timeout, language, as_json) ->
     result = read_corpus(source, include_drafts=True, max_bytes=max_file_size,
                          seconds=read_timeout or None, **options)
     problems = [{"source": w.source, "problem": w.reason} for w in result.warnings]
-    undated = [d.source for d in result.documents if d.date is None]
+    undated = [d.source for d in result.documents if d.date is None and not d.draft]
     if as_json:
         click.echo(json.dumps({"essays": len(result.documents), "problems": problems,
                                "undated": undated}, ensure_ascii=False, indent=2))
