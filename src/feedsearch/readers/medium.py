@@ -48,14 +48,14 @@ import lxml.html
 from lxml.html import HtmlElement
 
 from ..urls import web_url
-from .base import InputFile, Reader
+from .base import InputFile
 from .decode import decode
 from .errors import ReadError, as_read_error
 from .exportbase import ExportEntry, Post, make_document, plain, unique_key, when
 from .extract import parse_page
 from .meta import slugify
 from .registry import register
-from .ziparchive import ZipArchive, ZipHead, as_head, files_in
+from .ziparchive import ZipArchive, ZipExportReader, files_in
 
 POSTS_FOLDER = "posts/"
 # "2022-05-14_Learning-to-Read-Tide-Tables-3f2a9c1b7d40.html", "draft_Notes-5c7d9e0f1a23"
@@ -67,24 +67,18 @@ MOST_RESPONSE_PARAGRAPHS = 3
 
 
 @register
-class MediumReader(Reader):
+class MediumReader(ZipExportReader):
     """A Medium export: a ZIP with a posts/ folder of Medium's HTML pages."""
 
-    extensions = (".zip",)
-    container = "zip"
     kind, label = "medium", "Medium export"
+    shape = "posts/ folder of Medium's pages"
 
-    @classmethod
-    def accepts(cls, head: ZipHead) -> bool:
-        zip_head = as_head(head)
-        return zip_head is not None and export_root(zip_head.names) is not None
+    @staticmethod
+    def export_root(names) -> str | None:
+        return export_root(names)
 
-    def entries(self, file: InputFile) -> Iterator[ExportEntry]:
-        with ZipArchive(file.path, file.settings.max_bytes) as archive:
-            root = export_root(archive.names)
-            if root is None:
-                raise ReadError("no posts/ folder of Medium's pages: not a Medium export")
-            yield from medium_entries(archive, root, file.relpath)
+    def read(self, archive: ZipArchive, root: str, file: InputFile) -> Iterator[ExportEntry]:
+        return medium_entries(archive, root, file.relpath)
 
 
 def export_root(names) -> str | None:

@@ -47,14 +47,14 @@ from functools import partial
 import lxml.html
 
 from ..model import Document
-from .base import InputFile, Reader
+from .base import InputFile
 from .decode import decode
 from .errors import ReadError
 from .exportbase import ExportEntry, Post, make_document, plain, unique_key, when
 from .htmltext import html_to_text, parse_fragment
 from .meta import slugify
 from .registry import register
-from .ziparchive import ZipArchive, ZipHead, as_head, files_in, shown_name
+from .ziparchive import ZipArchive, ZipExportReader, files_in, shown_name
 
 POSTS_CSV = "posts.csv"
 POSTS_FOLDER = "posts/"
@@ -75,26 +75,19 @@ _SAFE_POST_ID = re.compile(r"^[^/\\]+$")
 
 
 @register
-class SubstackReader(Reader):
+class SubstackReader(ZipExportReader):
     """A Substack export: a ZIP holding posts.csv beside a posts/ folder of HTML files.
     Asked before the Medium reader, whose exports have a posts/ folder too."""
 
-    extensions = (".zip",)
-    container = "zip"
     kind, label = "substack", "Substack export"
+    shape = "posts.csv beside a posts/ folder"
 
-    @classmethod
-    def accepts(cls, head: ZipHead) -> bool:
-        zip_head = as_head(head)
-        return zip_head is not None and export_root(zip_head.names) is not None
+    @staticmethod
+    def export_root(names) -> str | None:
+        return export_root(names)
 
-    def entries(self, file: InputFile) -> Iterator[ExportEntry]:
-        with ZipArchive(file.path, file.settings.max_bytes) as archive:
-            root = export_root(archive.names)
-            if root is None:
-                raise ReadError("no posts.csv beside a posts/ folder: not a Substack export")
-            yield from substack_entries(archive, root, file.relpath,
-                                        file.settings.include_pages)
+    def read(self, archive: ZipArchive, root: str, file: InputFile) -> Iterator[ExportEntry]:
+        return substack_entries(archive, root, file.relpath, file.settings.include_pages)
 
 
 def export_root(names) -> str | None:

@@ -27,10 +27,11 @@ import stat
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .base import Entry, InputFile, Reader
 from .errors import ReadError
 from .limits import MAX_FILE_BYTES
 
@@ -105,15 +106,32 @@ def sniff(path: Path) -> ZipHead:
         raise ReadError(f"{exc}; not read") from exc
 
 
-def as_head(head: object) -> ZipHead | None:
-    """What a reader's ``accepts`` is given, as a ZipHead: the registry's sniff of the file
-    (this module's :func:`sniff`), or the file's path when no sniffer is registered for ZIP
-    files, which is then sniffed here (ReadError as :func:`sniff` raises it)."""
-    if isinstance(head, ZipHead):
-        return head
-    if isinstance(head, (str, os.PathLike)):
-        return sniff(Path(head))
-    return None
+class ZipExportReader(Reader):
+    """A reader of one platform's ZIP export: it takes a ZIP whose member names have the
+    platform's layout (``export_root`` finds the folder the export sits in, or None) and
+    reads its posts from there (``read``)."""
+
+    extensions = (".zip",)
+    container = "zip"
+    shape = ""  # "posts.csv beside a posts/ folder": said when a ZIP is not the platform's
+
+    @staticmethod
+    def export_root(names: Iterable[str]) -> str | None:
+        raise NotImplementedError
+
+    def read(self, archive: ZipArchive, root: str, file: InputFile) -> Iterator[Entry]:
+        raise NotImplementedError
+
+    @classmethod
+    def accepts(cls, head: ZipHead) -> bool:
+        return isinstance(head, ZipHead) and cls.export_root(head.names) is not None
+
+    def entries(self, file: InputFile) -> Iterator[Entry]:
+        with ZipArchive(file.path, file.settings.max_bytes) as archive:
+            root = self.export_root(archive.names)
+            if root is None:
+                raise ReadError(f"no {self.shape}: not a {self.label}")
+            yield from self.read(archive, root, file)
 
 
 class ZipArchive:
