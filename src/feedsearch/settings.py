@@ -203,9 +203,10 @@ class BuildOptions:
                            help="Essays with no date: left out of the feeds (skip) or dated "
                                 "by their file's modification time (mtime).")
     include_pages: bool = setting(False, kind=bool, flag="--pages", config="feeds.pages",
-                                  comment="include the pages of WordPress exports",
-                                  help="Include the pages of WordPress exports (About, "
-                                       "Contact...) as essays.")
+                                  comment="include the pages of exports (WordPress, Ghost, "
+                                          "Blogger, Substack)",
+                                  help="Include the pages of exports (WordPress, Ghost, "
+                                       "Blogger, Substack: About, Contact...) as essays.")
     sitemap: bool = setting(False, kind=bool, flag="--sitemap", config="site.sitemap",
                             comment="write sitemap.xml of the essays' URLs",
                             help="Write OUT/sitemap.xml, the essays' URLs for search engines.")
