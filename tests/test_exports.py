@@ -1081,3 +1081,14 @@ def test_a_picture_alone_or_an_empty_post_is_still_a_published_post(tmp_path) ->
     assert documents["a-picture"].warnings == []
     assert documents["nothing-yet"].warnings == [
         "no text in the post; published with its title only"]
+
+
+def test_a_scheduled_post_is_left_out_and_counted(tmp_path) -> None:
+    classic = (FIXTURES / CLASSIC).read_text(encoding="utf-8")
+    item = classic[classic.index("<item>"):classic.index("</item>") + len("</item>")]
+    scheduled = re.sub(r"<wp:status>.*?</wp:status>",
+                       "<wp:status><![CDATA[future]]></wp:status>", item, count=1)
+    (tmp_path / "export.xml").write_text(classic.replace(item, scheduled), encoding="utf-8")
+    before, after = read(CLASSIC), read_export(tmp_path / "export.xml", "export.xml")
+    assert len(after.documents) == len(before.documents) - 1
+    assert after.left_out.get("scheduled post") == 1

@@ -35,7 +35,7 @@ from .registry import register
 from .xmlstream import XmlHead, elements_after_root, text_of
 
 DRAFT_STATUSES = frozenset({"draft", "pending", "auto-draft"})
-PUBLISHED_STATUSES = frozenset({"publish", "future"}) | DRAFT_STATUSES
+PUBLISHED_STATUSES = frozenset({"publish"}) | DRAFT_STATUSES
 DEFAULT_CATEGORIES = frozenset({"uncategorized"})
 EXPORT_NAMESPACE = "wordpress.org/export/"  # after http:// or, from WordPress.com, https://
 
@@ -93,6 +93,8 @@ def _entry(element: Element, fields: dict, relpath: str, default_tz: tzinfo,
         return ExportEntry(left_out=kind)
     if kind == "page" and not include_pages:
         return ExportEntry(left_out="page")
+    if status == "future":  # scheduled, not yet published when the blog was exported
+        return ExportEntry(left_out="scheduled post")
     if status not in PUBLISHED_STATUSES:
         return ExportEntry(left_out=status)
     if first_text(fields, "wp:post_password"):
