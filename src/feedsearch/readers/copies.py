@@ -14,10 +14,12 @@ import tomllib
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 _DATA = "text_copies.toml"
+# A year (1800-2999), or a numeric date such as 3/3/24: what a whole-line date must hold.
+_MAY_BE_DATE = re.compile(r"(?<!\d)(1[89]\d\d|2\d\d\d)(?!\d)|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.+\-Z ]*)?")
 _NAME_WORD = re.compile(r"^(?:[A-ZÀ-ÞĀ-ſ][\w.'’\-]*|de|da|di|du|del|della|der|den|van|von|le|la"
                         r"|y|e|and|&|al|bin|ibn|[A-Z]\.)$")
@@ -80,8 +82,8 @@ class CopyRules:
         text = normal(text).strip(" ,.·•|–—-")
         if match := _ISO_DATE.fullmatch(text):
             return _day(*(int(part) for part in match.groups()))
-        if not any(c.isdigit() for c in text) or len(text.split()) > 8:
-            return None
+        if len(text.split()) > 8 or not _MAY_BE_DATE.search(text):
+            return None  # (dateparser is asked only about a line that holds a year)
         return _parsed_date(text, self.languages)
 
     def byline(self, text: str) -> Byline | None:
@@ -187,7 +189,7 @@ def _day(year: int, month: int, day: int) -> date | None:
         return None
 
 
-@cache
+@lru_cache(maxsize=4096)  # a copy's bylines repeat across an archive; its sentences do not
 def _parsed_date(text: str, languages: tuple[str, ...]) -> date | None:
     import dateparser  # its language data loads on first use: only for copies with dates
 

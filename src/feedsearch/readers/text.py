@@ -97,15 +97,11 @@ def read_copy(lines: list[str], rules: CopyRules, file_stem: str = "") -> Copy:
     if not filled:
         return Copy()
     kinds = {i: rules.kind(lines[i]) for i in filled[:_HEAD_LINES]}
-    head_end = _head_end(lines, filled, kinds)
-    copy = _read_head(lines, filled[:head_end], kinds, rules, file_stem)
-    body_start = copy.body_start
-    body = lines[body_start:]
-    body, tail = _cut_tail(body, rules)
-    meta = _bylines(tail, rules)
-    result = Copy(copy.title, copy.subtitle, copy.date or meta.date,
-                  copy.authors or ([meta.author] if meta.author else []), body)
-    return result
+    head = _read_head(lines, filled[:_head_end(filled, kinds)], kinds, rules, file_stem)
+    body, tail = _cut_tail(lines[head.body_start:], rules)
+    below = _bylines(tail, rules)  # a byline or date under the essay, where the head had none
+    return Copy(head.title, head.subtitle, head.date or below.date,
+                head.authors or ([below.author] if below.author else []), body)
 
 
 @dataclass
@@ -117,7 +113,7 @@ class _Head:
     body_start: int = 0
 
 
-def _head_end(lines: list[str], filled: list[int], kinds: dict[int, Kind]) -> int:
+def _head_end(filled: list[int], kinds: dict[int, Kind]) -> int:
     """How many of the first filled lines are the head: up to the first prose line that
     no byline or date follows before the next prose line (a subtitle, or a menu's "Use tab
     to navigate through the menu items.", may be a sentence)."""
@@ -284,26 +280,31 @@ def _cut_tail(body: list[str], rules: CopyRules) -> tuple[list[str], list[str]]:
 def _end_line(body: list[str], rules: CopyRules) -> int:
     """Where the page after the essay begins: the first "end" line that little prose
     follows, or that the page's lines follow (share buttons, a comment form); the body's
-    length when there is none."""
-    kinds = [rules.kind(line) if line.strip() else None for line in body]
-    words = [len(line.split()) if kind is Kind.PROSE else 0
-             for line, kind in zip(body, kinds, strict=True)]
-    total, before = sum(words), 0
-    for index, kind in enumerate(kinds):
-        if kind is Kind.END and before:
-            after = total - before - words[index]
-            if after < max(_TAIL_PROSE_WORDS, _TAIL_PROSE_SHARE * before) or \
-                    _page_follows(kinds[index + 1:]):
-                return index
-        before += words[index]
+    length when there is none. (Only end lines and the few lines after them are
+    classified: a long essay's sentences are only counted.)"""
+    texts = [normal(line) for line in body]
+    ends = [i for i, text in enumerate(texts) if text and rules.end.fullmatch(text)]
+    if not ends:
+        return len(body)
+    words = [0 if title_like(text) or rules.end.fullmatch(text) or rules.furniture.fullmatch(text)
+             else len(text.split()) for text in texts]  # the words of sentences of prose
+    total = sum(words)
+    for index in ends:
+        before = sum(words[:index])
+        if not before:
+            continue
+        after = total - before - words[index]
+        following = [rules.kind(text) for text in texts[index + 1:] if text][:_CLUSTER]
+        if after < max(_TAIL_PROSE_WORDS, _TAIL_PROSE_SHARE * before) or \
+                _page_follows(following):
+            return index
     return len(body)
 
 
-def _page_follows(kinds: list[Kind | None]) -> bool:
+def _page_follows(kinds: list[Kind]) -> bool:
     """The lines after an end line are the page's (share buttons, a comment form's
     labels), not the essay going on after a sentence that says "Share this:"."""
-    following = [kind for kind in kinds if kind is not None][:_CLUSTER]
-    return sum(kind in _META for kind in following) >= _CLUSTER // 2 + 1
+    return sum(kind in _META for kind in kinds) >= _CLUSTER // 2 + 1
 
 
 def trim_navigation(lines: list[str], rules: CopyRules | None = None,
