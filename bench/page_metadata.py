@@ -20,12 +20,11 @@ The data: the evaluation sets of htmldate and trafilatura, by their author and b
 Culture Group (Northeastern), mostly German and English news and blog pages. Both tools have
 been tuned on these pages, so trafilatura's scores here are better than it would get on pages
 it has never seen; our misses where it is right are still real misses. Pages and gold are
-made from two GitHub snapshots (``fetch github:adbar/htmldate`` and ``github:adbar/trafilatura``
-give bare git directories):
+made from clones of github.com/adbar/htmldate and github.com/adbar/trafilatura (each
+option takes the clone's git directory, bare or ``.git``):
 
     python bench/page_metadata.py --make-data OUT \\
-        --htmldate-git /work/.mirror/adbar+htmldate/repo \\
-        --trafilatura-git /work/.mirror/adbar+trafilatura/repo
+        --htmldate-git htmldate.git --trafilatura-git trafilatura.git
 
 which takes adbar/htmldate at b8952828329abaeeb3be21387b526f2be614ce67 (gold dates:
 tests/eval_default.json and tests/eval_mediacloud_2020.json, pages in tests/test_set,
