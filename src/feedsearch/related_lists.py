@@ -107,7 +107,7 @@ class _Picker:
         index = prepared.index
         blocked = {i} | {index[s] for s in document.related_exclude if s in index}
         pinned = [index[s] for s in document.related_pins if s in index and index[s] != i]
-        score_of = dict(zip(columns.tolist(), scores.tolist(), strict=True))
+        score_of = _Lookup(columns, scores)
         allowed = self._allowed(i, blocked)
         pinned_scores = {j: max(score_of.get(j, 0.0), 0.0) if allowed(np.array([j]))[0]
                          else 0.0 for j in pinned}
@@ -161,6 +161,20 @@ class _Picker:
                 rest = _first_allowed(self.undated, wanted - len(found), allowed)
                 return found.tolist() + rest
             reach *= 2
+
+
+class _Lookup:
+    """An essay's score against another, read from its row's sorted columns: a row can
+    hold every essay of the archive, and only the few chosen are ever looked up."""
+
+    def __init__(self, columns: np.ndarray, scores: np.ndarray) -> None:
+        self.columns, self.scores = columns, scores
+
+    def get(self, j: int, default: float) -> float:
+        at = int(np.searchsorted(self.columns, j))
+        if at < len(self.columns) and self.columns[at] == j:
+            return float(self.scores[at])
+        return default
 
 
 def _best(columns: np.ndarray, scores: np.ndarray, recency: np.ndarray,
