@@ -290,3 +290,38 @@ def progress_line(name: str, done: int, total: int | None, unit: str,
 def _duration(seconds: float) -> str:
     whole = int(seconds)
     return f"{whole}s" if whole < 60 else f"{whole // 60}m{whole % 60:02d}s"
+
+
+# Warnings of one kind shown in full on a terminal before the rest are counted.
+FIRST_OF_A_KIND = 3
+_DIGITS = re.compile(r"\d+")
+
+
+def warning_kind(source: str, reason: str) -> str:
+    """What a warning says with its file's own name and every number taken out, so that
+    "no title" on a.md and on b.md are one kind."""
+    name = source.rsplit("/", 1)[-1].split("#", 1)[0]
+    for part in sorted({name, name.rsplit(".", 1)[0]} - {""}, key=len, reverse=True):
+        reason = reason.replace(part, "\0")
+    return _DIGITS.sub("#", reason)
+
+
+def warning_lines(warnings: list, first: int = FIRST_OF_A_KIND) -> list[str]:
+    """The lines a terminal shows for a build's warnings: the first few of each kind in
+    full, then one line per kind counting the rest. An archive of 25,000 untitled files
+    would otherwise scroll 25,000 lines past the summary; ``--json`` and ``check`` keep
+    every one."""
+    seen: dict[str, int] = {}
+    label: dict[str, str] = {}
+    lines = []
+    for warning in warnings:
+        kind = warning_kind(warning.source, warning.reason)
+        seen[kind] = seen.get(kind, 0) + 1
+        if seen[kind] <= first:
+            lines.append(f"warning: {warning}")
+            label.setdefault(kind, warning.reason.split("; ", 1)[0])
+    for kind, count in seen.items():
+        if count > first:
+            lines.append(f"warning: ... and {count - first:,} more: {label[kind]} "
+                         "(`feedsearch check` and --json list every one)")
+    return lines

@@ -92,8 +92,7 @@ def build(source, out, index_dir, quiet, verbose, strict, as_json, **settings) -
         os._exit(exc.exit_code)  # as entry.interrupted, with the build's own message
     except OSError as exc:
         raise fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")) from exc
-    for warning in report.warnings:
-        say(f"warning: {warning}", err=True)
+    _print_warnings(report.warnings, summarised=sys.stderr.isatty() and not verbose)
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
     elif not quiet:
@@ -103,6 +102,16 @@ def build(source, out, index_dir, quiet, verbose, strict, as_json, **settings) -
         click.echo(report.summary(), err=True)
     if strict and report.warnings:
         raise fail(f"{len(report.warnings)} warnings and --strict was given")
+
+
+def _print_warnings(warnings: list, summarised: bool) -> None:
+    """Every warning for scripts and logs; on a terminal, the first few of each kind and
+    a count of the rest."""
+    from ..terminal import warning_lines
+
+    lines = warning_lines(warnings) if summarised else [f"warning: {w}" for w in warnings]
+    for line in lines:
+        say(line, err=True)
 
 
 def _print_outputs(report, out: Path, index_dir: Path) -> None:
