@@ -12,6 +12,8 @@ from .index import text_analyzer
 from .model import Document
 
 _TOKEN = re.compile(r"\w+(?:\.?\w+)*", re.UNICODE)  # the index tokenizer's pattern
+# Words "did you mean" may offer: letters only, two or more.
+_SPELLED = re.compile(r"[^\W\d_]{2,}")
 TITLE_WEIGHT = 3  # a title's words say what an essay is about: each counts three times
 
 
@@ -27,6 +29,7 @@ class TermCache(dict):
         self.vocabulary: list[str] = vocabulary if vocabulary is not None else []
         self.saved_terms = len(self.vocabulary)
         self.added: set[str] = set()
+        self.summary_words: set[str] = set()
         self._analyser: Analyser | None = None
 
     def count(self, document: Document, language: str = "en") -> None:
@@ -38,7 +41,24 @@ class TermCache(dict):
             self._analyser = Analyser(language, self.vocabulary)
         self[document.content_hash] = arrays(term_counts_of(self._analyser, document,
                                                          TITLE_WEIGHT))
+        self.summary_words.update(_TOKEN.findall(document.summary.lower()))
         self.added.add(document.content_hash)
+
+    def spelled_words(self) -> list[str]:
+        """The words as written of the essays counted in this build (titles, summaries and
+        texts), but stop words and words with digits: what "did you mean" offers. They
+        come from the analysis the counting does anyway, so the index needs no field of
+        its own for them."""
+        if self._analyser is None:
+            return []
+        analyser = self._analyser
+        cache, stop = analyser.cache, Analyser.STOP
+        words = {word for word, term in cache.items() if term != stop}
+        # A summary's words are looked at only here: numbering them would add terms that
+        # no count holds to the related posts' vocabulary.
+        words.update(word for word in self.summary_words.difference(cache)
+                     if any(True for _ in analyser.analyzer(word)))
+        return sorted(word for word in words if _SPELLED.fullmatch(word))
 
 
 class Analyser:

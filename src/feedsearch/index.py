@@ -100,9 +100,10 @@ def make_schema(language: str = "en") -> Schema:
         date_iso=STORED(),
         url=STORED(),
         hash=STORED(),
-        # Unstemmed words of title and body, for "did you mean" suggestions.
-        spell=TEXT(analyzer=StandardAnalyzer(stoplist=None), phrase=False, spelling=True),
     )
+    # "Did you mean" takes its words from the document store (spelling.py), which the
+    # related posts' word counting fills at no extra cost: a Whoosh spelling field would
+    # index every word of every essay a second time, 40% of the index's writing time.
 
 
 def whoosh_dir(index_dir: Path) -> Path:
@@ -213,7 +214,6 @@ def index_fields(document: Document) -> dict:
         "date_iso": document.date.isoformat() if document.date else None,
         "url": document.url,
         "hash": document.content_hash,
-        "spell": f"{document.title}\n{document.summary}\n{document.text}",
     }
     fields["sort_date"] = int(document.date.timestamp()) if document.date else 0
     if document.date is not None:

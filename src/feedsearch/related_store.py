@@ -30,7 +30,7 @@ def term_rows(cache: TermCache) -> store.TermRows:
     new_terms = list(enumerate(cache.vocabulary[cache.saved_terms:], start=cache.saved_terms))
     rows = [(digest, cache[digest][0].astype(np.uint32).tobytes(),
              cache[digest][1].astype(np.uint32).tobytes()) for digest in sorted(cache.added)]
-    return store.TermRows(new_terms, rows)
+    return store.TermRows(new_terms, rows, cache.spelled_words())
 
 
 def state_rows(state: RelatedState) -> list[tuple[str, bytes]]:

@@ -15,12 +15,13 @@ reader asked for exactly only decides which essays are found.
 from __future__ import annotations
 
 import os
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh.query import And, Every, NullQuery, Or, Term
 
-from . import index
+from . import index, store
 from .search_query import Filters, QueryPlan, filter_docnums, plan_query
 from .snippets import make_snippet
 from .spelling import corrections
@@ -57,9 +58,11 @@ class RankedPage:
 class SearchIndex:
     """One open index, read for searching."""
 
-    def __init__(self, searcher) -> None:
+    def __init__(self, searcher, index_dir: Path | None = None) -> None:
         self.searcher = searcher
         self.schema = searcher.schema
+        self.index_dir = index_dir
+        self._words: dict[str, list[str]] = {}
 
     def plan(self, text: str) -> QueryPlan:
         """What the query ``text`` asks for (raises QueryError when it cannot be read)."""
@@ -144,7 +147,19 @@ class SearchIndex:
         """Each word of ``text`` the archive does not have, in any form, with the closest
         word it has within ``maxdist`` slips (a swap of two letters is one slip)."""
         return corrections(self.searcher.reader(), self.schema[SNIPPET_FIELD].analyzer,
-                           text, maxdist)
+                           self._words_starting, text, maxdist)
+
+    def _words_starting(self, prefix: str) -> list[str]:
+        """The archive's words that begin with ``prefix``, from the document store (none
+        when it cannot be read: a search still answers, with no suggestion)."""
+        if prefix not in self._words:
+            try:
+                found = store.words_starting(self.index_dir, prefix) if self.index_dir \
+                    else []
+            except (OSError, sqlite3.Error, store.DamagedStore):
+                found = []
+            self._words[prefix] = found
+        return self._words[prefix]
 
     def snippet(self, hit: RankedHit, text: str, chars: int) -> str:
         """The passages of ``text`` (the essay's) where ``hit`` matched, words marked."""
@@ -182,6 +197,6 @@ def open_search_index(index_dir: Path) -> SearchIndex:
         return cached[1]
     if cached is not None:
         cached[1].searcher.close()
-    opened = SearchIndex(index.open_index(index_dir).searcher())
+    opened = SearchIndex(index.open_index(index_dir).searcher(), Path(index_dir))
     _OPEN[key] = (version, opened)
     return opened

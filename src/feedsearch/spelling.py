@@ -1,18 +1,21 @@
 """'Did you mean': words the archive does not have, replaced by the closest ones it has.
 
-Candidates come from the index's ``spell`` field (the words of titles, summaries and
-texts as written). They are ranked by optimal-string-alignment distance, in which two
-letters swapped ("nigth") are one slip as a person makes them, not two; then by how many
-essays have the word. The first letter is taken as typed. A candidate that the search
-analysis drops (a stop word such as "with") is never offered: searching for it would
-find nothing.
+Candidates are the words as written that essays hold (titles, summaries and texts), which
+a build keeps in the document store from the counting it does for related posts. They are
+ranked by optimal-string-alignment distance, in which two letters swapped ("nigth") are one
+slip as a person makes them, not two; then by how many essays have the word's indexed form.
+The first letter is taken as typed. A candidate is offered only when searching for it finds
+an essay: a stop word such as "with" never is, nor a word no essay holds in any form any more.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-SPELL_FIELD = "spell"
+from rapidfuzz import process
+from rapidfuzz.distance import OSA, Levenshtein
+
 SEARCHED_FIELD = "content"
 FIRST_LETTERS = 1  # letters of a word taken as typed when looking for its correction
 OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
@@ -20,15 +23,17 @@ OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 _WORD = re.compile(r"(?<![\w:])([^\W\d_]{3,})(?![\w:])")
 
 
-def corrections(reader, analyzer, text: str, maxdist: int = 2) -> dict[str, str]:
+def corrections(reader, analyzer, words: Callable[[str], list[str]], text: str,
+                maxdist: int = 2) -> dict[str, str]:
     """Each word of ``text`` that no essay has, with its best correction within
-    ``maxdist`` slips (words with none are left out)."""
+    ``maxdist`` slips (words with none are left out). ``words(prefix)`` gives the archive's
+    words that begin with ``prefix``."""
     found: dict[str, str] = {}
     for match in _WORD.finditer(text):
         word = match.group(1)
         if word in found or word.upper() in OPERATORS or known(reader, analyzer, word.lower()):
             continue
-        better = best_correction(reader, analyzer, word.lower(), maxdist)
+        better = best_correction(reader, analyzer, words, word.lower(), maxdist)
         if better is not None:
             found[word] = better
     return found
@@ -42,46 +47,48 @@ def corrected(text: str, replacements: dict[str, str]) -> str | None:
 
 
 def known(reader, analyzer, word: str) -> bool:
-    """Whether an essay has ``word``, as written or in another form of it ("aged" where
+    """Whether an essay has ``word`` in any form the search analysis gives it ("aged" where
     an essay says "age"), or the search analysis drops it (a stop word)."""
-    if reader.frequency(SPELL_FIELD, word) > 0:
-        return True
     terms = [token.text for token in analyzer(word)]
-    return not terms or any(reader.frequency(SEARCHED_FIELD, term) > 0 for term in terms)
+    return not terms or any(_held(reader, term) for term in terms)
 
 
-def best_correction(reader, analyzer, word: str, maxdist: int) -> str | None:
+def best_correction(reader, analyzer, words: Callable[[str], list[str]], word: str,
+                    maxdist: int) -> str | None:
     """The closest word of the archive to ``word``, the most common among equals."""
-    # An edit distance of two (Whoosh's automaton) holds every swap of two letters. The
-    # first letter is taken as typed (slips there are rare), which makes the walk over the
-    # archive's words several times faster: a few milliseconds at 10,000 essays.
-    candidates = [candidate.decode("utf-8") if isinstance(candidate, bytes) else candidate
-                  for candidate in reader.terms_within(SPELL_FIELD, word, max(maxdist, 2),
-                                                       prefix=FIRST_LETTERS)]
+    # The first letter is taken as typed (slips there are rare): only the archive's words
+    # that begin with it are compared, in one pass of rapidfuzz's compiled distance. Words
+    # are near within two plain edits (two swaps, four edits, are too far), then ranked by
+    # slips.
+    nearby = process.extract(word, words(word[:FIRST_LETTERS]), scorer=Levenshtein.distance,
+                             score_cutoff=max(maxdist, 2), limit=None)
     ranked = []
-    for candidate in candidates:
+    for candidate, _, _ in nearby:
         distance = slips(word, candidate)
-        if candidate == word or distance > maxdist or not _searched(analyzer, candidate):
+        if candidate == word or distance > maxdist:
             continue
-        ranked.append((distance, -reader.doc_frequency(SPELL_FIELD, candidate), candidate))
+        if essays := _essays(reader, analyzer, candidate):
+            ranked.append((distance, -essays, candidate))
     return min(ranked)[2] if ranked else None
 
 
-def _searched(analyzer, word: str) -> bool:
-    return any(True for _ in analyzer(word))
+def _essays(reader, analyzer, word: str) -> int:
+    """How many essays hold ``word``'s indexed form (0 for a stop word, or when none that
+    holds it is left)."""
+    terms = [token.text for token in analyzer(word)]
+    return max((reader.doc_frequency(SEARCHED_FIELD, term) for term in terms
+                if _held(reader, term)), default=0)
+
+
+def _held(reader, term: str) -> bool:
+    """Whether an essay still in the index holds ``term``: Whoosh counts an essay that was
+    deleted or replaced until its segment is merged, so its postings are asked then."""
+    if reader.doc_frequency(SEARCHED_FIELD, term) == 0:
+        return False
+    return not reader.has_deletions() or reader.postings(SEARCHED_FIELD, term).is_active()
 
 
 def slips(a: str, b: str) -> int:
     """Optimal string alignment distance: insertions, deletions, substitutions and swaps
     of two neighbouring letters, each one slip."""
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, char_b in enumerate(b, 1):
-            cost = 0 if char_a == char_b else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        previous2, previous = previous, current
-    return previous[len(b)]
+    return OSA.distance(a, b)

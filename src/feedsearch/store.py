@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS related_state (key TEXT PRIMARY KEY, value BLOB NOT N
 CREATE TABLE IF NOT EXISTS terms (id INTEGER PRIMARY KEY, term TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS term_counts (hash TEXT PRIMARY KEY, ids BLOB NOT NULL,
                                         counts BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS words (word TEXT PRIMARY KEY) WITHOUT ROWID;
 """
 
 
@@ -174,6 +175,15 @@ def load_terms(index_dir: Path) -> tuple[list[str], list[tuple[str, bytes, bytes
     return vocabulary, rows
 
 
+def words_starting(index_dir: Path, prefix: str) -> list[str]:
+    """The words as written that essays have held, beginning with ``prefix`` (a range of
+    the table's key, read in order)."""
+    with closing(_connect(index_dir)) as db:
+        rows = db.execute("SELECT word FROM words WHERE word >= ? AND word < ?",
+                          (prefix, prefix + "\U0010ffff")).fetchall()
+    return [word for (word,) in rows]
+
+
 def load_blobs(index_dir: Path) -> dict[str, bytes]:
     """The related map's stored state, by key (see related_store.py)."""
     if not store_path(index_dir).exists():
@@ -212,10 +222,12 @@ def update_meta(index_dir: Path, values: dict[str, str]) -> None:
 
 @dataclass
 class TermRows:
-    """Term counts to add: new terms by number, and the rows of essays counted this build."""
+    """Term counts to add: new terms by number, the rows of essays counted this build, and
+    the words as written that those essays hold (for "did you mean")."""
 
     new_terms: list[tuple[int, str]] = field(default_factory=list)
     rows: list[tuple[str, bytes, bytes]] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -302,6 +314,8 @@ def _save_terms(db: sqlite3.Connection, terms: TermRows) -> None:
     db.executemany("INSERT OR REPLACE INTO term_counts (hash, ids, counts) VALUES (?, ?, ?)",
                    terms.rows)
     db.execute("DELETE FROM term_counts WHERE hash NOT IN (SELECT hash FROM documents)")
+    db.executemany("INSERT OR IGNORE INTO words (word) VALUES (?)",
+                   ((word,) for word in terms.words))
 
 
 def row(document: Document) -> tuple[str, str, str, str, str, str]:
