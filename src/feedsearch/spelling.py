@@ -13,9 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA, Levenshtein
-
 SEARCHED_FIELD = "content"
 FIRST_LETTERS = 1  # letters of a word taken as typed when looking for its correction
 OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
@@ -59,7 +56,10 @@ def best_correction(reader, analyzer, words: Callable[[str], list[str]], word: s
     # The first letter is taken as typed (slips there are rare): only the archive's words
     # that begin with it are compared, in one pass of rapidfuzz's compiled distance. Words
     # are near within two plain edits (two swaps, four edits, are too far), then ranked by
-    # slips.
+    # slips. (Imported here: a search whose words the archive has never needs it.)
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
     nearby = process.extract(word, words(word[:FIRST_LETTERS]), scorer=Levenshtein.distance,
                              score_cutoff=max(maxdist, 2), limit=None)
     ranked = []
@@ -91,4 +91,6 @@ def _held(reader, term: str) -> bool:
 def slips(a: str, b: str) -> int:
     """Optimal string alignment distance: insertions, deletions, substitutions and swaps
     of two neighbouring letters, each one slip."""
+    from rapidfuzz.distance import OSA
+
     return OSA.distance(a, b)
