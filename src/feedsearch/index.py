@@ -34,6 +34,10 @@ WRITE_LOCK_TIMEOUT = 60.0
 # Memory for the writer's postings before it sorts them on disk in runs (Whoosh's default
 # is 128); measured in bench/run.py.
 WRITER_MB = 128
+# Whoosh's stemmers remember each word's stem: -1 is its plain dictionary, unbounded (an
+# archive's distinct words, a few MB), where its default least-frequently-used cache
+# spent a tenth of a cold build's time on its own bookkeeping.
+STEM_CACHE = -1
 
 
 def text_analyzer(language: str = "en"):
@@ -67,14 +71,14 @@ def search_analyzer(language: str = "en", minsize: int = 1):
     language, C); a query is analysed by the same analyzer, read from the index."""
     code = language.lower().split("-")[0]
     if code == "en":
-        return StemmingAnalyzer(minsize=1)
+        return StemmingAnalyzer(minsize=1, cachesize=STEM_CACHE)
     chain = RegexTokenizer() | LowercaseFilter()
     if has_stopwords(code):
         chain = chain | StopFilter(lang=code, minsize=minsize)
     elif minsize > 1:
         chain = chain | StopFilter(stoplist=(), minsize=minsize)
     if _stems(code):
-        chain = chain | StemFilter(lang=code)
+        chain = chain | StemFilter(lang=code, cachesize=STEM_CACHE)
     return chain
 
 
