@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import select
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -56,6 +59,33 @@ def alive_in_session(session: int) -> list[str]:
             if int(fields[3]) == session and fields[0] != "Z":
                 alive.append(entry.name)
     return alive
+
+
+def alive_in_session_after(session: int, seconds: float) -> list[str]:
+    """The processes of the session still running once they have all ended or ``seconds``
+    have passed, whichever comes first. Waits blocked on the processes' pidfds (Linux 5.3
+    and later), which become readable when they end; where there are none, in steps of
+    50 ms."""
+    deadline = time.monotonic() + seconds
+    while alive := alive_in_session(session):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return alive
+        handles = []
+        try:
+            for pid in alive:
+                try:
+                    handles.append(os.pidfd_open(int(pid)))
+                except ProcessLookupError:  # ended since we looked: list them again
+                    break
+            else:
+                select.select(handles, [], [], left)  # returns when any of them ends
+        except (AttributeError, OSError):  # no pidfds here
+            time.sleep(min(0.05, left))
+        finally:
+            for handle in handles:
+                os.close(handle)
+    return []
 
 
 CANARY = ("canary.md", "---\ntitle: The Canary\ndate: 2024-02-02\ntags: [birds]\n---\n\n"

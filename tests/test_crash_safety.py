@@ -8,11 +8,14 @@ kill interrupts the same change (previous archive -> changed archive) at a diffe
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import random
+import select
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import time
@@ -24,7 +27,7 @@ import pytest
 from click.testing import CliRunner
 
 from feedsearch.cli import cli
-from tests.conftest import alive_in_session
+from tests.conftest import alive_in_session_after
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -137,10 +140,7 @@ def start_build(states: States) -> subprocess.Popen:
 
 def nothing_left_behind(process: subprocess.Popen, attempt: str) -> None:
     """No process of the killed build's session (a parse worker) outlives it for long."""
-    deadline = time.monotonic() + LEFT_BEHIND_SECONDS
-    while alive_in_session(process.pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    left = alive_in_session(process.pid)
+    left = alive_in_session_after(process.pid, LEFT_BEHIND_SECONDS)
     if left:
         os.killpg(process.pid, signal.SIGKILL)
     assert not left, f"{attempt}: processes left behind: {left}"
@@ -219,6 +219,74 @@ def test_killed_builds_leave_old_or_new_outputs(states: States) -> None:
     finish_and_compare(states)
 
 
+class Creations:
+    """The files created in a few folders, as Linux's inotify reports them: a test blocks
+    until one appears instead of listing the folders again and again."""
+
+    IN_MOVED_TO, IN_CREATE = 0x80, 0x100  # <sys/inotify.h>
+    EVENT = struct.Struct("iIII")  # struct inotify_event: wd, mask, cookie, len; then the name
+
+    def __init__(self) -> None:
+        self.libc = ctypes.CDLL(None, use_errno=True)
+        self.fd = self.libc.inotify_init1(os.O_CLOEXEC)
+        if self.fd < 0:
+            raise OSError(ctypes.get_errno(), "inotify_init1")
+        self.folders: dict[int, Path] = {}
+
+    def watch(self, folder: Path) -> None:
+        wd = self.libc.inotify_add_watch(self.fd, os.fsencode(folder),
+                                         self.IN_CREATE | self.IN_MOVED_TO)
+        if wd < 0:
+            raise OSError(ctypes.get_errno(), f"inotify_add_watch {folder}")
+        self.folders[wd] = folder
+
+    def read(self) -> list[Path]:
+        """The paths created since the last read (blocks until there is one)."""
+        data, at, paths = os.read(self.fd, 65536), 0, []
+        while at < len(data):
+            wd, _mask, _cookie, length = self.EVENT.unpack_from(data, at)
+            name = data[at + self.EVENT.size:at + self.EVENT.size + length].rstrip(b"\0")
+            at += self.EVENT.size + length
+            if wd in self.folders and name:
+                paths.append(self.folders[wd] / os.fsdecode(name))
+        return paths
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
+def writing_a_temporary_file(process: subprocess.Popen, created: Creations, out: Path,
+                             staging: Path) -> bool:
+    """Blocks until a temporary file (.tmp) appears in OUT or the staging folder (True) or
+    the build ends first (False). ``created`` watches OUT, and the staging folder if it is
+    there, else INDEX until the build makes it."""
+    try:
+        ended: int | None = os.pidfd_open(process.pid)  # readable once the build ends
+    except (AttributeError, OSError):  # no pidfds here: look every 50 ms
+        ended = None
+    try:
+        for folder in (out, staging):
+            if folder.is_dir() and any(e.name.endswith(".tmp") for e in os.scandir(folder)):
+                return True
+        while True:
+            watched = [created.fd] if ended is None else [created.fd, ended]
+            ready, _, _ = select.select(watched, [], [], 0.05 if ended is None else None)
+            if ended in ready if ended is not None else process.poll() is not None:
+                return False  # the build ended first
+            if created.fd not in ready:
+                continue
+            for path in created.read():
+                if path.parent in (out, staging) and path.name.endswith(".tmp"):
+                    return True
+                if path == staging:  # made now: watch it, and look at what it already holds
+                    created.watch(staging)
+                    if any(entry.name.endswith(".tmp") for entry in os.scandir(staging)):
+                        return True
+    finally:
+        if ended is not None:
+            os.close(ended)
+
+
 def test_build_killed_while_writing_an_output(states: States) -> None:
     """The moment atomic writing exists for: killed while an output's temporary file is
     being written (in the index's staging folder, or beside the output)."""
@@ -227,13 +295,16 @@ def test_build_killed_while_writing_an_output(states: States) -> None:
     for number in range(1, 4):
         attempt = f"kill {number} while writing"
         restore_previous(states)
-        process = start_build(states)
-        while process.poll() is None:  # watch where feed.xml's temporary file is written
-            folders = [f for f in (states.out, staging) if f.is_dir()]
-            if any(entry.name.endswith(".tmp") for f in folders for entry in os.scandir(f)):
+        created = Creations()  # watch where feed.xml's temporary file is written
+        try:
+            created.watch(states.out)
+            created.watch(staging if staging.is_dir() else states.index)
+            process = start_build(states)
+            if writing_a_temporary_file(process, created, states.out, staging):
                 process.send_signal(signal.SIGKILL)
                 caught += 1
-                break
+        finally:
+            created.close()
         process.wait(timeout=BUILD_TIMEOUT)
         check_outputs(states, attempt)
         check_index(states, attempt)

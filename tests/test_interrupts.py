@@ -14,7 +14,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from tests.conftest import alive_in_session
+from tests.conftest import alive_in_session, alive_in_session_after
 
 ESSAYS = 120  # enough for the worker pool (16 files are parsed before it starts)
 WORDS = "heron kettle ladder violin orchard harbour lantern meadow winter letter".split()
@@ -85,8 +85,7 @@ def test_an_interrupted_build_stops_cleanly(archive, tmp_path, sent, code):
         landed += 1
         assert process.returncode == code, (delay, process.returncode, errors)
         assert last.startswith("interrupted"), (delay, errors)
-        time.sleep(0.2)
-        assert not alive_in_session(process.pid)
+        assert not alive_in_session_after(process.pid, 0.2)
         feeds_are_whole(work / "out")
         again = subprocess.run(command(archive, work), capture_output=True, text=True,
                                timeout=300)
@@ -104,10 +103,7 @@ def test_a_killed_builds_worker_exits_and_frees_the_lock(archive, tmp_path):
         time.sleep(min(seconds * 0.6, 0.4 + number * 0.5))
         os.kill(process.pid, signal.SIGKILL)  # the build only: its worker is orphaned
         process.wait(timeout=30)
-        deadline = time.monotonic() + 5
-        while alive_in_session(process.pid) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert not alive_in_session(process.pid), "a worker outlived its build"
+        assert not alive_in_session_after(process.pid, 5), "a worker outlived its build"
         again = subprocess.run(command(archive, work), capture_output=True, text=True,
                                timeout=300)
         assert again.returncode == 0, again.stderr

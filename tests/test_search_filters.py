@@ -97,23 +97,26 @@ def test_cli_filter_flags(built):
     assert empty.exit_code == 2
 
 
-def _hold_lock(path, seconds: float) -> subprocess.Popen:
-    """Another process that holds the build lock for a while, as a running build does."""
+def _hold_lock(path, seconds: float | None) -> subprocess.Popen:
+    """Another process that holds the build lock, as a running build does: for ``seconds``,
+    or (None) until its standard input is closed."""
+    wait = "sys.stdin.read()" if seconds is None else f"time.sleep({seconds})"
     code = ("import sys, time\n"
             "from pathlib import Path\n"
             "from feedsearch import locking\n"
             "with locking.exclusive(Path(sys.argv[1]), 5):\n"
             "    print('held', flush=True)\n"
-            f"    time.sleep({seconds})\n")
-    holder = subprocess.Popen([sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE,
-                              text=True)
+            f"    {wait}\n")
+    holder = subprocess.Popen([sys.executable, "-c", code, str(path)],
+                              stdin=subprocess.PIPE if seconds is None else None,
+                              stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "held"
     return holder
 
 
 def test_a_second_build_waits_then_names_the_lock(built, tmp_path):
     options = build_options(built.source, tmp_path, index=built.index, lock_timeout=0.3)
-    holder = _hold_lock(built.index / locking.LOCK_NAME, 3)
+    holder = _hold_lock(built.index / locking.LOCK_NAME, None)
     try:
         started = time.monotonic()
         with pytest.raises(BuildError, match="build.lock"):
@@ -122,6 +125,7 @@ def test_a_second_build_waits_then_names_the_lock(built, tmp_path):
         # A search during the build answers from the last commit.
         assert search(built.index, '"glass choir"').total == 1
     finally:
+        holder.stdin.close()  # the lock is let go
         holder.wait(timeout=10)
 
 
