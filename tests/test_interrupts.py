@@ -14,7 +14,9 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from tests.conftest import alive_in_session, alive_in_session_after
+from feedsearch import interrupts, locking
+from feedsearch.build import build
+from tests.conftest import alive_in_session, alive_in_session_after, archive_with, build_options
 
 ESSAYS = 120  # enough for the worker pool (16 files are parsed before it starts)
 WORDS = "heron kettle ladder violin orchard harbour lantern meadow winter letter".split()
@@ -136,3 +138,48 @@ def test_a_workers_copy_of_the_lock_never_keeps_the_next_build_out(archive, tmp_
     finally:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
+
+
+def test_a_signal_waits_for_the_next_check_and_a_second_one_does_not():
+    """What the builds above rely on, in this process and at once: inside deferred() a
+    SIGINT or SIGTERM is only noted, check() raises it (SIGTERM as Terminated), a second
+    one raises where it lands, and the handlers before are back afterwards."""
+    before = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    with interrupts.deferred():
+        interrupts.check()  # nothing noted: nothing raised
+        signal.raise_signal(signal.SIGINT)
+        with pytest.raises(KeyboardInterrupt) as raised:
+            interrupts.check()
+        assert type(raised.value) is KeyboardInterrupt
+    with interrupts.deferred():
+        signal.raise_signal(signal.SIGTERM)
+        with pytest.raises(interrupts.Terminated):
+            interrupts.check()
+        with pytest.raises(interrupts.Terminated):
+            signal.raise_signal(signal.SIGTERM)  # the second one, before any check
+    with interrupts.deferred():
+        interrupts.check()  # what the last one noted is gone
+    assert {number: signal.getsignal(number) for number in before} == before
+
+
+def test_the_lock_of_a_killed_holder_is_taken_over_with_a_note(tmp_path):
+    """What a killed build leaves (the tests above kill real builds), made at once: a
+    process killed while it holds the build lock. The next build takes the lock over and
+    says so; the one after it has nothing to say."""
+    options = build_options(archive_with(tmp_path, {}), tmp_path)
+    code = ("import sys\nfrom pathlib import Path\nfrom feedsearch import locking\n"
+            "with locking.exclusive(Path(sys.argv[1]), 5):\n"
+            "    print('held', flush=True)\n"
+            "    sys.stdin.read()\n")
+    holder = subprocess.Popen([sys.executable, "-c", code,
+                               str(Path(options.index) / locking.LOCK_NAME)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    with holder:
+        assert holder.stdout.readline().strip() == "held"
+        holder.kill()
+        holder.wait(timeout=30)
+    report = build(options)
+    assert report.documents == 1
+    assert any(f"process {holder.pid}) was stopped before it finished; its lock is taken "
+               "over" in note for note in report.notes), report.notes
+    assert not any("taken over" in note for note in build(options).notes)
