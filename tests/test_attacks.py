@@ -118,6 +118,7 @@ def test_every_attack_has_its_reason() -> None:
     assert set(REASONS) == set(ATTACKS)
 
 
+@pytest.mark.slow  # a build of its own per attack, inputs of 100,000 levels or 300 KB
 @pytest.mark.parametrize("attack", list(ATTACKS))
 def test_one_hostile_file(tmp_path: Path, attack: str) -> None:
     name, content = ATTACKS[attack]

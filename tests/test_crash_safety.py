@@ -40,6 +40,8 @@ SEED = 7
 BUILD_TIMEOUT = 120
 LEFT_BEHIND_SECONDS = 5  # how long a killed build's workers may take to follow it
 
+pytestmark = pytest.mark.slow  # a few dozen builds, most of them killed
+
 
 @dataclass
 class States:

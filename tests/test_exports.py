@@ -1009,6 +1009,7 @@ def write_large_export(path: Path, count: int) -> None:
         out.write("</channel>\n</rss>\n")
 
 
+@pytest.mark.slow  # a 5 to 10 MB export
 def test_a_large_export_is_read_whole(tmp_path: Path) -> None:
     path = tmp_path / "ten-years.xml"
     write_large_export(path, LARGE_COUNT)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import feedparser
 import lxml.html
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -210,6 +211,7 @@ MARKUP_SUMMARY = Document(
     date=datetime(2021, 3, 1, tzinfo=UTC), url=f"{BASE}essay-0/")
 
 
+@pytest.mark.slow  # 60 sets of essays, each rendered into every feed and parsed back
 @SETTINGS
 @given(docs=essays(), limit=st.integers(1, 8))
 def test_every_feed_parses_and_lists_the_dated_essays_newest_first(docs, limit):
@@ -238,6 +240,7 @@ def test_every_feed_parses_and_lists_the_dated_essays_newest_first(docs, limit):
         assert ids(parsed[f"tags/{key}/atom.xml"]) == members[:limit]
 
 
+@pytest.mark.slow  # 60 sets of essays, each rendered into every feed and parsed back
 @SETTINGS
 @given(docs=essays())
 def test_titles_round_trip_through_every_format(docs):
@@ -268,6 +271,7 @@ def test_no_script_survives_in_any_content(docs):
         assert_no_script(item.get("content_html", ""), f"feed.json {item['id']}")
 
 
+@pytest.mark.slow  # 60 sets of essays, each rendered into every feed and parsed back
 @SETTINGS
 @given(docs=essays())
 @example(docs=[MARKUP_SUMMARY])
@@ -287,6 +291,7 @@ ILLEGAL_TITLE = Document(
     date=datetime(2021, 3, 1, tzinfo=UTC), url=f"{BASE}essay-0/")
 
 
+@pytest.mark.slow  # 60 sets of essays, each rendered into every feed and parsed back
 @SETTINGS
 @given(docs=essays(title=blank_once_cleaned))
 @example(docs=[ILLEGAL_TITLE])
@@ -313,6 +318,7 @@ ILLEGAL_ID = Document(
     date=datetime(2021, 3, 1, tzinfo=UTC), url=f"{BASE}essay-0/", guid="urn:x:\x01")
 
 
+@pytest.mark.slow  # 60 sets of essays, each rendered into every feed and parsed back
 @SETTINGS
 @given(docs=essays(guid=st.one_of(st.none(), guids)))
 @example(docs=[ILLEGAL_ID])

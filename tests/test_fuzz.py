@@ -75,6 +75,9 @@ settings.register_profile(
     deadline=None, database=None, print_blob=True, phases=_PHASES,
     suppress_health_check=_SLOW)
 PROFILE = settings.get_profile("fuzz" if LONG else "fuzz-quick")
+# The short run (12 archives, 60 builds) is a slow test: make test-all runs it, make test
+# leaves it out. A long run (the fuzz profile: make fuzz) is asked for by name: not marked.
+SLOW = pytest.mark.slow if not LONG else (lambda test: test)
 MAX_FILES = 12 if LONG else 6
 EXCLUDED = frozenset(filter(None, os.environ.get("FUZZ_EXCLUDE", "").replace(" ", "").split(",")))
 STATS = os.environ.get("FUZZ_STATS")
@@ -1344,6 +1347,7 @@ def _record(**fields) -> None:
             stats.write(json.dumps(fields) + "\n")
 
 
+@SLOW
 @PROFILE
 @given(archive=archives())
 def test_archives_build(archive: Archive) -> None:

@@ -147,7 +147,8 @@ def script_run(hostile) -> Run:
                before, after)
 
 
-@pytest.fixture(scope="module", params=["cli", "script"])
+# The installed script's build is a slow test: the CliRunner build meets the same checks.
+@pytest.fixture(scope="module", params=["cli", pytest.param("script", marks=pytest.mark.slow)])
 def run(request) -> Run:
     return request.getfixturevalue(f"{request.param}_run")
 

@@ -60,6 +60,7 @@ def build_seconds(archive: Path, work: Path) -> float:
     return time.monotonic() - started
 
 
+@pytest.mark.slow  # a dozen builds, each interrupted at a random moment
 @pytest.mark.parametrize(("sent", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_an_interrupted_build_stops_cleanly(archive, tmp_path, sent, code):
     """8 interrupts (4 for SIGTERM), each while a build runs: every one stops it cleanly."""
@@ -96,6 +97,7 @@ def test_an_interrupted_build_stops_cleanly(archive, tmp_path, sent, code):
     assert landed == wanted, f"{landed} of {wanted} interrupts landed in {attempts} builds"
 
 
+@pytest.mark.slow  # builds killed at moments spread over a build
 def test_a_killed_builds_worker_exits_and_frees_the_lock(archive, tmp_path):
     seconds = build_seconds(archive, tmp_path / "timing")
     for number in range(3):

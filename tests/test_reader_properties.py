@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from datetime import UTC
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -219,6 +220,7 @@ def tag_soup(draw) -> str:
     return "".join(parts)
 
 
+@pytest.mark.slow  # 100 pages of tag soup, each read twice
 @STRUCTURED
 @given(page=tag_soup(), stem=names)
 @example(page="<title>T</title><meta property='article:published_time' content='2021-02-30'>"

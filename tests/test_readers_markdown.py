@@ -513,6 +513,7 @@ def test_template_syntax_is_never_text_and_template_links_resolve() -> None:
         "&quot;", '"')
 
 
+@pytest.mark.slow  # lines of up to 100,000 characters
 def test_template_patterns_stay_linear_on_hostile_lines() -> None:
     import time
 

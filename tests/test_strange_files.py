@@ -127,6 +127,7 @@ def test_a_post_over_the_size_limit_is_one_warning_and_the_rest_is_built(tmp_pat
     assert {entry.title for entry in feeds_parse(options)} == {"Short", "The Canary"}
 
 
+@pytest.mark.slow  # 11 MB of text indexed
 def test_a_raised_limit_reads_a_post_whose_text_runs_past_ten_megabytes(tmp_path):
     long_post = RSS_ITEM.format(title="Long", link="https://old.example.net/long/",
                                 body="word " * 2_200_000)
@@ -228,6 +229,7 @@ def test_max_file_size_from_the_command_line_and_the_config_file(tmp_path, monke
     assert "big.md: file is" in checked.stdout and "canary.md: file is" in checked.stdout
 
 
+@pytest.mark.slow  # each waits out the 4-second --read-timeout
 @pytest.mark.parametrize("workers", [0, 2])
 def test_a_file_that_takes_too_long_to_read_is_one_warning(tmp_path, workers):
     """600 KB of table rows keep the Markdown parser busy for over ten seconds (9 MB of them,

@@ -50,6 +50,7 @@ def command(options) -> list[str]:
             "--related-format", "jekyll", "--quiet"]
 
 
+@pytest.mark.slow  # builds killed at moments spread over a build
 def test_user_files_survive_builds_option_changes_and_killed_builds(corpus_copy, tmp_path):
     options = build_options(corpus_copy, tmp_path, out=tmp_path / "site" / "static")
     planted = plant(options.out)
