@@ -29,11 +29,13 @@ demo: $(VENV)/.installed
 		--author "Maren J. Holt"
 	$(BIN)/feedsearch search "asking for help" --index $(INDEX) --limit 3
 
+# The tests run in parallel, one worker per core, each test file on one worker; make test
+# leaves out the tests marked slow, make test-all (what CI runs) runs them too.
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 test-all: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -m ""
+	$(BIN)/python -m pytest -m "" -n auto --dist loadfile
 
 # The archive fuzzer for FUZZ_SECONDS (30 minutes): new seeds until the time is up, each
 # failure shrunk to a minimal archive; logs and a summary in .fuzz/ (docs/fuzzing.md).
