@@ -149,15 +149,25 @@ def problem(index_dir: Path) -> str | None:
 
 def open_index(index_dir: Path):
     """Open an existing index for searching."""
-    return whoosh_index.open_dir(str(whoosh_dir(index_dir)))
+    return _storage(whoosh_dir(index_dir)).open_index()
+
+
+def _storage(folder: Path):
+    """The index folder, its segments read through the file system's cache rather than
+    memory-mapped: Whoosh copies a mapped segment's term table (hundreds of megabytes at
+    100,000 essays) into memory each time a reader opens, and every search and every
+    build that changes something opens one."""
+    from whoosh.filedb.filestore import FileStorage
+
+    return FileStorage(str(folder), supports_mmap=False)
 
 
 def _open_or_create(index_dir: Path, recreate: bool, language: str):
     folder = whoosh_dir(index_dir)
     folder.mkdir(parents=True, exist_ok=True)
     if recreate or not whoosh_index.exists_in(str(folder)):
-        return whoosh_index.create_in(str(folder), make_schema(language))
-    return whoosh_index.open_dir(str(folder))
+        return _storage(folder).create_index(make_schema(language))
+    return _storage(folder).open_index()
 
 
 class IndexUpdate:
