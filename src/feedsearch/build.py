@@ -252,7 +252,7 @@ def _read_and_index(state: BuildState, writer: store.StoreWriter, bodies: Bodies
     settings = ReadSettings(options.default_tz, options.include_drafts, options.include_pages,
                             options.max_file_size, state.language)
     update = index.IndexUpdate(options.index, recreate=state.fresh, language=state.language)
-    state.progress.stage(READING, len(archive.files), "files")
+    state.progress.stage(READING, len(archive.sources), "files")
     try:
         state.read = read_archive(
             archive, ReadOptions(settings, options.workers, options.read_timeout or None,

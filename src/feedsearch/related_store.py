@@ -55,7 +55,7 @@ def load_related_state(index_dir: Path) -> RelatedState | None:
     values = store.load_blobs(index_dir)
     if "meta" not in values:
         return None
-    meta = json.loads(values["meta"])
+    meta = store.loads(values["meta"])
     texts = _vectors(values, "texts")
     if texts is None:
         return None
@@ -70,7 +70,7 @@ def _vectors(values: dict[str, bytes], name: str) -> Vectors | None:
         (np.frombuffer(values[f"{name}.data"], dtype="<f8"),
          np.frombuffer(values[f"{name}.indices"], dtype="<i8"),
          np.frombuffer(values[f"{name}.indptr"], dtype="<i8")),
-        shape=tuple(json.loads(values[f"{name}.shape"])))
+        shape=tuple(store.loads(values[f"{name}.shape"])))
     idf = values.get(f"{name}.idf")
-    return Vectors(matrix, json.loads(values[f"{name}.terms"]), None,
+    return Vectors(matrix, store.loads(values[f"{name}.terms"]), None,
                    np.frombuffer(idf, dtype="<f8") if idf is not None else None)

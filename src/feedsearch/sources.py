@@ -77,25 +77,28 @@ class Item(Pending):
     end: FileEnd | None = None
 
 
-def file_items(path: Path, relpath: str, settings: ReadSettings, earlier: Earlier,
+def file_items(location: str | Path, relpath: str, settings: ReadSettings, earlier: Earlier,
                stats: dict[str, tuple[int, int, str]]) -> Iterator[Item]:
     """The items of one file, reusing what ``earlier`` knows; the file's size, time and
     hash go to ``stats``. Raises ReadError for a file that cannot be read at all."""
     faults.inject("read", relpath)  # the file as a whole (its essays' sources are later)
-    before = _stat(path)  # before reading: a later change shows in the next build
+    before = _stat(location)  # before reading: a later change shows in the next build
     if before is not None and (kind := not_regular(before.st_mode)) is not None:
         raise ReadError(f"{kind}, not a file; skipped, never read")
     max_bytes = settings.max_bytes
-    if before is not None and before.st_size > max_bytes and not holds_many(path.name):
+    many = holds_many(os.path.basename(location))
+    if before is not None and before.st_size > max_bytes and not many:
         raise ReadError(too_large("file", before.st_size, max_bytes))  # even if read before
     digest = _unchanged_hash(before, earlier.stats.get(relpath))
-    if holds_many(path.name):
+    if many:
+        path = Path(location)
         digest = digest or file_hash(path)
         stats[relpath] = _recorded(before, digest)
         yield from _many_items(path, relpath, settings, earlier, digest)
         return
     previous = earlier.documents.get(relpath)
     if digest is None or previous is None or previous.content_hash != digest:
+        path = Path(location)  # made only for a file to read: a path object costs more
         data = read_bytes(path, max_bytes)
         digest = content_hash(data)
         if previous is None or previous.content_hash != digest:
@@ -220,9 +223,9 @@ def _open_regular(path: Path):
     return os.fdopen(fd, "rb")
 
 
-def _stat(path: Path) -> os.stat_result | None:
+def _stat(path: str | Path) -> os.stat_result | None:
     try:
-        return path.stat()
+        return os.stat(path)
     except OSError:
         return None
 
