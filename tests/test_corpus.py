@@ -7,7 +7,14 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from feedsearch.corpus import CorpusRead, FileWarning, iter_source_files, read_corpus, read_file
+from feedsearch.corpus import (
+    CorpusRead,
+    FileWarning,
+    iter_source_files,
+    read_corpus,
+    read_file,
+    walk_sources,
+)
 from feedsearch.readers import ReadError
 
 GOOD = {
@@ -344,3 +351,21 @@ def test_documents_no_reader_takes_are_named_with_what_to_do(tmp_path):
     assert reasons["draft.pdf"] == ("not read: a PDF; save it as Markdown (.md), HTML, "
                                     "plain text (.txt) or Word (.docx) to include it")
     assert reasons["Essay.pages"].startswith("not read: a Pages document;")
+
+
+def test_walk_order_links_and_paths(tmp_path: Path) -> None:
+    """A folder's files by name, then its folders by name, depth first; a symlinked folder
+    is not walked, a symlinked file is flagged; each source path is the file's path in the
+    archive."""
+    for name in ["b.md", "a/z.md", "a/b/y.md", "a/a.md", "c/x.txt", "a/doc.pages/index.xml",
+                 "a/b/.hidden.md", "_site/out.md"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    (tmp_path / "linked").symlink_to(tmp_path / "c", target_is_directory=True)
+    (tmp_path / "a" / "link.md").symlink_to(tmp_path / "b.md")
+    walked = list(walk_sources(tmp_path))
+    assert [s.relpath for s in walked] == [
+        "b.md", "a/a.md", "a/doc.pages", "a/link.md", "a/z.md", "a/b/y.md", "c/x.txt"]
+    assert [s.relpath for s in walked if s.link] == ["a/link.md"]
+    assert all(Path(s.location) == tmp_path / s.relpath for s in walked)
+    assert list(iter_source_files(tmp_path)) == [tmp_path / s.relpath for s in walked]
