@@ -1,5 +1,6 @@
 """The first build against bare Whoosh, alternated in one run:
-``python bench/cold_build.py [--sizes 1000,2000,10000] [--pairs 5] [--work DIR]``.
+``python bench/cold_build.py [--sizes 1000,2000,10000] [--pairs 5] [--work DIR]
+[--section NAME]``.
 
 For each size, a generated archive (bench/synth.py) is built once to learn its documents;
 then, for each of ``--pairs`` rounds, these run one after another (in the order A B C in
@@ -138,6 +139,9 @@ def main() -> None:
                         help="keep archives in DIR/<size>/ and reuse them")
     parser.add_argument("--no-write", action="store_true",
                         help="print the table only; leave docs/benchmarks.md alone")
+    parser.add_argument("--section", default="cold",
+                        help="the section of docs/benchmarks.md to write (default cold): "
+                             "a long run at one size can keep its own beside the others")
     args = parser.parse_args()
     sizes = [int(size.replace("_", "")) for size in args.sizes.split(",") if size.strip()]
     with tempfile.TemporaryDirectory(prefix="feedsearch-cold-") as scratch:
@@ -147,8 +151,10 @@ def main() -> None:
     text = report(results, args.pairs)
     print(text)
     if not args.no_write:
-        write_section("cold", "## The first build against bare Whoosh (bench/cold_build.py)"
-                      "\n\n" + __doc__.split("\n\n", 1)[1].strip() + "\n\n" + text)
+        title = "## The first build against bare Whoosh (bench/cold_build.py" + \
+            (f" --sizes {args.sizes})" if args.section != "cold" else ")")
+        write_section(args.section, title + "\n\n" + __doc__.split("\n\n", 1)[1].strip()
+                      + "\n\n" + text)
 
 
 if __name__ == "__main__":
