@@ -182,3 +182,20 @@ def test_json_shape_is_serialisable(built):
     assert set(data["results"][0]) == {"slug", "title", "url", "date", "source", "score",
                                        "snippet", "tags"}
     json.dumps(data)
+
+
+def test_a_process_reads_the_index_from_files_once_then_from_memory(built):
+    """The first search in a process opens the index without copying it into memory (a
+    one-off command pays nothing more); the second opens it in memory for the searches to
+    come; both find the same."""
+    from feedsearch import search_index
+
+    search_index._OPEN.clear()
+    first = search(built.index, "grief")
+    engine = search_index.open_search_index(built.index)  # the same process, again
+    assert engine.searcher._ix.storage.supports_mmap is True
+    assert search(built.index, "grief") == first
+    search_index._OPEN.clear()
+    search(built.index, "grief")
+    [(_, once, in_memory)] = search_index._OPEN.values()
+    assert in_memory is False and once.searcher._ix.storage.supports_mmap is False

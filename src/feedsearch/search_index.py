@@ -180,23 +180,27 @@ def _with_word_bonus(results, plan: QueryPlan,
     return sorted(scored, key=lambda pair: -pair[1])
 
 
-_OPEN: dict[str, tuple[tuple, SearchIndex]] = {}
+_OPEN: dict[str, tuple[tuple, SearchIndex, bool]] = {}
 
 
 def open_search_index(index_dir: Path) -> SearchIndex:
     """The index in ``index_dir``, kept open between searches in one process: opening an
-    index reads its term tables, most of a search's time on a large archive. It is opened
-    again when the index's table of contents changed (a build committed, or made the index
-    anew). Raises what Whoosh raises for a damaged index."""
+    index reads its term tables, most of a search's time on a large archive. A process's
+    first search reads the index from files (a one-off ``feedsearch search`` pays no
+    more); its second opens it in memory, for the searches that follow (see
+    ``index.open_index``). It is opened again when the index's table of contents changed
+    (a build committed, or made the index anew). Raises what Whoosh raises for a damaged
+    index."""
     key = str(Path(index_dir).resolve())
     folder = index.whoosh_dir(index_dir)
     version = tuple(sorted((entry.name, entry.stat().st_mtime_ns)
                            for entry in os.scandir(folder) if entry.name.endswith(".toc")))
     cached = _OPEN.get(key)
-    if cached is not None and cached[0] == version:
+    if cached is not None and cached[0] == version and cached[2]:
         return cached[1]
+    in_memory = cached is not None and cached[0] == version  # searched here before
     if cached is not None:
         cached[1].searcher.close()
-    opened = SearchIndex(index.open_index(index_dir).searcher(), Path(index_dir))
-    _OPEN[key] = (version, opened)
+    opened = SearchIndex(index.open_index(index_dir, in_memory).searcher(), Path(index_dir))
+    _OPEN[key] = (version, opened, in_memory)
     return opened
