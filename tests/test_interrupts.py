@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -116,19 +117,43 @@ def test_a_killed_builds_worker_exits_and_frees_the_lock(archive, tmp_path):
                    "taken over" in again.stderr
 
 
+def command_line(pid: str) -> bytes | None:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:  # gone
+        return None
+
+
+def with_a_long_last_essay(archive: Path, folder: Path) -> Path:
+    """A copy of ``archive`` whose last essay (some 3.5 MB) keeps the build indexing, and
+    its parse worker alive, for seconds after the worker has parsed the rest."""
+    copy = folder / "essays"
+    shutil.copytree(archive, copy)
+    rng = random.Random(7)
+    paragraphs = [". ".join(" ".join(rng.choice(WORDS) for _ in range(12)) for _ in range(8))
+                  for _ in range(5000)]
+    (copy / "zz-long.md").write_text("---\ntitle: The Long One\ndate: 2020-02-02\n---\n\n"
+                                     + ".\n\n".join(paragraphs) + ".\n", encoding="utf-8")
+    return copy
+
+
 def test_a_workers_copy_of_the_lock_never_keeps_the_next_build_out(archive, tmp_path):
     """A parse worker is forked while its build holds the lock, and closes its copy at
     once: a worker left behind (where no parent-death signal exists) never holds it."""
     work = tmp_path / "run"
     lock = (work / "index" / "build.lock").resolve()
+    archive = with_a_long_last_essay(archive, tmp_path)
     process = subprocess.Popen(command(archive, work), stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         deadline = time.monotonic() + 60
         workers: list[str] = []
         while not workers and time.monotonic() < deadline:
+            # Forked workers, whose command line is the build's (not a passing helper
+            # process that a library may start and end in the meantime).
             workers = [pid for pid in alive_in_session(process.pid)
-                       if int(pid) != process.pid]
+                       if int(pid) != process.pid
+                       and command_line(pid) == command_line(str(process.pid))]
             time.sleep(0.01)
         assert workers, "the build started no worker"
         time.sleep(0.2)  # past the worker's start
