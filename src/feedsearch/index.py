@@ -158,7 +158,8 @@ def _storage(folder: Path, in_memory: bool = False):
     costs a few reads. ``in_memory`` memory-maps them, and Whoosh then copies each
     segment's files into memory as a reader opens (0.6 s at 100,000 essays): worth it only
     to a process that searches many times, where each query then reads postings from
-    memory (a warm query at 100,000 essays took 126 ms at p95 so, 305 ms from files)."""
+    memory (bench/large.py's warm queries at 100,000 essays: p95 243 ms so, 305 ms from
+    files)."""
     from whoosh.filedb.filestore import FileStorage
 
     return FileStorage(str(folder), supports_mmap=in_memory)
