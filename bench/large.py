@@ -22,23 +22,20 @@ p95 <= 0.5 s.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from report import table, write_section  # noqa: E402
-from run import BIN, folder_mb, rebuild_one_changed, run_build, seconds, timed  # noqa: E402
-from search_speed import percentile, query_mix  # noqa: E402
+from run import folder_mb, rebuild_one_changed, run_build, search_times, seconds  # noqa: E402
+from search_speed import percentile  # noqa: E402
 from synth import generate  # noqa: E402
 
 from feedsearch import store  # noqa: E402
-from feedsearch.search import search  # noqa: E402
 
 SAMPLE = 2_000  # essays the query mix is drawn from (loading all bodies costs minutes)
 SEARCH_RUNS = 24
@@ -84,18 +81,9 @@ def rebuilds(root: Path, rounds: int) -> dict[str, str]:
 def searches(index_dir: Path) -> dict[str, str]:
     rng = random.Random(5)
     slugs = store.slugs_starting(index_dir, "", limit=10**9)
-    documents = [store.get_document(index_dir, slug) for slug in rng.sample(slugs, SAMPLE)]
-    queries = query_mix(documents, rng)
-    for _ in range(2):  # a process's second search opens the index in memory
-        search(index_dir, "warm up")
-    warm = [timed(lambda text=text, filters=filters: search(index_dir, text, filters=filters))
-            for text, filters in queries]
-    plain = [text for text, filters in queries if filters is None]
-    environment = {**os.environ, "NO_COLOR": "1"}
-    whole = [timed(lambda text=text: subprocess.run(
-                [str(BIN / "feedsearch"), "search", text, "--index", str(index_dir)],
-                check=True, capture_output=True, env=environment))
-             for text in rng.sample(plain, SEARCH_RUNS)]
+    drawn = rng.sample(slugs, min(SAMPLE, len(slugs)))
+    documents = [store.get_document(index_dir, slug) for slug in drawn]
+    warm, whole = search_times(index_dir, documents, rng, SEARCH_RUNS)
     return {"warm query p50": f"{1000 * percentile(warm, 0.5):.1f} ms",
             "warm query p95": f"{1000 * percentile(warm, 0.95):.1f} ms",
             "`feedsearch search` p50": seconds(percentile(whole, 0.5)),

@@ -216,19 +216,8 @@ def measure(count: int, root: Path, scratch: Path, with_ceiling: bool = True) ->
     related = timed(lambda: related_map(documents, RelatedOptions(language=LANGUAGE), TermCache()))
     step("search")
     index_dir = root / "index"
-    ordered = list(store.iter_documents(index_dir))
     rng = random.Random(5)
-    queries = query_mix(ordered, rng)
-    for _ in range(2):  # a process's second search opens the index in memory
-        search(index_dir, "warm up")
-    warm = [timed(lambda text=text, filters=filters: search(index_dir, text, filters=filters))
-            for text, filters in queries]
-    plain = [text for text, filters in queries if filters is None]
-    environment = {**os.environ, "NO_COLOR": "1"}
-    whole = [timed(lambda text=text: subprocess.run(
-                [str(BIN / "feedsearch"), "search", text, "--index", str(index_dir)],
-                check=True, capture_output=True, env=environment))
-             for text in rng.sample(plain, SEARCH_RUNS)]
+    warm, whole = search_times(index_dir, list(store.iter_documents(index_dir)), rng)
     return {
         "essays": f"{essays:,}",
         "cold build": seconds(cold.seconds),
@@ -250,6 +239,25 @@ def measure(count: int, root: Path, scratch: Path, with_ceiling: bool = True) ->
         "index size": f"{folder_mb(index_dir):.1f} MB",
         "output size": f"{folder_mb(root / 'out'):.1f} MB",
     }
+
+
+def search_times(index_dir: Path, documents: list, rng: random.Random,
+                 runs: int = SEARCH_RUNS) -> tuple[list[float], list[float]]:
+    """Seconds of each query of bench/search_speed.py's mix (drawn from ``documents``) in
+    this process once warm, and of ``runs`` of its plain queries as whole ``feedsearch
+    search`` processes."""
+    queries = query_mix(documents, rng)
+    for _ in range(2):  # a process's second search opens the index in memory
+        search(index_dir, "warm up")
+    warm = [timed(lambda text=text, filters=filters: search(index_dir, text, filters=filters))
+            for text, filters in queries]
+    plain = [text for text, filters in queries if filters is None]
+    environment = {**os.environ, "NO_COLOR": "1"}
+    whole = [timed(lambda text=text: subprocess.run(
+                [str(BIN / "feedsearch"), "search", text, "--index", str(index_dir)],
+                check=True, capture_output=True, env=environment))
+             for text in rng.sample(plain, runs)]
+    return warm, whole
 
 
 def seconds(value: float) -> str:
