@@ -35,8 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from report import table, write_section  # noqa: E402
-from run import run_build, spelling_field  # noqa: E402
-from synth import generate  # noqa: E402
+from run import generated, run_build, spelling_field  # noqa: E402
 
 from feedsearch import index, store  # noqa: E402
 from feedsearch.index import index_fields, make_schema, whoosh_index  # noqa: E402
@@ -77,10 +76,7 @@ def measure(count: int, root: Path, scratch: Path, pairs: int) -> dict[str, dict
     def step(what: str) -> None:
         print(f"[{count:,}] {what}", file=sys.stderr, flush=True)
 
-    if not (root / "topics.json").exists():  # written last: present means complete
-        step("generating the archive")
-        shutil.rmtree(root / "essays", ignore_errors=True)
-        generate(count, root)
+    generated(count, root, step)
     step("first build, unmeasured")
     cold_build(root)
     documents = list(store.load_documents(root / "index").values())

@@ -31,9 +31,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from report import table, write_section  # noqa: E402
-from run import folder_mb, rebuild_one_changed, run_build, search_times, seconds  # noqa: E402
+from run import folder_mb, generated, rebuild_one_changed, run_build, search_times, seconds  # noqa: E402
 from search_speed import percentile  # noqa: E402
-from synth import generate  # noqa: E402
 
 from feedsearch import store  # noqa: E402
 
@@ -50,9 +49,7 @@ def spread(values: list[float]) -> str:
 
 
 def cold(count: int, root: Path) -> dict[str, str]:
-    if not (root / "topics.json").exists():  # written last: present means complete
-        shutil.rmtree(root / "essays", ignore_errors=True)
-        generate(count, root)
+    generated(count, root)
     for folder in ("out", "index"):
         shutil.rmtree(root / folder, ignore_errors=True)
     built = run_build(root)

@@ -188,14 +188,22 @@ def rebuild_one_changed(root: Path) -> Build:
     return changed
 
 
+def generated(count: int, root: Path, step: Callable[[str], None] | None = None) -> None:
+    """A generated archive of ``count`` essays in ``root``, made unless a whole one is there
+    (bench/synth.py writes topics.json last)."""
+    if (root / "topics.json").exists():
+        return
+    if step is not None:
+        step("generating the archive")
+    shutil.rmtree(root / "essays", ignore_errors=True)
+    generate(count, root)
+
+
 def measure(count: int, root: Path, scratch: Path, with_ceiling: bool = True) -> dict[str, str]:
     def step(what: str) -> None:
         print(f"[{count:,}] {what}", file=sys.stderr, flush=True)
 
-    if not (root / "topics.json").exists():  # written last: present means complete
-        step("generating the archive")
-        shutil.rmtree(root / "essays", ignore_errors=True)
-        generate(count, root)
+    generated(count, root, step)
     for folder in ("out", "index"):
         shutil.rmtree(root / folder, ignore_errors=True)
     step("cold build")

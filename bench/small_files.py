@@ -29,8 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from report import table, write_section  # noqa: E402
-from run import run_build  # noqa: E402
-from synth import generate  # noqa: E402
+from run import generated, run_build  # noqa: E402
 
 WORDS = "morning water grief light help work the rain".split()
 PER_FOLDER = 100
@@ -71,8 +70,7 @@ def main() -> None:
         roots = {"small files": work / f"small-{args.files}",
                  "full essays": work / f"essays-{args.essays}"}
         small_archive(args.files, roots["small files"])
-        if not (roots["full essays"] / "topics.json").exists():
-            generate(args.essays, roots["full essays"])
+        generated(args.essays, roots["full essays"])
         builds: dict[str, list] = {name: [] for name in roots}
         for round_number in range(args.rounds):
             order = list(roots) if round_number % 2 == 0 else list(reversed(roots))
