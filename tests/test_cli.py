@@ -70,9 +70,13 @@ def test_related_table_and_json(cli_build):
     _, _, index = cli_build
     data = json.loads(_run("related", "asking-for-help", "--index", str(index), "--json").stdout)
     assert 1 <= len(data) <= 5
-    assert set(data[0]) == {"slug", "title", "url", "score", "shared_tags"}
+    assert set(data[0]) == {"slug", "title", "url", "score", "shared_tags", "shared_terms",
+                            "why"}
     table = _run("related", "asking-for-help", "--index", str(index))
     assert table.exit_code == 0 and data[0]["title"] in table.stdout
+    assert table.stdout.splitlines()[0].split() == ["score", "title", "shared", "tags",
+                                                    "shared", "words"]
+    assert ", ".join(data[0]["shared_terms"]) in table.stdout.splitlines()[1]
     missing = _run("related", "no-such-essay", "--index", str(index))
     assert missing.exit_code == 1
     assert "no essay with slug 'no-such-essay'" in missing.stderr

@@ -106,12 +106,43 @@ def test_tags_alone_find_the_topic():
 def test_entry_shape():
     related = related_map(topic_docs(with_tags=True))
     entry = related["dinghy-sailing"][0]
-    assert set(entry) == {"slug", "title", "url", "score", "shared_tags"}
+    assert set(entry) == {"slug", "title", "url", "score", "shared_tags", "shared_terms",
+                          "why"}
     assert entry["title"] == "Ocean crossing"
     assert entry["url"] == "https://site.example/ocean-crossing/"
     assert isinstance(entry["score"], float)
-    assert 0 < entry["score"] <= 1
+    assert entry["score"] > 0
     json.dumps(related)  # JSON-ready
+
+
+def test_why_names_the_shared_tags_and_the_words_that_weigh_most_as_written():
+    related = related_map(topic_docs(with_tags=True))
+    entry = related["dinghy-sailing"][0]
+    assert entry["shared_tags"] == ["sailing"]
+    # "harbour" and "wind" are in both and in no other essay; the index's stems would be
+    # "harbour" and "wind" too, so check a word whose stem differs: "sailing" -> "sail".
+    assert set(entry["shared_terms"]) <= {"harbour", "wind", "sail", "sailing"}
+    assert "harbour" in entry["shared_terms"] and "wind" in entry["shared_terms"]
+    assert entry["why"] == ("shared tags: sailing; shared words: "
+                            + ", ".join(entry["shared_terms"]))
+
+
+def test_why_shows_each_word_as_written_not_as_stemmed():
+    docs = [make_doc("a", "Policies on policy. Gardening policies matter to gardeners."),
+            make_doc("b", "Her policy: policies for the gardening of policies."),
+            make_doc("c", "Sailing boats at sea.")]
+    entry = related_map(docs, TEXT_ONLY)["a"][0]
+    assert entry["slug"] == "b"
+    assert "policy" in entry["shared_terms"], entry
+    assert not any(term in ("polici", "garden") for term in entry["shared_terms"])
+    assert entry["why"].startswith("shared words: ")
+
+
+def test_why_says_close_in_time_when_nothing_is_shared():
+    docs = [make_doc("a", "Kettles whistle loudly.", date=DAY),
+            make_doc("b", "Violins are tuned by ear.", date=DAY + timedelta(days=1))]
+    entry = related_map(docs, TEXT_ONLY)["a"][0]
+    assert entry["shared_terms"] == [] and entry["why"] == "published close in time"
 
 
 # --- shared tags -----------------------------------------------------------------------------
@@ -181,8 +212,10 @@ def test_tag_vectors_weigh_rare_tags_more():
             make_doc("z", tags=["common"])]
     vectors = tag_vectors(docs)
     assert vectors[0]["rare"] > vectors[0]["common"]
-    assert math.isclose(sum(w * w for w in vectors[0].values()), 1.0)
-    assert vectors[1] == {"common": 1.0}
+    # Two essays' product is the rarity, ln(1 + n / essays with the tag), of the tags both
+    # carry, summed: x with itself holds "rare" (1 of 3) and "common" (3 of 3).
+    assert math.isclose(sum(w * w for w in vectors[0].values()), math.log(4) + math.log(2))
+    assert vectors[1] == {"common": pytest.approx(math.sqrt(math.log(2)))}
 
 
 def test_tag_vectors_empty_for_untagged():

@@ -33,14 +33,29 @@ def archive(rng: random.Random, size: int) -> list[Document]:
 
 
 def plain_lists(documents: list[Document], options: RelatedOptions) -> dict[str, list[str]]:
-    """Every pair scored; lists sorted whole."""
+    """Every pair scored, dense; each essay's best text scores kept, smoothed over its
+    closest neighbours; lists sorted whole."""
     prepared = prepare(documents, options)
     texts = prepared.texts.matrix.toarray()
     tags = prepared.tags.matrix.toarray() if prepared.tags is not None else None
     days, recency, ordered = prepared.days, prepared.recency, prepared.ordered
+    size = len(ordered)
+    first = np.round(texts @ texts.T, 6)
+    kept = np.zeros((size, size))
+    closest = np.zeros((size, size))
+    for i in range(size):
+        best = sorted((j for j in range(size) if j != i and first[i, j] > 0),
+                      key=lambda j, i=i: (-first[i, j], -recency[j], j))
+        best = best[:max(options.candidates, options.limit, options.neighbours)]
+        kept[i, best] = first[i, best]
+        near = best[:options.neighbours]
+        if near:
+            closest[i, near] = first[i, near] / first[i, near].sum()
+    alpha = options.smoothing
+    text = (1 - alpha) * kept + alpha * closest @ kept
     result = {}
     for i, document in enumerate(ordered):
-        scores = options.text_weight * texts @ texts[i]
+        scores = options.text_weight * text[i]
         if tags is not None and options.tag_weight:
             scores = scores + options.tag_weight * tags @ tags[i]
         scores = np.round(scores, 4)

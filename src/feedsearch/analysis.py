@@ -1,10 +1,16 @@
 """Essays' words as the index analyses them, counted, for related posts: each distinct
-word is analysed once, and each term gets a number, a column of the count matrix."""
+word is analysed once, and each term gets a number, a column of the count matrix.
+
+Beside the words, an essay's counts hold what else says what it is about, as terms no
+analysed word can be (they hold a space): each page or site it links to (``link ...``)
+and each of its authors (``author ...``). Related posts weigh each kind on its own."""
 
 from __future__ import annotations
 
+import html as html_module
 import re
 from collections import Counter
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -15,6 +21,10 @@ _TOKEN = re.compile(r"\w+(?:\.?\w+)*", re.UNICODE)  # the index tokenizer's patt
 # Words "did you mean" may offer: letters only, two or more.
 _SPELLED = re.compile(r"[^\W\d_]{2,}")
 TITLE_WEIGHT = 3  # a title's words say what an essay is about: each counts three times
+LINK = "link "  # the prefix of a link's terms
+AUTHOR = "author "  # the prefix of an author's term
+# Our sanitised HTML quotes every attribute with double quotes.
+_HREF = re.compile(r'<a\s[^>]*?href="([^"]*)"', re.IGNORECASE)
 
 
 class TermCache(dict):
@@ -24,10 +34,14 @@ class TermCache(dict):
     this build; terms from ``saved_terms`` on are new."""
 
     def __init__(self, vocabulary: list[str] | None = None,
-                 rows: dict[str, tuple[np.ndarray, np.ndarray]] | None = None) -> None:
+                 rows: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
+                 display: dict[int, str] | None = None) -> None:
         super().__init__(rows or {})
         self.vocabulary: list[str] = vocabulary if vocabulary is not None else []
         self.saved_terms = len(self.vocabulary)
+        # Term number -> the word shown for it (see Analyser.display).
+        self.display: dict[int, str] = display if display is not None else {}
+        self.saved_display = dict(self.display)
         self.added: set[str] = set()
         self.summary_words: set[str] = set()
         self._analyser: Analyser | None = None
@@ -38,7 +52,7 @@ class TermCache(dict):
         if not document.content_hash or document.content_hash in self:
             return
         if self._analyser is None or self._analyser.language != language:
-            self._analyser = Analyser(language, self.vocabulary)
+            self._analyser = Analyser(language, self.vocabulary, self.display)
         self[document.content_hash] = arrays(term_counts_of(self._analyser, document,
                                                          TITLE_WEIGHT))
         self.summary_words.update(_TOKEN.findall(document.summary.lower()))
@@ -67,12 +81,17 @@ class Analyser:
 
     STOP = -1
 
-    def __init__(self, language: str = "en", vocabulary: list[str] | None = None) -> None:
+    def __init__(self, language: str = "en", vocabulary: list[str] | None = None,
+                 display: dict[int, str] | None = None) -> None:
         self.language = language
         self.analyzer = text_analyzer(language)
         self.cache: dict[str, int] = {}  # word -> term number, or STOP
         self.terms: list[str] = vocabulary if vocabulary is not None else []
         self.numbers: dict[str, int] = {term: n for n, term in enumerate(self.terms)}
+        # Term number -> a word as written that gives it, for people to read ("polici" is
+        # shown as "policy"): the shortest seen, then the first in alphabetical order, so
+        # the choice does not depend on the order essays are read in.
+        self.display: dict[int, str] = display if display is not None else {}
 
     def number(self, term: str | None) -> int:
         if term is None:
@@ -94,8 +113,13 @@ class Analyser:
             if len(analysed) != len(unknown):  # an analyser that splits or joins words
                 analysed = [next((t.text for t in self.analyzer(word)), None)
                             for word in unknown]
+            display = self.display
             for word, term in zip(unknown, analysed, strict=True):
-                self.cache[word] = self.number(term)
+                number = self.cache[word] = self.number(term)
+                if number != self.STOP:
+                    shown = display.get(number)
+                    if shown is None or (len(word), word) < (len(shown), shown):
+                        display[number] = word
         counts = Counter(map(self.cache.__getitem__, words))
         counts.pop(self.STOP, None)
         return counts
@@ -108,7 +132,33 @@ def arrays(counts: Counter[int]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def term_counts_of(analyser: Analyser, document: Document, title_weight: int) -> Counter[int]:
+    """The essay's words (its title's ``title_weight`` times), the pages and sites it links
+    to, and its authors."""
     counts = analyser.counts(document.text)
     for term, count in analyser.counts(document.title).items():
         counts[term] += count * title_weight
+    for feature, count in link_features(document.html).items():
+        counts[analyser.number(LINK + feature)] += count
+    for author in sorted({author.casefold() for author in document.authors if author}):
+        counts[analyser.number(AUTHOR + " ".join(author.split()))] += 1
     return counts
+
+
+def link_features(html: str) -> Counter[str]:
+    """What an essay's links say about it: for a link to another site, that site and the
+    page; for a link within the site, the page's last path segment (its slug, usually),
+    so that essays citing the same essay or the same outside page are alike."""
+    features: Counter[str] = Counter()
+    for href in _HREF.findall(html):
+        try:
+            parts = urlsplit(html_module.unescape(href).strip())
+        except ValueError:  # "http://[::1" and the like: a broken link says nothing
+            continue
+        path = parts.path.rstrip("/")
+        if parts.scheme in ("http", "https") and parts.netloc:
+            host = parts.netloc.lower().removeprefix("www.")
+            features[f"site {host}"] += 1
+            features[f"page {host}{path}"] += 1
+        elif not parts.scheme and not parts.netloc and path:
+            features[f"page {path.rsplit('/', 1)[-1]}"] += 1
+    return features

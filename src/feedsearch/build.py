@@ -46,7 +46,7 @@ __all__ = ["BuildError", "BuildInterrupted", "BuildOptions", "BuildReport", "bui
            "check_folders"]
 
 DEFAULT_BASE_URL = "http://localhost:8000/"
-STORE_FORMAT = "14"
+STORE_FORMAT = "15"
 
 
 class BuildError(Exception):

@@ -1,18 +1,25 @@
-"""Related posts: text similarity (TF-IDF cosine) blended with tag overlap and, optionally,
+"""Related posts: what two essays say (their words, the pages they link to, their
+authors), smoothed over each essay's neighbours, then the tags they share and, optionally,
 closeness in time.
 
-- Text: the index's own analysis (stemming, stop words), term frequency, the title
-  counted three times, terms weighted by smoothed inverse document frequency,
-  ln((n + 1) / (df + 1)) + 1, and pruned when they occur in more than half of the essays
+- Words: the index's own analysis (stemming, stop words), sublinear term frequency
+  (1 + ln tf), the title counted three times, smoothed inverse document frequency,
+  ln((n + 1) / (df + 1)) + 1, terms pruned when they occur in more than half of the essays
   or in too few to link more than a pair (fewer than three, in archives of twenty essays
-  or more; one, below); each essay's 100 strongest terms are compared. Chosen against
-  plain TF-IDF cosine on two real blogs, our sample essays and a generated archive
-  (bench/related_quality.py, docs/benchmarks.md): sublinear term frequency (1 + log tf,
-  or its square root) won on one real blog and lost on the others; 200 or 300 terms
-  per essay gave the same precision within 0.01 for more time.
-- Tags: cosine of tag vectors weighted by inverse tag frequency, so sharing a tag few essays
-  carry says more than sharing one that most carry.
+  or more; two, below); each essay's 200 strongest terms are compared.
+- Links: the outside pages and sites and the essays of the site an essay links to
+  (analysis.link_features), weighted the same way but pruned above a fifth of the
+  essays, so that a site's own navigation says nothing; a shared author counts a
+  little. Each kind is a unit vector of its own, weighted (``link_weight``,
+  ``author_weight``) against the words' 1.
+- Text score: the cosine of those vectors, smoothed over neighbours (related_lists.py).
+- Tags: the rarity, ln(1 + n / essays with the tag), of each tag two essays share, summed:
+  essays sharing a rare tag, or several, come first, and the text ranks those that share
+  as much. With the default weights any shared tag outweighs the text alone.
 - Time (off by default): ``exp(-days apart / date_scale_days)``.
+
+Chosen by measurement on real blogs against plain TF-IDF cosine and against the best
+the tags allow (bench/related_quality.py, docs/benchmarks.md).
 
 Vectors are sparse (SciPy) and similarities are computed a block of rows at a time, so no
 n-by-n matrix is ever held: memory grows linearly with the archive. Every essay with text
@@ -28,7 +35,7 @@ from collections import Counter
 import numpy as np
 from scipy import sparse
 
-from .analysis import TITLE_WEIGHT, Analyser, TermCache, arrays, term_counts_of
+from .analysis import AUTHOR, LINK, TITLE_WEIGHT, Analyser, TermCache, arrays, term_counts_of
 from .model import Document
 from .related_lists import Prepared, lists_for
 from .settings import RelatedOptions
@@ -70,28 +77,43 @@ def text_vectors(documents: list[Document], options: RelatedOptions,
     changed essays. ``rows_from(counts, terms, idf)``, if given, may return unit rows
     computed before together with the positions of the rows it could not give; only those
     are computed here (see related_update)."""
-    counts, terms = count_matrix(documents, options, term_counts)
-    idf = term_weights(counts, len(documents), options)
+    counts, terms, words = count_matrix(documents, options, term_counts)
+    idf = term_weights(counts, terms, len(documents), options)
     earlier = rows_from(counts, terms, idf) if rows_from is not None else None
     if earlier is None:
-        matrix = unit_vectors(counts, idf, options)
+        matrix = unit_vectors(counts, idf, terms, options)
     else:
         matrix, missing = earlier
         if len(missing):
-            fresh = unit_vectors(counts[missing], idf, options)
+            fresh = unit_vectors(counts[missing], idf, terms, options)
             matrix = _with_rows(matrix, missing, fresh)
     # An essay has text if it had words when analysed (its text may since have been let go)
     # or has text now (perhaps only stop words).
-    has_text = (np.diff(counts.indptr) > 0) | np.array([bool(d.text) for d in documents],
-                                                       dtype=bool)
-    return Vectors(matrix, terms, has_text, idf)
+    worded = counts @ sparse.diags(kinds(terms)[0].astype(np.float64))
+    has_text = (np.diff(worded.tocsr().indptr) > 0) if worded.nnz else \
+        np.zeros(len(documents), dtype=bool)
+    has_text |= np.array([bool(d.text) for d in documents], dtype=bool)
+    return Vectors(matrix, terms, has_text, idf, words)
+
+
+def kinds(terms: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Masks of the columns that are words, links and authors (analysis.py). A matrix
+    with no terms has one empty column, counted as a word."""
+    columns = max(1, len(terms))
+    links, authors = np.zeros(columns, dtype=bool), np.zeros(columns, dtype=bool)
+    links[:len(terms)] = [t.startswith(LINK) for t in terms]
+    authors[:len(terms)] = [t.startswith(AUTHOR) for t in terms]
+    return ~(links | authors), links, authors
 
 
 def count_matrix(documents: list[Document], options: RelatedOptions,
-                 term_counts: TermCache | None = None) -> tuple[sparse.csr_matrix, list[str]]:
-    """Each essay's term counts as a row; columns are terms in their own sorted order."""
+                 term_counts: TermCache | None = None
+                 ) -> tuple[sparse.csr_matrix, list[str], list[str]]:
+    """Each essay's term counts as a row; columns are terms in their own sorted order. Also
+    the word shown for each column (see Analyser.display)."""
     cache = term_counts if term_counts is not None and not options.plain_tfidf else None
-    analyser = Analyser(options.language, cache.vocabulary if cache is not None else None)
+    analyser = Analyser(options.language, cache.vocabulary if cache is not None else None,
+                        cache.display if cache is not None else None)
     rows: list[tuple[np.ndarray, np.ndarray]] = []
     title_weight = 1 if options.plain_tfidf else TITLE_WEIGHT
     for document in documents:
@@ -116,17 +138,24 @@ def count_matrix(documents: list[Document], options: RelatedOptions,
         counts.indices = rank[counts.indices]
         counts.has_sorted_indices = False
         counts.sort_indices()
-    return counts, [terms[i] for i in order]
+    display = analyser.display
+    return counts, [terms[i] for i in order], [display.get(int(i), terms[i]) for i in order]
 
 
-def term_weights(counts: sparse.csr_matrix, total: int, options: RelatedOptions) -> np.ndarray:
-    """Inverse document frequency per column; 0 for terms too rare to link or too common."""
+def term_weights(counts: sparse.csr_matrix, terms: list[str], total: int,
+                 options: RelatedOptions) -> np.ndarray:
+    """Inverse document frequency per column; 0 for terms too rare to link or too common
+    (a link to a page or site more than a fifth of the essays link to is the site's own
+    furniture)."""
     df = np.bincount(counts.indices, minlength=counts.shape[1])  # essays per term
+    words, links, authors = kinds(terms)
     if options.plain_tfidf:
-        return np.log(total / np.maximum(df, 1))
+        return np.where(words, np.log(total / np.maximum(df, 1)), 0.0)
     # Smoothed, plus one: a term in many essays still counts for something.
     idf = np.log((total + 1) / (df + 1)) + 1
-    idf[(df < min_essays(total)) | (df > max(2, total // 2))] = 0.0
+    idf[words & ((df < min_essays(total)) | (df > max(2, total // 2)))] = 0.0
+    idf[links & ((df < 2) | (df > max(2, total // 5)))] = 0.0
+    idf[authors & ((df < 2) | (df > max(2, total // 2)))] = 0.0
     return idf
 
 
@@ -137,15 +166,34 @@ def min_essays(total: int) -> int:
     return 3 if total >= 20 else 2
 
 
-def unit_vectors(counts: sparse.csr_matrix, idf: np.ndarray,
+def unit_vectors(counts: sparse.csr_matrix, idf: np.ndarray, terms: list[str],
                  options: RelatedOptions) -> sparse.csr_matrix:
-    """Rows of counts times weights, each pruned to its strongest terms and made unit
-    length: each row on its own, so any subset of rows comes out as in the whole."""
+    """Rows of (sublinear) counts times weights: the words pruned to each essay's strongest
+    and made unit length, the links and the authors each made unit length and weighted.
+    Each row on its own, so any subset of rows comes out as in the whole."""
+    counts = counts.tocsr().astype(np.float64)
+    if not options.plain_tfidf:
+        counts.data = 1 + np.log(counts.data)
     weighted = (counts @ sparse.diags(idf)).tocsr()
     weighted.eliminate_zeros()
-    if not options.plain_tfidf:
-        weighted = _strongest(weighted, options.terms_per_essay)
-    return _unit_rows(weighted)
+    if options.plain_tfidf:
+        return _unit_rows(weighted)
+    words, links, authors = kinds(terms)
+    result = _unit_rows(_strongest(_columns(weighted, words), options.terms_per_essay))
+    for mask, weight in ((links, options.link_weight), (authors, options.author_weight)):
+        if weight > 0 and mask.any():
+            result = result + np.sqrt(weight) * _unit_rows(_columns(weighted, mask))
+    result = result.tocsr()
+    result.sort_indices()
+    return result
+
+
+def _columns(matrix: sparse.csr_matrix, mask: np.ndarray) -> sparse.csr_matrix:
+    """``matrix`` with the columns outside ``mask`` emptied."""
+    kept = matrix @ sparse.diags(mask.astype(np.float64))
+    kept = kept.tocsr()
+    kept.eliminate_zeros()
+    return kept
 
 
 def _with_rows(matrix: sparse.csr_matrix, positions: np.ndarray,
@@ -181,10 +229,13 @@ def _unit_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
 
 
 def tag_vectors_of(documents: list[Document]) -> Vectors:
+    """Rows whose products are the rarity of the tags two essays share, summed: each tag's
+    entry is the square root of ln(1 + n / essays with the tag)."""
     rows = [Counter({tag.casefold(): 1 for tag in d.tags}) for d in documents]
     df = Counter(tag for counts in rows for tag in counts)
     total = len(documents)
-    return _matrix(rows, lambda t, _c: math.log(1 + total / df[t]))
+    return _matrix(rows, lambda t, _c: math.sqrt(math.log(1 + total / df[t])),
+                   normalise=False)
 
 
 def term_vectors(documents: list[Document], options: RelatedOptions | None = None):

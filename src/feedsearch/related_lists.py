@@ -1,13 +1,20 @@
 """Each essay's list of related essays, from the vectors related.py prepares.
 
-The work stays near linear in the archive: an essay's scores are taken from the sparse
-product of its vectors with everyone's, so only essays that share a term or a tag with it
-are ever looked at (a dense row per essay, and a sort of it, would make a 50,000-essay
-archive of unrelated essays take half an hour). Only with a date weight, where every pair
-scores, are whole rows computed. An essay that shares nothing gets the essays nearest in
-time, found by walking outward from it in date order.
+Two steps, each near linear in the archive:
 
-The order of a list: score, then newer, then slug (an essay's position in slug order).
+1. **Neighbours**: each essay's ``candidates`` best text scores (the cosine of the word,
+   link and author vectors), from the sparse product of its vector with everyone's, so
+   only essays that share a term with it are ever looked at.
+2. **Lists**: an essay's text score against another is ``(1 - smoothing)`` times its own
+   score plus ``smoothing`` times the scores its ``neighbours`` closest essays give that
+   other, weighted by how close each is (a second-order smoothing: two essays that the
+   same essays resemble are alike even where their own words differ). Then the tags they
+   share, and closeness in time when a date weight is set (every pair scores then, so
+   whole rows are computed).
+
+An essay that shares nothing gets the essays nearest in time, found by walking outward
+from it in date order. The order of a list: score, then newer, then slug (an essay's
+position in slug order).
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from scipy import sparse
 
 from . import interrupts
 from .model import Document
+from .related_why import Explainer
 from .settings import RelatedOptions
 from .vectors import Vectors
 
@@ -37,11 +45,90 @@ class Prepared:
     days: np.ndarray
     options: RelatedOptions
     has_text: np.ndarray  # essays with words to compare (a list is owed to each)
+    neighbours: Neighbours | None = None  # made by lists_for when not given
 
     @property
     def recency(self) -> np.ndarray:
         """Rank key for ties: newer first, then slug (the order of ``ordered``)."""
         return np.nan_to_num(self.days, nan=-1e9)
+
+
+@dataclass
+class Neighbours:
+    """Each essay's best text scores, best first (score, then newer, then slug): the
+    positions of the essays (-1 where a row has fewer) and the scores, rounded to six
+    places so that a score computed in a different block is the same number."""
+
+    ids: np.ndarray  # (essays, candidates) int64
+    scores: np.ndarray  # (essays, candidates) float64
+
+    def matrix(self) -> sparse.csr_matrix:
+        """The scores as a sparse essays-by-essays matrix."""
+        n, width = self.ids.shape
+        present = self.ids >= 0
+        pointers = np.concatenate(([0], np.cumsum(present.sum(axis=1))))
+        matrix = sparse.csr_matrix((self.scores[present], self.ids[present], pointers),
+                                   shape=(n, n))
+        matrix.sort_indices()
+        return matrix
+
+
+def width(options: RelatedOptions) -> int:
+    """How many scores each essay keeps: enough for a list, and for smoothing."""
+    return max(options.candidates, options.limit, options.neighbours)
+
+
+def smoothing(options: RelatedOptions) -> float:
+    return 0.0 if options.plain_tfidf or not options.neighbours else options.smoothing
+
+
+def neighbours_of(prepared: Prepared, rows: np.ndarray) -> Neighbours:
+    """The neighbour rows of the essays at ``rows``."""
+    keep = width(prepared.options)
+    texts = prepared.texts.matrix
+    texts_t = texts.T.tocsr()
+    recency = prepared.recency
+    ids = np.full((len(rows), keep), -1, dtype=np.int64)
+    scores = np.zeros((len(rows), keep), dtype=np.float64)
+    for start in range(0, len(rows), BLOCK_ROWS):
+        interrupts.check()
+        block = rows[start:start + BLOCK_ROWS]
+        product = (texts[block] @ texts_t).tocsr()
+        product.sort_indices()
+        for row, i in enumerate(block):
+            at = slice(product.indptr[row], product.indptr[row + 1])
+            columns, values = product.indices[at], np.round(product.data[at], 6)
+            wanted = (values > 0) & (columns != i)
+            chosen = best_of(columns[wanted], values[wanted], recency, keep)
+            ids[start + row, :len(chosen)] = chosen
+            if chosen:
+                found = _Lookup(columns, values)
+                scores[start + row, :len(chosen)] = [found.get(j, 0.0) for j in chosen]
+    return Neighbours(ids, scores)
+
+
+def text_scores(prepared: Prepared, table: sparse.csr_matrix, block: np.ndarray,
+                columns: np.ndarray | None = None) -> sparse.csr_matrix:
+    """The smoothed text scores of the essays in ``block`` against every essay (or the
+    essays at ``columns``), as sparse rows; ``table`` is the neighbours' matrix."""
+    options = prepared.options
+    own = table[block]
+    alpha = smoothing(options)
+    if alpha:
+        near = prepared.neighbours
+        count = options.neighbours
+        ids, weights = near.ids[block, :count], near.scores[block, :count]
+        present = ids >= 0
+        totals = weights.sum(axis=1, keepdims=True)
+        totals[totals == 0] = 1.0
+        pointers = np.concatenate(([0], np.cumsum(present.sum(axis=1))))
+        closest = sparse.csr_matrix(((weights / totals)[present], ids[present], pointers),
+                                    shape=(len(block), table.shape[0]))
+        if columns is not None:
+            return (1 - alpha) * own[:, columns] + alpha * (closest @ table[:, columns])
+        return ((1 - alpha) * own + alpha * (closest @ table)).tocsr()
+    return own[:, columns] if columns is not None else own
+
 
 
 def closeness(days_a: np.ndarray, days_b: np.ndarray, options: RelatedOptions) -> np.ndarray:
@@ -52,6 +139,8 @@ def closeness(days_a: np.ndarray, days_b: np.ndarray, options: RelatedOptions) -
 def lists_for(prepared: Prepared, rows) -> dict[str, list[dict]]:
     """The lists of the essays at positions ``rows`` of ``prepared.ordered``."""
     rows = list(rows)
+    if prepared.neighbours is None:
+        prepared.neighbours = neighbours_of(prepared, np.arange(len(prepared.ordered)))
     picker = _Picker(prepared)
     result: dict[str, list[dict]] = {}
     for start in range(0, len(rows), BLOCK_ROWS):
@@ -68,9 +157,9 @@ def lists_for(prepared: Prepared, rows) -> dict[str, list[dict]]:
 
 def _block_scores(prepared: Prepared, block: np.ndarray, picker: _Picker) -> sparse.csr_matrix:
     """The scores of the essays in ``block`` against every essay, as sparse rows: only
-    pairs that share a term or a tag, unless a date weight makes every pair score."""
+    pairs with a text score or a shared tag, unless a date weight makes every pair score."""
     options = prepared.options
-    scores = options.text_weight * (prepared.texts.matrix[block] @ picker.texts_t)
+    scores = options.text_weight * text_scores(prepared, picker.table, block)
     if picker.tags_t is not None:
         scores = scores + options.tag_weight * (prepared.tags.matrix[block] @ picker.tags_t)
     scores = sparse.csr_matrix(scores)
@@ -90,8 +179,8 @@ class _Picker:
     def __init__(self, prepared: Prepared) -> None:
         self.prepared, self.options = prepared, prepared.options
         self.days, self.recency = prepared.days, prepared.recency
-        texts = prepared.texts.matrix
-        self.texts_t = texts.T.tocsr()  # transposed once, not once per block
+        self.table = prepared.neighbours.matrix()
+        self.explain = Explainer(prepared)
         tags = prepared.tags.matrix if prepared.tags is not None and \
             self.options.tag_weight else None
         self.tags_t = tags.T.tocsr() if tags is not None else None
@@ -115,13 +204,13 @@ class _Picker:
         allowed = self._allowed(i, blocked)
         wanted = max(0, options.limit - len(pinned))
         keep = (scores > options.min_score) & allowed(columns)
-        chosen = _best(columns[keep], scores[keep], self.recency, wanted)
+        chosen = best_of(columns[keep], scores[keep], self.recency, wanted)
         if not chosen and not pinned and wanted and bool(prepared.has_text[i]) and \
                 options.min_score <= 0:
             chosen = self._nearest(i, wanted, allowed)
-        ordered = prepared.ordered
-        return [entry(document, ordered[j], pinned_scores[j]) for j in pinned] + \
-            [entry(document, ordered[j], max(score_of.get(j, 0.0), 0.0)) for j in chosen]
+        explain = self.explain
+        return [explain(i, j, pinned_scores[j], pinned=True) for j in pinned] + \
+            [explain(i, j, max(score_of.get(j, 0.0), 0.0)) for j in chosen]
 
     def _allowed(self, i: int, blocked: set[int]):
         """A test of which essays (an array of positions) may be on essay i's list."""
@@ -177,7 +266,7 @@ class _Lookup:
         return default
 
 
-def _best(columns: np.ndarray, scores: np.ndarray, recency: np.ndarray,
+def best_of(columns: np.ndarray, scores: np.ndarray, recency: np.ndarray,
           wanted: int) -> list[int]:
     """The ``wanted`` best of ``columns``: by score, then newer, then position."""
     if not wanted or not len(columns):
@@ -198,14 +287,3 @@ def _first_allowed(positions: np.ndarray, wanted: int, allowed) -> list[int]:
         chunk = positions[start:start + 1024]
         found += chunk[allowed(chunk)].tolist()
     return found[:wanted]
-
-
-def entry(document: Document, other: Document, score: float) -> dict:
-    mine = {tag.casefold() for tag in document.tags}
-    return {
-        "slug": other.slug,
-        "title": other.title,
-        "url": other.url,
-        "score": round(score, 4),
-        "shared_tags": [tag for tag in other.tags if tag.casefold() in mine],
-    }

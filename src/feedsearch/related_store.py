@@ -14,20 +14,25 @@ from scipy import sparse
 from . import store
 from .analysis import TermCache
 from .related import Vectors
+from .related_lists import Neighbours
 from .related_update import RelatedState
 
 
 def load_term_counts(index_dir: Path) -> TermCache:
     """Each stored essay's analysed term counts, by content hash."""
-    vocabulary, rows = store.load_terms(index_dir)
+    vocabulary, rows, display = store.load_terms(index_dir)
     return TermCache(vocabulary, {
         digest: (np.frombuffer(ids, dtype=np.uint32), np.frombuffer(counts, dtype=np.uint32))
-        for digest, ids, counts in rows})
+        for digest, ids, counts in rows}, display)
 
 
 def term_rows(cache: TermCache) -> store.TermRows:
-    """The terms and counts this build added to ``cache``, as rows for the store."""
-    new_terms = list(enumerate(cache.vocabulary[cache.saved_terms:], start=cache.saved_terms))
+    """The terms and counts this build added to ``cache``, as rows for the store: new terms,
+    and older ones whose shown word changed."""
+    display, saved = cache.display, cache.saved_display
+    numbers = sorted(set(range(cache.saved_terms, len(cache.vocabulary))) |
+                     {n for n, word in display.items() if saved.get(n) != word})
+    new_terms = [(n, cache.vocabulary[n], display.get(n, "")) for n in numbers]
     rows = [(digest, cache[digest][0].astype(np.uint32).tobytes(),
              cache[digest][1].astype(np.uint32).tobytes()) for digest in sorted(cache.added)]
     return store.TermRows(new_terms, rows, cache.spelled_words())
@@ -47,6 +52,11 @@ def state_rows(state: RelatedState) -> list[tuple[str, bytes]]:
                  (f"{name}.indptr", matrix.indptr.astype("<i8").tobytes())]
         if vectors.idf is not None:
             rows.append((f"{name}.idf", vectors.idf.astype("<f8").tobytes()))
+    if state.neighbours is not None:
+        near = state.neighbours
+        rows += [("neighbours.shape", json.dumps(list(near.ids.shape)).encode()),
+                 ("neighbours.ids", near.ids.astype("<i8").tobytes()),
+                 ("neighbours.scores", near.scores.astype("<f8").tobytes())]
     return rows
 
 
@@ -60,7 +70,15 @@ def load_related_state(index_dir: Path) -> RelatedState | None:
     if texts is None:
         return None
     return RelatedState(meta["options"], meta["slugs"], meta["identities"], texts,
-                        _vectors(values, "tags"))
+                        _vectors(values, "tags"), _neighbours(values))
+
+
+def _neighbours(values: dict[str, bytes]) -> Neighbours | None:
+    if "neighbours.shape" not in values:
+        return None
+    shape = tuple(store.loads(values["neighbours.shape"]))
+    return Neighbours(np.frombuffer(values["neighbours.ids"], dtype="<i8").reshape(shape),
+                      np.frombuffer(values["neighbours.scores"], dtype="<f8").reshape(shape))
 
 
 def _vectors(values: dict[str, bytes], name: str) -> Vectors | None:

@@ -3,12 +3,19 @@ again, and the result is exactly what computing every list would give.
 
 A changed essay changes its own vector and, through the weight of each term it gained or
 lost, the vectors of the essays that use those terms (and likewise for tags): call those
-rows *changed*. A score between two unchanged rows is unchanged, so an unchanged essay's
-new list is its old list merged with its new scores against the changed rows, unless its
-old list held a changed or removed essay (its score may have fallen, and the next best is
-unknown) or was short; those lists, the changed rows' own, and lists with pins or
-exclusions are computed whole. The state this needs (each row's vectors and identity) is
-kept in the document store by :func:`state_of`.
+rows *changed*. A score between two unchanged rows is unchanged, so:
+
+- an unchanged essay's neighbours (related_lists.py) are its old ones merged with its
+  scores against the changed rows, unless they held a changed or removed essay and were
+  full (the next best is unknown): those, and the changed rows', are found whole;
+- an essay's list depends on its own neighbours and its closest neighbours' (smoothing):
+  where any of those moved, and for the changed rows, a list is computed whole, as it is
+  where the old list held a changed or removed essay or was short, and for lists with pins
+  or exclusions. Every other list is its old list merged with its new scores against the
+  changed rows.
+
+The state this needs (each row's vectors, neighbours and identity) is kept in the document
+store by :func:`state_of`.
 """
 
 from __future__ import annotations
@@ -20,7 +27,17 @@ from scipy import sparse
 
 from .model import Document
 from .related import Prepared, RelatedOptions, TermCache, Vectors, prepare
-from .related_lists import BLOCK_ROWS, closeness, entry, lists_for
+from .related_lists import (
+    BLOCK_ROWS,
+    Neighbours,
+    best_of,
+    closeness,
+    lists_for,
+    neighbours_of,
+    text_scores,
+    width,
+)
+from .related_why import Explainer
 
 
 @dataclass
@@ -32,6 +49,7 @@ class RelatedState:
     identities: list[str]
     texts: Vectors
     tags: Vectors | None
+    neighbours: Neighbours | None = None
 
 
 def identity(document: Document) -> str:
@@ -43,7 +61,7 @@ def identity(document: Document) -> str:
 def state_of(prepared: Prepared) -> RelatedState:
     return RelatedState(repr(prepared.options), [d.slug for d in prepared.ordered],
                         [identity(d) for d in prepared.ordered], prepared.texts,
-                        prepared.tags)
+                        prepared.tags, prepared.neighbours)
 
 
 def update_related(documents: list[Document], options: RelatedOptions,
@@ -56,13 +74,19 @@ def update_related(documents: list[Document], options: RelatedOptions,
     rows_from = _earlier_rows(documents, state, recomputed) if usable else None
     prepared = prepare(documents, options, term_counts, rows_from)
     ordered = prepared.ordered
-    if not usable or (state.tags is None) != (prepared.tags is None):
+    if not usable or (state.tags is None) != (prepared.tags is None) or \
+            state.neighbours is None:
         return lists_for(prepared, range(len(ordered))), state_of(prepared)
     changed = _changed_rows(prepared, state, recomputed[0] if recomputed else None)
     changed_slugs = {ordered[i].slug for i in changed}
     gone = set(state.slugs) - set(prepared.index)
     stale = changed_slugs | gone
-    whole = set(changed)
+    moved = _update_neighbours(prepared, state, changed)
+    near = prepared.neighbours.ids[:, :options.neighbours]
+    whole = set(changed) | moved
+    if moved:
+        moved_array = np.fromiter(moved, dtype=np.int64, count=len(moved))
+        whole |= set(np.flatnonzero(np.isin(near, moved_array).any(axis=1)).tolist())
     for i, document in enumerate(ordered):
         old = previous.get(document.slug)
         if old is None or len(old) < options.limit or document.related_pins or \
@@ -73,6 +97,80 @@ def update_related(documents: list[Document], options: RelatedOptions,
     kept = [i for i in range(len(ordered)) if i not in whole]
     result.update(_merged(prepared, kept, sorted(changed), previous))
     return {d.slug: result[d.slug] for d in ordered}, state_of(prepared)
+
+
+def _update_neighbours(prepared: Prepared, state: RelatedState, changed: list[int]) -> set[int]:
+    """Give ``prepared`` its neighbours, from the old ones where they still hold; return
+    the rows whose neighbours are not the old ones."""
+    ordered, recency = prepared.ordered, prepared.recency
+    old = state.neighbours
+    keep = width(prepared.options)
+    n = len(ordered)
+    # Old positions -> new ones (-1: removed), and each new row's old one (-1: new).
+    new_position = np.array([prepared.index.get(slug, -1) for slug in state.slugs] + [-1],
+                            dtype=np.int64)
+    old_row = np.full(n, -1, dtype=np.int64)
+    for position, slug in enumerate(state.slugs):
+        if slug in prepared.index:
+            old_row[prepared.index[slug]] = position
+    is_changed = np.zeros(n + 1, dtype=bool)  # the last: a padding or removed entry
+    is_changed[changed] = True
+    ids = np.full((n, keep), -1, dtype=np.int64)
+    scores = np.zeros((n, keep), dtype=np.float64)
+    if old.ids.shape[1] != keep:
+        return _all_neighbours(prepared)
+    have = old_row >= 0
+    mapped = new_position[np.where(old.ids[old_row[have]] >= 0, old.ids[old_row[have]], -1)]
+    ids[have], scores[have] = mapped, old.scores[old_row[have]]
+    padded = old.ids[old_row[have]] < 0
+    # Entries that were removed or changed: the row is exact only without them.
+    bad = np.zeros((n, keep), dtype=bool)
+    bad[have] = (mapped < 0) & ~padded | is_changed[np.where(mapped < 0, n, mapped)]
+    full = np.zeros(n, dtype=bool)
+    full[have] = ~padded.any(axis=1)
+    whole = ~have | is_changed[:n] | (bad.any(axis=1) & full)
+    moved = set(np.flatnonzero(~have).tolist())
+    targets = np.array(changed, dtype=np.int64)
+    texts = prepared.texts.matrix
+    others = np.flatnonzero(~whole)
+    if len(targets) and len(others):
+        against = (texts[others] @ texts[targets].T).tocsr()
+        against.data = np.round(against.data, 6)
+        against.eliminate_zeros()
+        touched = others[(np.diff(against.indptr) > 0) | bad[others].any(axis=1)]
+        positions = {int(i): row for row, i in enumerate(others)}
+        for i in touched.tolist():
+            row = positions[i]
+            at = slice(against.indptr[row], against.indptr[row + 1])
+            new_ids = targets[against.indices[at]]
+            new_ids, new_scores = new_ids[new_ids != i], against.data[at][new_ids != i]
+            good = (ids[i] >= 0) & ~bad[i]
+            columns = np.concatenate((ids[i][good], new_ids))
+            values = np.concatenate((scores[i][good], new_scores))
+            chosen = np.array(best_of(columns, values, recency, keep), dtype=np.int64)
+            value = dict(zip(columns.tolist(), values.tolist(), strict=True))
+            before = (ids[i].copy(), scores[i].copy())
+            ids[i], scores[i] = -1, 0.0
+            ids[i, :len(chosen)] = chosen
+            scores[i, :len(chosen)] = [value[j] for j in chosen.tolist()]
+            if not (np.array_equal(before[0], ids[i]) and np.array_equal(before[1], scores[i])):
+                moved.add(i)
+    rows = np.flatnonzero(whole)
+    if len(rows):
+        fresh = neighbours_of(prepared, rows)
+        for row, i in enumerate(rows.tolist()):
+            if have[i] and np.array_equal(ids[i], fresh.ids[row]) and \
+                    np.array_equal(scores[i], fresh.scores[row]):
+                continue
+            moved.add(i)
+        ids[rows], scores[rows] = fresh.ids, fresh.scores
+    prepared.neighbours = Neighbours(ids, scores)
+    return moved
+
+
+def _all_neighbours(prepared: Prepared) -> set[int]:
+    prepared.neighbours = neighbours_of(prepared, np.arange(len(prepared.ordered)))
+    return set(range(len(prepared.ordered)))
 
 
 def _changed_rows(prepared: Prepared, state: RelatedState,
@@ -170,12 +268,13 @@ def _merged(prepared: Prepared, rows: list[int], changed: list[int],
     if not changed:
         return {ordered[i].slug: previous[ordered[i].slug] for i in rows}
     targets = np.array(changed, dtype=np.int64)
-    texts_t = prepared.texts.matrix[targets].T.tocsr()
+    table = prepared.neighbours.matrix()
+    explain = Explainer(prepared)
     tags = prepared.tags.matrix if prepared.tags is not None and options.tag_weight else None
     tags_t = tags[targets].T.tocsr() if tags is not None else None
     for start in range(0, len(rows), BLOCK_ROWS):
         block = np.array(rows[start:start + BLOCK_ROWS], dtype=np.int64)
-        scores = options.text_weight * (prepared.texts.matrix[block] @ texts_t).toarray()
+        scores = options.text_weight * text_scores(prepared, table, block, targets).toarray()
         if tags is not None:
             scores += options.tag_weight * (tags[block] @ tags_t).toarray()
         if options.date_weight:
@@ -193,6 +292,6 @@ def _merged(prepared: Prepared, rows: list[int], changed: list[int],
                 candidates.append((score, int(j), None))
             candidates.sort(key=lambda c: (-c[0], -recency[c[1]], c[1]))
             result[document.slug] = [
-                kept if kept is not None else entry(document, ordered[j], score)
+                kept if kept is not None else explain(int(i), j, score)
                 for score, j, kept in candidates[:options.limit]]
     return result

@@ -109,13 +109,23 @@ class RelatedOptions:
                                   comment="false: list only essays published before each essay",
                                   help="May an essay's related list hold essays published "
                                        "after it?")
-    terms_per_essay: int = 100  # only each essay's strongest terms are compared
+    terms_per_essay: int = 200  # only each essay's strongest words are compared
+    # Beside the words: how much the pages and sites two essays both link to count, and a
+    # shared author (related.py; chosen on real blogs, docs/benchmarks.md).
+    link_weight: float = 0.1
+    author_weight: float = 0.05
+    # Second-order smoothing (related_lists.py): an essay's text score against another
+    # is blended with the scores its ``neighbours`` closest essays give that other, each
+    # essay keeping its ``candidates`` best scores.
+    smoothing: float = 0.3
+    neighbours: int = 10
+    candidates: int = 30
     use_tags: bool = True  # False: text (and dates) only, as if no essay had tags
     plain_tfidf: bool = False  # raw tf, title once, no pruning (a baseline for benchmarks)
     language: str = "en"  # analysed as the index analyses text
     # How scores are computed: a new method gets a new number, so that a map made by an
     # earlier one is computed again, never reused or merged (its repr is the map's key).
-    method: int = field(default=2, init=False)
+    method: int = field(default=3, init=False)
 
 
 @dataclass

@@ -34,7 +34,8 @@ CREATE INDEX IF NOT EXISTS documents_slug ON documents (slug);
 CREATE TABLE IF NOT EXISTS related (slug TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS related_state (key TEXT PRIMARY KEY, value BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS terms (id INTEGER PRIMARY KEY, term TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS terms (id INTEGER PRIMARY KEY, term TEXT NOT NULL,
+                                   word TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS term_counts (hash TEXT PRIMARY KEY, ids BLOB NOT NULL,
                                         counts BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS words (word TEXT PRIMARY KEY) WITHOUT ROWID;
@@ -176,15 +177,18 @@ def get_texts(index_dir: Path, slugs: list[str]) -> dict[str, str]:
         return dict(rows.fetchall())
 
 
-def load_terms(index_dir: Path) -> tuple[list[str], list[tuple[str, bytes, bytes]]]:
-    """The numbered terms (in number order) and each essay's term-count row: content hash,
-    term numbers and counts, as stored bytes."""
+def load_terms(index_dir: Path) -> tuple[list[str], list[tuple[str, bytes, bytes]],
+                                         dict[int, str]]:
+    """The numbered terms (in number order), each essay's term-count row (content hash,
+    term numbers and counts, as stored bytes), and the word shown for each term."""
     if not store_path(index_dir).exists():
-        return [], []
+        return [], [], {}
     with closing(_connect(index_dir)) as db:
-        vocabulary = [term for (term,) in db.execute("SELECT term FROM terms ORDER BY id")]
+        numbered = db.execute("SELECT term, word FROM terms ORDER BY id").fetchall()
         rows = db.execute("SELECT hash, ids, counts FROM term_counts").fetchall()
-    return vocabulary, rows
+    vocabulary = [term for term, _ in numbered]
+    display = {n: word for n, (_, word) in enumerate(numbered) if word}
+    return vocabulary, rows, display
 
 
 def words_starting(index_dir: Path, prefix: str) -> list[str]:
@@ -237,7 +241,7 @@ class TermRows:
     """Term counts to add: new terms by number, the rows of essays counted this build, and
     the words as written that those essays hold (for "did you mean")."""
 
-    new_terms: list[tuple[int, str]] = field(default_factory=list)
+    new_terms: list[tuple[int, str, str]] = field(default_factory=list)  # id, term, word
     rows: list[tuple[str, bytes, bytes]] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
 
@@ -322,7 +326,8 @@ class StoreWriter:
 def _save_terms(db: sqlite3.Connection, terms: TermRows) -> None:
     """New terms and the counts of essays analysed in this build; counts of essays no
     longer stored go."""
-    db.executemany("INSERT OR REPLACE INTO terms (id, term) VALUES (?, ?)", terms.new_terms)
+    db.executemany("INSERT OR REPLACE INTO terms (id, term, word) VALUES (?, ?, ?)",
+                   terms.new_terms)
     db.executemany("INSERT OR REPLACE INTO term_counts (hash, ids, counts) VALUES (?, ?, ?)",
                    terms.rows)
     db.execute("DELETE FROM term_counts WHERE hash NOT IN (SELECT hash FROM documents)")

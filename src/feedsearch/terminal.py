@@ -124,11 +124,12 @@ def print_related(slug: str, items: list[dict]) -> None:
         say(f"No related essays for {slug}.")
         return
     titles = [visible(item["title"]) for item in items]
-    width = max(len(title) for title in titles)
-    click.echo(f"{'score':>6}  {'title':<{width}}  shared tags")
-    for item, title in zip(items, titles, strict=True):
-        tags = visible(", ".join(item["shared_tags"]) or "-")
-        click.echo(f"{item['score']:>6.3f}  {title:<{width}}  {tags}")
+    tags = [visible(", ".join(item["shared_tags"]) or "-") for item in items]
+    width, tag_width = max(map(len, titles)), max(len("shared tags"), *map(len, tags))
+    click.echo(f"{'score':>6}  {'title':<{width}}  {'shared tags':<{tag_width}}  shared words")
+    for item, title, shared in zip(items, titles, tags, strict=True):
+        words = visible(", ".join(item.get("shared_terms", ())) or "-")
+        click.echo(f"{item['score']:>6.3f}  {title:<{width}}  {shared:<{tag_width}}  {words}")
 
 
 def _table(headers: list[str], rows: list[list[str]], widths: list[int]) -> None:

@@ -10,8 +10,10 @@ class Vectors:
     """Unit-length sparse rows, one per document, and the term of each column."""
 
     def __init__(self, matrix: sparse.csr_matrix, terms: list[str],
-                 has_text: np.ndarray | None = None, idf: np.ndarray | None = None) -> None:
+                 has_text: np.ndarray | None = None, idf: np.ndarray | None = None,
+                 words: list[str] | None = None) -> None:
         self.matrix, self.terms, self.idf = matrix, terms, idf
+        self.words = words  # the word shown for each column's term, when known
         # Rows with any words before pruning; an essay of only stop words has none.
         self.has_text = has_text if has_text is not None else np.diff(matrix.indptr) > 0
 
