@@ -12,6 +12,7 @@ import pytest
 
 from feedsearch.model import Document
 from feedsearch.related import RelatedOptions, prepare, related_map
+from feedsearch.related_lists import neighbours_of
 
 WORDS = "heron kettle ladder violin orchard harbour lantern meadow".split()
 
@@ -106,3 +107,30 @@ def test_essays_that_share_nothing_get_the_nearest_in_time():
     # 10 days either side, then 20: ties go to the earlier slug ("s11" sorts before "s9").
     assert [e["slug"] for e in lists["s10"]] == ["s11", "s9", "s12", "s8"]
     assert all(e["score"] == 0.0 for e in lists["s10"])
+
+
+def test_a_tie_wider_than_the_scores_asked_for_is_ordered_newer_first():
+    """Eighty copies of one essay tie with each other: each essay's neighbours are the
+    newest of the others, however the multiplication orders equal scores, and the lists
+    are those a look at every pair gives."""
+    start = datetime(2020, 1, 1, tzinfo=UTC)
+    order = random.Random(5).sample(range(80), 80)
+    documents = [Document(slug=f"copy-{n:02d}", title="Copies", source=f"copy-{n:02d}.md",
+                          text="kettle heron ladder violin", content_hash=f"c{n}",
+                          date=start + timedelta(days=day), url=f"https://x.example/{n}/")
+                 for n, day in enumerate(order)]
+    # Essays of words of their own, so that the copies' words are not in most essays.
+    documents += [Document(slug=f"other-{n:02d}", title=f"Other {n}", source=f"o{n}.md",
+                           text=f"alone{n}x solo{n}y", content_hash=f"o{n}", date=start,
+                           url=f"https://x.example/o{n}/") for n in range(81)]
+    options = RelatedOptions()
+    prepared = prepare(documents, options)
+    table = neighbours_of(prepared, np.arange(len(documents)))
+    copies = [i for i, d in enumerate(prepared.ordered) if d.slug.startswith("copy-")]
+    newest = sorted(copies, key=lambda j: (-prepared.days[j], j))
+    for i in copies:
+        others = [j for j in newest if j != i]
+        assert table.ids[i].tolist() == others[:options.candidates]
+    made = {slug: [e["slug"] for e in entries]
+            for slug, entries in related_map(documents, options).items()}
+    assert made == plain_lists(documents, options)

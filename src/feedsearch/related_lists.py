@@ -19,6 +19,7 @@ position in slug order).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +32,8 @@ from .settings import RelatedOptions
 from .vectors import Vectors
 
 BLOCK_ROWS = 256
+NEIGHBOUR_BLOCK = 4096  # rows per multiplication when finding neighbours
+TIE_SLACK = 8  # scores asked for beyond those kept, to see where ties end
 
 
 @dataclass
@@ -83,28 +86,56 @@ def smoothing(options: RelatedOptions) -> float:
 
 
 def neighbours_of(prepared: Prepared, rows: np.ndarray) -> Neighbours:
-    """The neighbour rows of the essays at ``rows``."""
+    """The neighbour rows of the essays at ``rows``. The best scores of each row come
+    from sparse_dot_topn's multiplication, which keeps only each row's best few (in
+    threads, without the whole row of products); a few more than needed are asked for,
+    so that ties are ordered here (score, newer, slug), and a row whose last score ties
+    with the scores it keeps is computed whole."""
+    from sparse_dot_topn import sp_matmul_topn
+
     keep = width(prepared.options)
+    asked = keep + 1 + TIE_SLACK  # the essay itself is among its best
     texts = prepared.texts.matrix
     texts_t = texts.T.tocsr()
     recency = prepared.recency
     ids = np.full((len(rows), keep), -1, dtype=np.int64)
     scores = np.zeros((len(rows), keep), dtype=np.float64)
-    for start in range(0, len(rows), BLOCK_ROWS):
+    threads = _threads()
+    for start in range(0, len(rows), NEIGHBOUR_BLOCK):
         interrupts.check()
-        block = rows[start:start + BLOCK_ROWS]
-        product = (texts[block] @ texts_t).tocsr()
-        product.sort_indices()
-        for row, i in enumerate(block):
+        block = np.asarray(rows[start:start + NEIGHBOUR_BLOCK], dtype=np.int64)
+        product = sp_matmul_topn(texts[block], texts_t, top_n=asked, threshold=0.0,
+                                 n_threads=threads)
+        for row, i in enumerate(block.tolist()):
             at = slice(product.indptr[row], product.indptr[row + 1])
             columns, values = product.indices[at], np.round(product.data[at], 6)
             wanted = (values > 0) & (columns != i)
-            chosen = best_of(columns[wanted], values[wanted], recency, keep)
+            columns, values = columns[wanted].astype(np.int64), values[wanted]
+            if product.indptr[row + 1] - product.indptr[row] == asked and \
+                    len(values) >= keep and np.sort(values)[-keep] == values.min():
+                columns, values = _whole_row(texts, texts_t, i)
+            chosen = best_of(columns, values, recency, keep)
             ids[start + row, :len(chosen)] = chosen
             if chosen:
-                found = _Lookup(columns, values)
-                scores[start + row, :len(chosen)] = [found.get(j, 0.0) for j in chosen]
+                found = dict(zip(columns.tolist(), values.tolist(), strict=True))
+                scores[start + row, :len(chosen)] = [found[j] for j in chosen]
     return Neighbours(ids, scores)
+
+
+def _whole_row(texts: sparse.csr_matrix, texts_t: sparse.csr_matrix,
+               i: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every positive score of essay i against the others."""
+    product = (texts[i] @ texts_t).tocsr()
+    columns, values = product.indices.astype(np.int64), np.round(product.data, 6)
+    wanted = (values > 0) & (columns != i)
+    return columns[wanted], values[wanted]
+
+
+def _threads() -> int | None:
+    """The cores this process may use; None (no threads) for one."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
+        (os.cpu_count() or 1)
+    return cores if cores > 1 else None
 
 
 def text_scores(prepared: Prepared, table: sparse.csr_matrix, block: np.ndarray,

@@ -55,8 +55,11 @@ class Explainer:
         texts = prepared.texts
         self.matrix = texts.matrix
         words, self.links, self.authors = kinds(texts.terms)
-        self.words = words
         self.shown = texts.words or texts.terms
+        # The columns whose word may be named, worked out once for the archive.
+        self.telling = words.copy()
+        self.telling[:len(self.shown)] &= np.fromiter(map(_telling, self.shown), dtype=bool,
+                                                      count=len(self.shown))
         self.dense = np.zeros(self.matrix.shape[1], dtype=np.float64)
         self.current = -1
 
@@ -64,15 +67,14 @@ class Explainer:
         ordered = self.prepared.ordered
         made = entry(ordered[i], ordered[j], score)
         shared = self._shared(i, j)
-        terms = [self.shown[c] for c in shared if self.words[c] and _telling(self.shown[c])]
-        terms = terms[:SHARED_TERMS]
+        terms = [self.shown[c] for c in shared[self.telling[shared]][:SHARED_TERMS]]
         made["shared_terms"] = terms
         made["why"] = _why(made["shared_tags"], terms, pinned, score,
-                           links=any(self.links[c] for c in shared),
-                           authors=any(self.authors[c] for c in shared))
+                           links=bool(self.links[shared].any()),
+                           authors=bool(self.authors[shared].any()))
         return made
 
-    def _shared(self, i: int, j: int) -> list[int]:
+    def _shared(self, i: int, j: int) -> np.ndarray:
         """The columns both vectors hold, heaviest product first (ties by column)."""
         matrix = self.matrix
         if self.current != i:
@@ -87,8 +89,7 @@ class Explainer:
         products = self.dense[columns] * matrix.data[at]
         both = products > 0
         columns, products = columns[both], products[both]
-        order = np.lexsort((columns, -products))
-        return columns[order].tolist()
+        return columns[np.lexsort((columns, -products))]
 
 
 def _telling(word: str) -> bool:
