@@ -1,37 +1,44 @@
-"""Related-posts quality and speed: ``python bench/related_quality.py [--real NAME=DIR]``.
+"""Related-posts quality on real blogs, and the map's speed: ``python bench/related_quality.py
+[--devsets DIR] [--real NAME=DIR] [--timing 1000,10000] [--archive DIR]``.
 
-For corpus/, a generated archive (bench/synth.py: 60 topics, tags drawn from each topic's
-pool, a third of the essays untagged) and any real archives given with ``--real`` (a folder
-of a published blog's posts, read in place; essays without a date, such as a folder's
-README or index page, are left out), in one run:
+Each real blog (every blog in ``../shared/devsets``: its posts and labels.json, the tags
+its writers gave; and any ``--real NAME=DIR`` with the same layout) is built once by
+``feedsearch.build`` and scored in one run against the blog's own tags, as
+``../shared/devsets/score.py`` scores it:
 
-- (a) feedsearch with the tags hidden from it (text only);
-- (b) plain TF-IDF cosine: raw term frequency, title counted once, no pruning;
-- (c) Hugo-like tag overlap: essays sharing at least one tag, most shared tags first, newer
-  first on ties (Hugo's related content with a tags index);
-- (d) feedsearch as built: text, tags weighted by rarity, a list for every essay.
+- P@5: for each tagged post, the share of its first five related posts that share a tag
+  with it (an empty slot is a miss), averaged over tagged posts;
+- feedsearch, text only: the map made with every essay's tags emptied (what a blog
+  without tags gets);
+- plain TF-IDF cosine, text only: score.py's baseline over the same posts (title three
+  times and the Markdown body, sublinear tf, min_df 2, max_df 50%);
+- feedsearch with tags, beside the best the tags allow (each post's min(5, posts sharing a
+  tag with it) / 5: no list can do better) and Hugo-like tag overlap (posts sharing the
+  most tags, newer first: Hugo's related content with a tags index, every post given a
+  list where any post shares a tag);
+- noise: the 95% interval of text only minus TF-IDF, from 2,000 bootstrap resamples of the
+  tagged posts (paired: the same posts for both), so that a difference inside it is not
+  one;
+- coverage: the share of posts with a list.
 
-Measures: precision@5 that a listed essay shares a tag with the essay (over essays that have
-tags; an empty slot counts as a miss), for the generated archive also precision@5 that it
-is on the same topic (the generator's ground truth, over all essays), and coverage (share
-of essays with a non-empty list). Judged against the tags a method sees, (c) is the ceiling
-of "shares a tag" by construction: it fills a list with tag-sharing essays whenever any
-exist, and where fewer than five exist no other essay could count. So (c) and (d) are also
-run seeing only half of the tags (each tag kept with probability 1/2, seeded) and judged
-against all of them: tags held out, as in real archives, where tagging is partial. For
-(a) against (b), the essays where (a) lists more tag-sharing essays than (b), fewer, or as
-many. Timing: the related map for 1,000 and 10,000 essays.
+Timing: the related map of the first ``--timing`` essays of a generated archive (bench/synth.py,
+or ``--archive``, an archive built before, such as bench/large.py's), in-process, from term
+counts made as a build makes them while it reads (counting is not timed: a build does it
+per essay as it reads); the neighbours and the lists are timed apart.
 """
 
 from __future__ import annotations
 
 import argparse
-import random
+import dataclasses
+import importlib.util
+import itertools
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
+
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -39,159 +46,171 @@ from report import table, write_section  # noqa: E402
 from synth import generate  # noqa: E402
 
 from feedsearch import store  # noqa: E402
+from feedsearch.analysis import TermCache  # noqa: E402
 from feedsearch.build import BuildOptions, build  # noqa: E402
-from feedsearch.related import RelatedOptions, related_map  # noqa: E402
+from feedsearch.related import RelatedOptions, prepare, related_map  # noqa: E402
+from feedsearch.related_lists import lists_for, neighbours_of  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+DEVSETS = ROOT.parent / "shared" / "devsets"
 K = 5
+RESAMPLES = 2_000
 
 
-def hugo_like(documents) -> dict[str, list[dict]]:
-    by_tag: dict[str, set[str]] = {}
-    for d in documents:
-        for tag in d.tags:
-            by_tag.setdefault(tag.casefold(), set()).add(d.slug)
-    dates = {d.slug: d.date.timestamp() if d.date else 0 for d in documents}
+def scorer(devsets: Path):
+    """score.py, read as a module: its devset loader, its TF-IDF baseline and its body."""
+    spec = importlib.util.spec_from_file_location("devset_score", devsets / "score.py")
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"no score.py in {devsets}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look themselves up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def hits(related: dict[str, list[str]], labels: dict[str, dict]) -> dict[str, int]:
+    """Tagged post -> how many of its first five related posts share a tag with it."""
     result = {}
-    for d in documents:
-        shared: dict[str, int] = {}
-        for tag in {t.casefold() for t in d.tags}:
-            for other in by_tag[tag]:
-                if other != d.slug:
-                    shared[other] = shared.get(other, 0) + 1
-        ranked = sorted(shared, key=lambda s: (-shared[s], -dates[s], s))[:K]
-        result[d.slug] = [{"slug": s} for s in ranked]
+    for path, label in labels.items():
+        tags = set(label["tags"])
+        if tags:
+            result[path] = sum(1 for other in related.get(path, [])[:K]
+                               if tags & set(labels.get(other, {}).get("tags", ())))
     return result
 
 
-def measure(documents, related, topics=None) -> list[str]:
-    tagged = [d.slug for d in documents if d.tags]
-    hits = sum(hits_per_essay(documents, related))
-    covered = sum(1 for d in documents if related.get(d.slug))
-    row = [f"{hits / (K * len(tagged)):.3f}" if tagged else "-"]
-    if topics is not None:
-        same = sum(1 for d in documents for e in related[d.slug][:K]
-                   if topics[e["slug"]] == topics[d.slug])
-        row.append(f"{same / (K * len(documents)):.3f}")
-    else:
-        row.append("-")
-    row.append(f"{covered / len(documents):.1%}")
-    return row
+def precision(counts: dict[str, int]) -> float:
+    return sum(counts.values()) / (K * len(counts)) if counts else float("nan")
 
 
-METHODS = {
-    "(a) feedsearch, tags hidden": RelatedOptions(use_tags=False),
-    "(b) plain TF-IDF cosine": RelatedOptions(use_tags=False, plain_tfidf=True,
-                                              text_weight=1.0, min_score=1e-9),
-    "(c) Hugo-like tag overlap": None,
-    "(d) feedsearch": RelatedOptions(),
-}
+def best_allowed(labels: dict[str, dict]) -> dict[str, int]:
+    by_tag: dict[str, set[str]] = {}
+    for path, label in labels.items():
+        for tag in label["tags"]:
+            by_tag.setdefault(tag, set()).add(path)
+    return {path: min(K, len(set().union(*(by_tag[t] for t in label["tags"])) - {path}))
+            for path, label in labels.items() if label["tags"]}
 
 
-def half_tagged(documents, seed: int = 3):
-    rng = random.Random(seed)
-    return [replace(d, tags=[t for t in d.tags if rng.random() < 0.5]) for d in documents]
+def hugo_like(labels: dict[str, dict], dates: dict[str, float]) -> dict[str, list[str]]:
+    by_tag: dict[str, set[str]] = {}
+    for path, label in labels.items():
+        for tag in label["tags"]:
+            by_tag.setdefault(tag, set()).add(path)
+    result = {}
+    for path, label in labels.items():
+        shared: dict[str, int] = {}
+        for tag in label["tags"]:
+            for other in by_tag[tag] - {path}:
+                shared[other] = shared.get(other, 0) + 1
+        result[path] = sorted(shared, key=lambda o: (-shared[o], -dates.get(o, 0), o))[:K]
+    return result
 
 
-def hits_per_essay(documents, related) -> list[int]:
-    tags = {d.slug: {t.casefold() for t in d.tags} for d in documents}
-    return [sum(1 for e in related[d.slug][:K] if tags[d.slug] & tags[e["slug"]])
-            for d in documents if tags[d.slug]]
+def interval(ours: dict[str, int], theirs: dict[str, int], seed: int = 7) -> str:
+    """The 95% bootstrap interval of P@5(ours) - P@5(theirs) over the same posts."""
+    posts = sorted(ours)
+    differences = np.array([ours[p] - theirs.get(p, 0) for p in posts], dtype=float) / K
+    rng = np.random.default_rng(seed)
+    means = differences[rng.integers(0, len(posts), (RESAMPLES, len(posts)))].mean(axis=1)
+    low, high = np.percentile(means, [2.5, 97.5])
+    return f"{differences.mean():+.3f} ({low:+.3f} to {high:+.3f})"
 
 
-def paired(name: str, documents, maps: dict[str, dict]) -> list[str]:
-    """Essay by essay, (a) against (b) (``maps`` by method, from :func:`evaluate`): more
-    tag-sharing essays listed, fewer, as many."""
-    ours, plain = (hits_per_essay(documents, maps[method])
-                   for method in ("(a) feedsearch, tags hidden", "(b) plain TF-IDF cosine"))
-    pairs = list(zip(ours, plain, strict=True))
-    return [name, str(sum(a > b for a, b in pairs)), str(sum(a < b for a, b in pairs)),
-            str(sum(a == b for a, b in pairs)), f"{sum(ours) - sum(plain):+d}"]
+def by_source(documents, related: dict[str, list[dict]]) -> dict[str, list[str]]:
+    source = {d.slug: d.source for d in documents}
+    return {source[slug]: [source[e["slug"]] for e in entries]
+            for slug, entries in related.items()}
 
 
-def evaluate(name: str, documents, topics=None) -> tuple[list[list[str]], dict[str, dict]]:
-    """Table rows for every method, and the maps each made, by method."""
-    rows, maps = [], {}
-    partial = half_tagged(documents)
-    runs = [(method, options, documents) for method, options in METHODS.items()]
-    runs += [(f"{method}, half the tags", options, partial) for method, options
-             in METHODS.items() if method.startswith(("(c)", "(d)"))]
-    for method, options, seen in runs:
+def blog(name: str, root: Path, score, work: Path) -> tuple[list[str], list[str]]:
+    """One blog's row in the quality table and in the table of differences."""
+    devset = score.load_devset(root)
+    labels = devset.labels
+    build(BuildOptions(devset.posts, work / name / "out", work / name / "index"))
+    documents = [d for d in store.iter_documents(work / name / "index") if d.source in labels]
+    started = time.perf_counter()
+    with_tags = by_source(documents, related_map(documents, RelatedOptions()))
+    seconds = time.perf_counter() - started
+    untagged = [dataclasses.replace(d, tags=[]) for d in documents]
+    text_only = by_source(untagged, related_map(untagged, RelatedOptions()))
+    texts = {p: (devset.posts / p).read_text(encoding="utf-8", errors="replace")
+             for p in labels}
+    titles = {p: v["title"] for p, v in labels.items()}
+    tfidf = score.tfidf_related({p: f"{titles[p]} {titles[p]} {titles[p]} "
+                                    f"{score.body_of(texts[p])}" for p in labels})
+    dates = {d.source: d.date.timestamp() if d.date else 0 for d in documents}
+    ours, plain = hits(text_only, labels), hits(tfidf, labels)
+    covered = sum(1 for p in labels if with_tags.get(p)) / len(labels)
+    covered_text = sum(1 for p in labels if text_only.get(p)) / len(labels)
+    row = [name, f"{len(labels)}", f"{precision(ours):.3f}", f"{precision(plain):.3f}",
+           f"{precision(ours) - precision(plain):+.3f}",
+           f"{precision(hits(with_tags, labels)):.3f}", f"{precision(best_allowed(labels)):.3f}",
+           f"{precision(hits(hugo_like(labels, dates), labels)):.3f}",
+           f"{covered_text:.0%} / {covered:.0%}", f"{seconds:.2f}"]
+    return row, [name, interval(ours, plain)]
+
+
+def timing(archive: Path | None, sizes: list[int], work: Path) -> list[list[str]]:
+    """The map's seconds at each size: neighbours, lists, all."""
+    if archive is None:
+        generate(max(sizes), work / "generated")
+        archive = work / "generated"
+    index = archive / "index"
+    if not (index / "documents.sqlite").exists():
+        build(BuildOptions(archive / "essays", archive / "out", index))
+    rows = []
+    for size in sizes:
+        cache, documents = TermCache(), []
+        for document in itertools.islice(store.iter_documents(index), size):
+            cache.count(document)
+            documents.append(dataclasses.replace(document, html="", text="."))
         started = time.perf_counter()
-        related = hugo_like(seen) if options is None else related_map(seen, options)
-        seconds = time.perf_counter() - started
-        maps[method] = related
-        rows.append([name, len(documents), method, *measure(documents, related, topics),
-                     f"{seconds:.2f}"])
-    return rows, maps
-
-
-def build_archive(source: Path, work: Path):
-    options = BuildOptions(source, work / "out", work / "index")
-    build(options)
-    return list(store.iter_documents(options.index))
-
-
-def real_archive(spec: str, work: Path) -> tuple[str, list]:
-    name, _, folder = spec.partition("=")
-    if not folder or not Path(folder).is_dir():
-        raise SystemExit(f"--real {spec}: give NAME=FOLDER, a folder of a blog's posts")
-    documents = build_archive(Path(folder), work / f"real-{name}")
-    return name, [d for d in documents if d.date is not None]
+        prepared = prepare(documents, RelatedOptions(), cache)
+        prepared_at = time.perf_counter()
+        prepared.neighbours = neighbours_of(prepared, np.arange(len(prepared.ordered)))
+        neighbours_at = time.perf_counter()
+        lists_for(prepared, range(len(prepared.ordered)))
+        done = time.perf_counter()
+        rows.append([f"{len(documents):,}", f"{prepared_at - started:.1f} s",
+                     f"{neighbours_at - prepared_at:.1f} s", f"{done - neighbours_at:.1f} s",
+                     f"{done - started:.1f} s"])
+    return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--synthetic", type=int, default=2000)
-    parser.add_argument("--timing", type=int, nargs="*", default=[1000, 10000])
-    parser.add_argument("--archive", type=Path,
-                        help="a generated archive to reuse (its essays/ and topics.json)")
+    parser.add_argument("--devsets", type=Path, default=DEVSETS)
     parser.add_argument("--real", action="append", default=[], metavar="NAME=DIR",
-                        help="a real blog's posts, read in place (repeatable)")
+                        help="another blog laid out as a devset: posts/ and labels.json")
+    parser.add_argument("--timing", default="1000,10000",
+                        help="sizes of the generated archive to time the map at ('' for none)")
+    parser.add_argument("--archive", type=Path,
+                        help="a generated archive built before (essays/ and index/)")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
-    import json
-
-    rows = []
-    pairs = []
-    timing_rows = []
+    score = scorer(args.devsets)
+    blogs = [(p.name, p) for p in sorted(args.devsets.iterdir()) if (p / "labels.json").exists()]
+    for spec in args.real:
+        name, _, folder = spec.partition("=")
+        blogs.append((name, Path(folder)))
+    sizes = [int(s) for s in args.timing.split(",") if s.strip()]
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
-        corpus = build_archive(ROOT / "corpus", work / "corpus")
-        for name, documents in [("corpus/", corpus)] + [real_archive(spec, work)
-                                                        for spec in args.real]:
-            table_rows, maps = evaluate(name, documents)
-            rows += table_rows
-            pairs.append(paired(name, documents, maps))
-        archive = args.archive
-        if archive is None:
-            generate(max([args.synthetic, *args.timing]), work / "synthetic")
-            archive = work / "synthetic"
-        topics = json.loads((archive / "topics.json").read_text())
-        if (archive / "index" / "documents.sqlite").exists():  # built by search_speed.py
-            everything = list(store.iter_documents(archive / "index"))
-        else:
-            everything = build_archive(archive / "essays", work / "built")
-        sample = sorted(everything, key=lambda d: d.slug)[: args.synthetic]
-        name = f"generated ({len(sample)})"
-        table_rows, maps = evaluate(name, sample, topics)
-        rows += table_rows
-        pairs.append(paired(name, sample, maps))
-        for count in args.timing:
-            subset = sorted(everything, key=lambda d: d.slug)[:count]
-            started = time.perf_counter()
-            related_map(subset)
-            timing_rows.append([f"{len(subset):,}", f"{time.perf_counter() - started:.1f} s"])
-    quality = table(["archive", "essays", "method", "P@5 shares a tag", "P@5 same topic",
-                     "coverage", "seconds"], rows)
-    against = table(["archive", "(a) lists more", "(a) lists fewer", "as many",
-                     "tag-sharing essays listed, (a) - (b)"], pairs)
-    timing = table(["essays", "related map (d)"], timing_rows)
-    print(quality + "\n\n" + against + "\n\n" + timing)
+        results = [blog(name, root, score, work) for name, root in blogs]
+        times = timing(args.archive, sizes, work) if sizes else []
+    quality = table(["blog", "posts", "P@5 text only", "TF-IDF", "difference",
+                     "P@5 with tags", "best the tags allow", "Hugo-like tags",
+                     "coverage (text only / with tags)", "map, seconds"],
+                    [row for row, _ in results])
+    noise = table(["blog", "text only - TF-IDF, 95% bootstrap interval"],
+                  [row for _, row in results])
+    speed = table(["essays", "vectors", "neighbours", "lists", "related map"], times)
+    print(quality + "\n\n" + noise + ("\n\n" + speed if times else ""))
     if not args.no_write:
         write_section("related", "## Related posts (bench/related_quality.py)\n\n"
                       + __doc__.split("\n\n", 1)[1].strip() + "\n\n" + quality + "\n\n"
-                      + against + "\n\n" + timing)
+                      + noise + ("\n\n" + speed if times else ""))
 
 
 if __name__ == "__main__":
