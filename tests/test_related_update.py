@@ -83,6 +83,10 @@ def test_an_updated_map_equals_the_map_computed_whole(seed: int, options) -> Non
         updated, state = update_related(documents, options, cache, previous, state)
         whole = related_map(documents, options)
         assert related_json_bytes(updated) == related_json_bytes(whole), (seed, serial)
+        # The neighbours kept for the next build are those found afresh.
+        _, fresh = update_related(documents, options, TermCache(), None, None)
+        assert state.neighbours.ids.tolist() == fresh.neighbours.ids.tolist(), (seed, serial)
+        assert state.neighbours.scores.tolist() == fresh.neighbours.scores.tolist()
         previous = updated
 
 
@@ -121,3 +125,28 @@ def test_a_rebuild_after_an_edit_writes_the_map_a_fresh_build_writes(corpus_dir,
     build(options("fresh"))
     assert (tmp_path / "incremental/out/related.json").read_bytes() == \
         (tmp_path / "fresh/out/related.json").read_bytes()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_an_essay_that_rises_into_full_neighbour_rows_is_found_there(seed: int) -> None:
+    """An edit that keeps an essay's words but repeats some changes no term's weight, so
+    every other essay is unchanged and merges the edited essay's new scores into its
+    neighbours: where the essay now scores above a full row's last, it must enter."""
+    rng = random.Random(seed)
+    documents = [essay(rng, n) for n in range(80)]
+    options = RelatedOptions()
+    cache = TermCache()
+    previous, state = update_related(documents, options, cache, None, None)
+    for serial in range(4):
+        at = rng.randrange(len(documents))
+        old = documents[at]
+        words = old.text.split()
+        repeated = rng.sample(sorted(set(words)), 3)
+        documents[at] = replace(old, text=" ".join(words + repeated * 40),
+                                content_hash=f"{old.content_hash}-{serial}")
+        updated, state = update_related(documents, options, cache, previous, state)
+        _, fresh = update_related(documents, options, TermCache(), None, None)
+        assert state.neighbours.ids.tolist() == fresh.neighbours.ids.tolist(), (seed, serial)
+        assert related_json_bytes(updated) == related_json_bytes(
+            related_map(documents, options)), (seed, serial)
+        previous = updated

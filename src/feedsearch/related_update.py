@@ -137,7 +137,11 @@ def _update_neighbours(prepared: Prepared, state: RelatedState, changed: list[in
         against = (texts[others] @ texts[targets].T).tocsr()
         against.data = np.round(against.data, 6)
         against.eliminate_zeros()
-        touched = others[(np.diff(against.indptr) > 0) | bad[others].any(axis=1)]
+        # A changed essay enters a full row only by scoring at least its last score.
+        best_new = against.max(axis=1).toarray().ravel() if against.nnz else \
+            np.zeros(len(others))
+        enters = np.where(full[others], best_new >= scores[others, keep - 1], best_new > 0)
+        touched = others[enters | bad[others].any(axis=1)]
         positions = {int(i): row for row, i in enumerate(others)}
         for i in touched.tolist():
             row = positions[i]
