@@ -89,9 +89,9 @@ def text_vectors(documents: list[Document], options: RelatedOptions,
             matrix = _with_rows(matrix, missing, fresh)
     # An essay has text if it had words when analysed (its text may since have been let go)
     # or has text now (perhaps only stop words).
-    worded = counts @ sparse.diags(kinds(terms)[0].astype(np.float64))
-    has_text = (np.diff(worded.tocsr().indptr) > 0) if worded.nnz else \
-        np.zeros(len(documents), dtype=bool)
+    entry_rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+    worded = entry_rows[kinds(terms)[0][counts.indices]]
+    has_text = np.bincount(worded, minlength=len(documents)) > 0
     has_text |= np.array([bool(d.text) for d in documents], dtype=bool)
     return Vectors(matrix, terms, has_text, idf, words)
 

@@ -287,7 +287,11 @@ def _merged(prepared: Prepared, rows: list[int], changed: list[int],
         scores = np.round(scores, 4)
         for row, i in enumerate(block):
             document = ordered[i]
-            candidates = [(e["score"], index[e["slug"]], e) for e in previous[document.slug]]
+            old = previous[document.slug]
+            if old and scores[row].max() < old[-1]["score"]:  # no changed essay can enter
+                result[document.slug] = old
+                continue
+            candidates = [(e["score"], index[e["slug"]], e) for e in old]
             for column, j in enumerate(targets):
                 score = float(scores[row, column])
                 if j == i or score <= options.min_score or not options.include_newer and \
