@@ -49,7 +49,8 @@ from feedsearch import store  # noqa: E402
 from feedsearch.analysis import TermCache  # noqa: E402
 from feedsearch.build import BuildOptions, build  # noqa: E402
 from feedsearch.related import RelatedOptions, prepare, related_map  # noqa: E402
-from feedsearch.related_lists import lists_for, neighbours_of  # noqa: E402
+from feedsearch.related_lists import lists_for  # noqa: E402
+from feedsearch.related_neighbours import neighbours_of  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DEVSETS = ROOT.parent / "shared" / "devsets"

@@ -12,7 +12,7 @@ import pytest
 
 from feedsearch.model import Document
 from feedsearch.related import RelatedOptions, prepare, related_map
-from feedsearch.related_lists import neighbours_of
+from feedsearch.related_neighbours import neighbours_of
 
 WORDS = "heron kettle ladder violin orchard harbour lantern meadow".split()
 

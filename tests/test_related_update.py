@@ -67,10 +67,14 @@ OPTION_SETS = [
     RelatedOptions(limit=3, date_weight=0.2),
     RelatedOptions(include_newer=False, min_score=0.05),
     RelatedOptions(use_tags=False),
+    # Neighbours from candidates, as in a large archive (related_neighbours.py); a small
+    # pool, so that essays come and go from it.
+    RelatedOptions(exact_work=0, candidate_terms=6, candidate_pool=12),
 ]
 
 
-@pytest.mark.parametrize("options", OPTION_SETS, ids=["default", "dates", "older", "notags"])
+@pytest.mark.parametrize("options", OPTION_SETS,
+                         ids=["default", "dates", "older", "notags", "candidates"])
 @pytest.mark.parametrize("seed", range(6))
 def test_an_updated_map_equals_the_map_computed_whole(seed: int, options) -> None:
     rng = random.Random(seed)
@@ -127,14 +131,17 @@ def test_a_rebuild_after_an_edit_writes_the_map_a_fresh_build_writes(corpus_dir,
         (tmp_path / "fresh/out/related.json").read_bytes()
 
 
+@pytest.mark.parametrize("options", [
+    RelatedOptions(), RelatedOptions(exact_work=0, candidate_terms=6, candidate_pool=12)],
+    ids=["exact", "candidates"])
 @pytest.mark.parametrize("seed", range(6))
-def test_an_essay_that_rises_into_full_neighbour_rows_is_found_there(seed: int) -> None:
+def test_an_essay_that_rises_into_full_neighbour_rows_is_found_there(seed: int,
+                                                                    options) -> None:
     """An edit that keeps an essay's words but repeats some changes no term's weight, so
     every other essay is unchanged and merges the edited essay's new scores into its
     neighbours: where the essay now scores above a full row's last, it must enter."""
     rng = random.Random(seed)
     documents = [essay(rng, n) for n in range(80)]
-    options = RelatedOptions()
     cache = TermCache()
     previous, state = update_related(documents, options, cache, None, None)
     for serial in range(4):

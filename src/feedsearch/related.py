@@ -38,6 +38,7 @@ from scipy import sparse
 from .analysis import AUTHOR, LINK, TITLE_WEIGHT, Analyser, TermCache, arrays, term_counts_of
 from .model import Document
 from .related_lists import Prepared, lists_for
+from .related_neighbours import heaviest
 from .settings import RelatedOptions
 from .vectors import Vectors
 
@@ -179,7 +180,7 @@ def unit_vectors(counts: sparse.csr_matrix, idf: np.ndarray, terms: list[str],
     if options.plain_tfidf:
         return _unit_rows(weighted)
     words, links, authors = kinds(terms)
-    result = _unit_rows(_strongest(_columns(weighted, words), options.terms_per_essay))
+    result = _unit_rows(heaviest(_columns(weighted, words), options.terms_per_essay))
     for mask, weight in ((links, options.link_weight), (authors, options.author_weight)):
         if weight > 0 and mask.any():
             result = result + np.sqrt(weight) * _unit_rows(_columns(weighted, mask))
@@ -203,23 +204,6 @@ def _with_rows(matrix: sparse.csr_matrix, positions: np.ndarray,
     order = np.arange(matrix.shape[0])
     order[positions] = matrix.shape[0] + np.arange(len(positions))
     return stacked[order]
-
-
-def _strongest(matrix: sparse.csr_matrix, keep: int) -> sparse.csr_matrix:
-    """Each row's ``keep`` largest weights (ties by column), the rest dropped."""
-    data, indices, pointers = [], [], [0]
-    for row in range(matrix.shape[0]):
-        start, end = matrix.indptr[row], matrix.indptr[row + 1]
-        values, columns = matrix.data[start:end], matrix.indices[start:end]
-        if len(values) > keep:
-            order = np.lexsort((columns, -values))[:keep]
-            values, columns = values[order], columns[order]
-        data.append(values)
-        indices.append(columns)
-        pointers.append(pointers[-1] + len(values))
-    return sparse.csr_matrix((np.concatenate(data) if data else np.array([]),
-                              np.concatenate(indices) if indices else np.array([], int),
-                              np.array(pointers)), shape=matrix.shape)
 
 
 def _unit_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:

@@ -19,7 +19,6 @@ position in slug order).
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,13 +26,12 @@ from scipy import sparse
 
 from . import interrupts
 from .model import Document
+from .related_neighbours import Neighbours, best_of, neighbours_of
 from .related_why import Explainer
 from .settings import RelatedOptions
 from .vectors import Vectors
 
 BLOCK_ROWS = 256
-NEIGHBOUR_BLOCK = 4096  # rows per multiplication when finding neighbours
-TIE_SLACK = 8  # scores asked for beyond those kept, to see where ties end
 
 
 @dataclass
@@ -49,6 +47,7 @@ class Prepared:
     options: RelatedOptions
     has_text: np.ndarray  # essays with words to compare (a list is owed to each)
     neighbours: Neighbours | None = None  # made by lists_for when not given
+    strongest: sparse.csr_matrix | None = None  # related_neighbours.strongest_terms
 
     @property
     def recency(self) -> np.ndarray:
@@ -56,86 +55,8 @@ class Prepared:
         return np.nan_to_num(self.days, nan=-1e9)
 
 
-@dataclass
-class Neighbours:
-    """Each essay's best text scores, best first (score, then newer, then slug): the
-    positions of the essays (-1 where a row has fewer) and the scores, rounded to six
-    places so that a score computed in a different block is the same number."""
-
-    ids: np.ndarray  # (essays, candidates) int64
-    scores: np.ndarray  # (essays, candidates) float64
-
-    def matrix(self) -> sparse.csr_matrix:
-        """The scores as a sparse essays-by-essays matrix."""
-        n, width = self.ids.shape
-        present = self.ids >= 0
-        pointers = np.concatenate(([0], np.cumsum(present.sum(axis=1))))
-        matrix = sparse.csr_matrix((self.scores[present], self.ids[present], pointers),
-                                   shape=(n, n))
-        matrix.sort_indices()
-        return matrix
-
-
-def width(options: RelatedOptions) -> int:
-    """How many scores each essay keeps: enough for a list, and for smoothing."""
-    return max(options.candidates, options.limit, options.neighbours)
-
-
 def smoothing(options: RelatedOptions) -> float:
     return 0.0 if options.plain_tfidf or not options.neighbours else options.smoothing
-
-
-def neighbours_of(prepared: Prepared, rows: np.ndarray) -> Neighbours:
-    """The neighbour rows of the essays at ``rows``. The best scores of each row come
-    from sparse_dot_topn's multiplication, which keeps only each row's best few (in
-    threads, without the whole row of products); a few more than needed are asked for,
-    so that ties are ordered here (score, newer, slug), and a row whose last score ties
-    with the scores it keeps is computed whole."""
-    from sparse_dot_topn import sp_matmul_topn
-
-    keep = width(prepared.options)
-    asked = keep + 1 + TIE_SLACK  # the essay itself is among its best
-    texts = prepared.texts.matrix
-    texts_t = texts.T.tocsr()
-    recency = prepared.recency
-    ids = np.full((len(rows), keep), -1, dtype=np.int64)
-    scores = np.zeros((len(rows), keep), dtype=np.float64)
-    threads = _threads()
-    for start in range(0, len(rows), NEIGHBOUR_BLOCK):
-        interrupts.check()
-        block = np.asarray(rows[start:start + NEIGHBOUR_BLOCK], dtype=np.int64)
-        product = sp_matmul_topn(texts[block], texts_t, top_n=asked, threshold=0.0,
-                                 n_threads=threads)
-        for row, i in enumerate(block.tolist()):
-            at = slice(product.indptr[row], product.indptr[row + 1])
-            columns, values = product.indices[at], np.round(product.data[at], 6)
-            wanted = (values > 0) & (columns != i)
-            columns, values = columns[wanted].astype(np.int64), values[wanted]
-            if product.indptr[row + 1] - product.indptr[row] == asked and \
-                    len(values) >= keep and np.sort(values)[-keep] == values.min():
-                columns, values = _whole_row(texts, texts_t, i)
-            chosen = best_of(columns, values, recency, keep)
-            ids[start + row, :len(chosen)] = chosen
-            if chosen:
-                found = dict(zip(columns.tolist(), values.tolist(), strict=True))
-                scores[start + row, :len(chosen)] = [found[j] for j in chosen]
-    return Neighbours(ids, scores)
-
-
-def _whole_row(texts: sparse.csr_matrix, texts_t: sparse.csr_matrix,
-               i: int) -> tuple[np.ndarray, np.ndarray]:
-    """Every positive score of essay i against the others."""
-    product = (texts[i] @ texts_t).tocsr()
-    columns, values = product.indices.astype(np.int64), np.round(product.data, 6)
-    wanted = (values > 0) & (columns != i)
-    return columns[wanted], values[wanted]
-
-
-def _threads() -> int | None:
-    """The cores this process may use; None (no threads) for one."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
-        (os.cpu_count() or 1)
-    return cores if cores > 1 else None
 
 
 def text_scores(prepared: Prepared, table: sparse.csr_matrix, block: np.ndarray,
@@ -295,19 +216,6 @@ class _Lookup:
         if at < len(self.columns) and self.columns[at] == j:
             return float(self.scores[at])
         return default
-
-
-def best_of(columns: np.ndarray, scores: np.ndarray, recency: np.ndarray,
-          wanted: int) -> list[int]:
-    """The ``wanted`` best of ``columns``: by score, then newer, then position."""
-    if not wanted or not len(columns):
-        return []
-    if len(columns) > wanted:  # only those that can be among the best: ties kept whole
-        threshold = np.partition(scores, len(scores) - wanted)[len(scores) - wanted]
-        near = scores >= threshold
-        columns, scores = columns[near], scores[near]
-    order = np.lexsort((columns, -recency[columns], -scores))
-    return columns[order][:wanted].tolist()
 
 
 def _first_allowed(positions: np.ndarray, wanted: int, allowed) -> list[int]:

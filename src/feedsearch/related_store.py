@@ -14,7 +14,7 @@ from scipy import sparse
 from . import store
 from .analysis import TermCache
 from .related import Vectors
-from .related_lists import Neighbours
+from .related_neighbours import Neighbours
 from .related_update import RelatedState
 
 
@@ -40,7 +40,8 @@ def term_rows(cache: TermCache) -> store.TermRows:
 
 def state_rows(state: RelatedState) -> list[tuple[str, bytes]]:
     rows = [("meta", json.dumps({"options": state.options, "slugs": state.slugs,
-                                 "identities": state.identities}).encode())]
+                                 "identities": state.identities,
+                                 "by_candidates": state.by_candidates}).encode())]
     for name, vectors in (("texts", state.texts), ("tags", state.tags)):
         if vectors is None:
             continue
@@ -70,7 +71,8 @@ def load_related_state(index_dir: Path) -> RelatedState | None:
     if texts is None:
         return None
     return RelatedState(meta["options"], meta["slugs"], meta["identities"], texts,
-                        _vectors(values, "tags"), _neighbours(values))
+                        _vectors(values, "tags"), _neighbours(values),
+                        bool(meta.get("by_candidates")))
 
 
 def _neighbours(values: dict[str, bytes]) -> Neighbours | None:

@@ -27,16 +27,8 @@ from scipy import sparse
 
 from .model import Document
 from .related import Prepared, RelatedOptions, TermCache, Vectors, prepare
-from .related_lists import (
-    BLOCK_ROWS,
-    Neighbours,
-    best_of,
-    closeness,
-    lists_for,
-    neighbours_of,
-    text_scores,
-    width,
-)
+from .related_lists import BLOCK_ROWS, closeness, lists_for, text_scores
+from .related_neighbours import Neighbours, best_of, by_candidates, neighbours_of, reached_by, width
 from .related_why import Explainer
 
 
@@ -50,6 +42,7 @@ class RelatedState:
     texts: Vectors
     tags: Vectors | None
     neighbours: Neighbours | None = None
+    by_candidates: bool = False  # how the neighbours were found (related_neighbours.py)
 
 
 def identity(document: Document) -> str:
@@ -61,7 +54,7 @@ def identity(document: Document) -> str:
 def state_of(prepared: Prepared) -> RelatedState:
     return RelatedState(repr(prepared.options), [d.slug for d in prepared.ordered],
                         [identity(d) for d in prepared.ordered], prepared.texts,
-                        prepared.tags, prepared.neighbours)
+                        prepared.tags, prepared.neighbours, by_candidates(prepared))
 
 
 def update_related(documents: list[Document], options: RelatedOptions,
@@ -132,8 +125,20 @@ def _update_neighbours(prepared: Prepared, state: RelatedState, changed: list[in
     moved = set(np.flatnonzero(~have).tolist())
     targets = np.array(changed, dtype=np.int64)
     texts = prepared.texts.matrix
+    candidates = by_candidates(prepared)
+    if candidates != state.by_candidates:
+        return _all_neighbours(prepared)
+    if candidates:
+        # Every row a change can reach is found again whole; no other row's candidates,
+        # or their scores, changed.
+        gone = [n for n, slug in enumerate(state.slugs) if slug not in prepared.index]
+        then = _in_columns(state.texts, old_row[targets[old_row[targets] >= 0]].tolist() + gone,
+                           prepared.texts.terms)
+        for rows in (texts[targets], then):
+            if rows.shape[0]:
+                whole[reached_by(prepared, rows)] = True
     others = np.flatnonzero(~whole)
-    if len(targets) and len(others):
+    if len(targets) and len(others) and not candidates:
         against = (texts[others] @ texts[targets].T).tocsr()
         against.data = np.round(against.data, 6)
         against.eliminate_zeros()
@@ -170,6 +175,18 @@ def _update_neighbours(prepared: Prepared, state: RelatedState, changed: list[in
         ids[rows], scores[rows] = fresh.ids, fresh.scores
     prepared.neighbours = Neighbours(ids, scores)
     return moved
+
+
+def _in_columns(old: Vectors, rows: list[int], terms: list[str]) -> sparse.csr_matrix:
+    """The old vectors at ``rows`` in the columns of ``terms`` (a term no longer there is
+    dropped: no essay holds it now)."""
+    position = {term: n for n, term in enumerate(terms)}
+    columns = np.fromiter((position.get(term, -1) for term in old.terms), dtype=np.int64,
+                          count=len(old.terms))
+    picked = old.matrix[np.array(rows, dtype=np.int64)].tocoo()
+    kept = columns[picked.col] >= 0
+    return sparse.csr_matrix((picked.data[kept], (picked.row[kept], columns[picked.col[kept]])),
+                             shape=(len(rows), max(1, len(terms))))
 
 
 def _all_neighbours(prepared: Prepared) -> set[int]:

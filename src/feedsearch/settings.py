@@ -120,6 +120,11 @@ class RelatedOptions:
     smoothing: float = 0.3
     neighbours: int = 10
     candidates: int = 30
+    # Above this many multiply-adds the exact search for neighbours would take, each
+    # essay's neighbours come from candidates (related_neighbours.py).
+    exact_work: float = 4e9
+    candidate_terms: int = 30  # each essay's strongest terms that find its candidates
+    candidate_pool: int = 60  # candidates scored with every term
     use_tags: bool = True  # False: text (and dates) only, as if no essay had tags
     plain_tfidf: bool = False  # raw tf, title once, no pruning (a baseline for benchmarks)
     language: str = "en"  # analysed as the index analyses text

@@ -1,0 +1,247 @@
+"""Each essay's neighbours: the essays with its best text scores (the cosine of the word,
+link and author vectors), which the related lists are made from (related_lists.py).
+
+Two ways, one chosen for the whole archive by how much work the exact one is:
+
+- **Exact**: every essay's vector against everyone's, through sparse_dot_topn's
+  multiplication, which keeps each row's best few (in threads, never a whole row of
+  products). Its work is the sum, over terms, of the square of the essays holding the
+  term; below ``exact_work`` multiply-adds (the default takes about 15 s on two cores)
+  this is what runs, which covers real archives of tens of thousands of essays.
+- **Candidates**, above that: each essay's ``candidate_terms`` strongest terms against
+  everyone's give its ``candidate_pool`` likeliest neighbours, and those are scored
+  exactly (all their terms), best kept. An essay can be missed only if it shares little
+  of either essay's strongest words; bench/related_quality.py compares the two ways on
+  the same archives. An essay's candidates depend only on its own vector and the others'
+  strongest terms, so a rebuild finds again exactly the rows a change can reach
+  (:func:`reached_by`).
+
+Rows are ordered by score, then newer, then slug; scores are rounded to six places so
+that a score computed in a different block, or as part of a merge, is the same number.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from scipy import sparse
+
+from . import interrupts
+from .settings import RelatedOptions
+
+if TYPE_CHECKING:
+    from .related_lists import Prepared
+
+NEIGHBOUR_BLOCK = 4096  # rows per multiplication
+TIE_SLACK = 8  # scores asked for beyond those kept, to see where ties end
+
+
+@dataclass
+class Neighbours:
+    """Each essay's best text scores, best first: the positions of the essays (-1 where
+    a row has fewer) and the scores."""
+
+    ids: np.ndarray  # (essays, width) int64
+    scores: np.ndarray  # (essays, width) float64
+
+    def matrix(self) -> sparse.csr_matrix:
+        """The scores as a sparse essays-by-essays matrix."""
+        n = self.ids.shape[0]
+        present = self.ids >= 0
+        pointers = np.concatenate(([0], np.cumsum(present.sum(axis=1))))
+        matrix = sparse.csr_matrix((self.scores[present], self.ids[present], pointers),
+                                   shape=(n, n))
+        matrix.sort_indices()
+        return matrix
+
+
+def width(options: RelatedOptions) -> int:
+    """How many scores each essay keeps: enough for a list, and for smoothing."""
+    return max(options.candidates, options.limit, options.neighbours)
+
+
+def exact_work(texts: sparse.csr_matrix) -> float:
+    """The multiply-adds of the exact search: over terms, essays holding it, squared."""
+    held = np.bincount(texts.indices, minlength=texts.shape[1]).astype(np.float64)
+    return float(held @ held)
+
+
+def by_candidates(prepared: Prepared) -> bool:
+    """Whether this archive's neighbours come from candidates (see the module)."""
+    return exact_work(prepared.texts.matrix) > prepared.options.exact_work
+
+
+def neighbours_of(prepared: Prepared, rows: np.ndarray) -> Neighbours:
+    """The neighbour rows of the essays at ``rows``."""
+    rows = np.asarray(rows, dtype=np.int64)
+    if by_candidates(prepared):
+        return _from_candidates(prepared, rows)
+    return _exact(prepared, rows)
+
+
+def _exact(prepared: Prepared, rows: np.ndarray) -> Neighbours:
+    """Each row's best scores from the top-n multiplication; a few more than needed are
+    asked for, so that ties are ordered here, and a row whose last score ties with the
+    scores it keeps is computed whole."""
+    from sparse_dot_topn import sp_matmul_topn
+
+    keep = width(prepared.options)
+    asked = keep + 1 + TIE_SLACK  # the essay itself is among its best
+    texts = prepared.texts.matrix
+    texts_t = texts.T.tocsr()
+    table = _Table(len(rows), keep, prepared.recency)
+    for start in range(0, len(rows), NEIGHBOUR_BLOCK):
+        interrupts.check()
+        block = rows[start:start + NEIGHBOUR_BLOCK]
+        product = sp_matmul_topn(texts[block], texts_t, top_n=asked, threshold=0.0,
+                                 n_threads=_threads())
+        for row, i in enumerate(block.tolist()):
+            at = slice(product.indptr[row], product.indptr[row + 1])
+            columns, values = _positive(product.indices[at], product.data[at], i)
+            if at.stop - at.start == asked and len(values) >= keep and \
+                    np.sort(values)[-keep] == values.min():
+                columns, values = _positive(*_whole_row(texts[i], texts_t), i)
+            table.put(start + row, columns, values)
+    return table.done()
+
+
+def _from_candidates(prepared: Prepared, rows: np.ndarray) -> Neighbours:
+    """Each row's best scores among its candidates, scored with every term."""
+    from sparse_dot_topn import sp_matmul_topn
+
+    keep, pool = width(prepared.options), prepared.options.candidate_pool
+    texts = prepared.texts.matrix
+    strongest = strongest_terms(prepared)
+    strongest_t = strongest.T.tocsr()
+    asked = pool + 1 + TIE_SLACK
+    table = _Table(len(rows), keep, prepared.recency)
+    scratch = np.zeros(texts.shape[1], dtype=np.float64)
+    for start in range(0, len(rows), NEIGHBOUR_BLOCK):
+        interrupts.check()
+        block = rows[start:start + NEIGHBOUR_BLOCK]
+        product = sp_matmul_topn(strongest[block], strongest_t, top_n=asked, threshold=0.0,
+                                 n_threads=_threads())
+        for row, i in enumerate(block.tolist()):
+            at = slice(product.indptr[row], product.indptr[row + 1])
+            columns, values = _positive(product.indices[at], product.data[at], i)
+            if len(values) > pool:  # the pool, ties at its edge kept whole
+                edge = np.sort(values)[-pool]
+                if at.stop - at.start == asked and edge == values.min():
+                    columns, values = _positive(*_whole_row(strongest[i], strongest_t), i)
+                columns = columns[values >= edge]
+            table.put(start + row, columns, _exact_scores(texts, i, columns, scratch))
+    return table.done()
+
+
+def strongest_terms(prepared: Prepared) -> sparse.csr_matrix:
+    """Each essay's ``candidate_terms`` heaviest entries (ties by column), kept by the
+    prepared archive once made."""
+    if prepared.strongest is None:
+        prepared.strongest = heaviest(prepared.texts.matrix, prepared.options.candidate_terms)
+    return prepared.strongest
+
+
+def heaviest(matrix: sparse.csr_matrix, keep: int) -> sparse.csr_matrix:
+    """Each row's ``keep`` largest entries (ties by column), the rest dropped."""
+    matrix = matrix.tocsr()
+    lengths = np.diff(matrix.indptr)
+    if not len(lengths) or lengths.max() <= keep:
+        return matrix
+    rows = np.repeat(np.arange(matrix.shape[0]), lengths)
+    # One stable sort of row + (1 - weight / top): rows in order, each heaviest first,
+    # equal weights by column (the order within a CSR row). Weights are positive.
+    top = matrix.data.max() * (1 + 1e-9)
+    order = np.argsort(rows + (1 - matrix.data / top) * 0.999, kind="stable")
+    rank = np.arange(len(order)) - matrix.indptr[rows[order]]
+    chosen = np.sort(order[rank < keep])
+    pointers = np.concatenate(([0], np.cumsum(np.minimum(lengths, keep))))
+    return sparse.csr_matrix((matrix.data[chosen], matrix.indices[chosen], pointers),
+                             shape=matrix.shape)
+
+
+def reached_by(prepared: Prepared, rows: sparse.csr_matrix) -> np.ndarray:
+    """The essays whose candidates a change to ``rows`` (vectors in this archive's
+    columns, as they are or as they were) can reach: those sharing one of their
+    strongest terms with one of the rows' strongest."""
+    strongest = strongest_terms(prepared)
+    reached = strongest @ heaviest(rows, prepared.options.candidate_terms).T
+    return np.flatnonzero(np.diff(reached.tocsr().indptr) > 0)
+
+
+def _exact_scores(texts: sparse.csr_matrix, i: int, columns: np.ndarray,
+                  scratch: np.ndarray) -> np.ndarray:
+    """Essay i's scores against the essays at ``columns``, with every term."""
+    if not len(columns):
+        return np.zeros(0)
+    indptr, indices, data = texts.indptr, texts.indices, texts.data
+    mine = slice(indptr[i], indptr[i + 1])
+    scratch[indices[mine]] = data[mine]
+    starts = indptr[columns]
+    lengths = indptr[columns + 1] - starts
+    offsets = np.cumsum(lengths) - lengths
+    at = np.repeat(starts - offsets, lengths) + np.arange(lengths.sum())
+    products = scratch[indices[at]] * data[at]
+    scratch[indices[mine]] = 0.0
+    scores = np.zeros(len(columns))
+    filled = lengths > 0
+    if filled.any():
+        scores[filled] = np.add.reduceat(products, offsets[filled])
+    return np.round(scores, 6)
+
+
+class _Table:
+    """Rows of neighbours filled one at a time."""
+
+    def __init__(self, rows: int, keep: int, recency: np.ndarray) -> None:
+        self.keep, self.recency = keep, recency
+        self.ids = np.full((rows, keep), -1, dtype=np.int64)
+        self.scores = np.zeros((rows, keep), dtype=np.float64)
+
+    def put(self, row: int, columns: np.ndarray, values: np.ndarray) -> None:
+        wanted = values > 0
+        columns, values = columns[wanted], values[wanted]
+        chosen = best_of(columns, values, self.recency, self.keep)
+        if chosen:
+            found = dict(zip(columns.tolist(), values.tolist(), strict=True))
+            self.ids[row, :len(chosen)] = chosen
+            self.scores[row, :len(chosen)] = [found[j] for j in chosen]
+
+    def done(self) -> Neighbours:
+        return Neighbours(self.ids, self.scores)
+
+
+def _positive(columns: np.ndarray, values: np.ndarray, i: int) -> tuple[np.ndarray, np.ndarray]:
+    """Scores above zero against essays other than i, rounded to six places."""
+    values = np.round(values, 6)
+    wanted = (values > 0) & (columns != i)
+    return columns[wanted].astype(np.int64), values[wanted]
+
+
+def _whole_row(row: sparse.csr_matrix,
+               transposed: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+    """Every score of one row against all."""
+    product = (row @ transposed).tocsr()
+    return product.indices, product.data
+
+
+def _threads() -> int | None:
+    """The cores this process may use; None (no threads) for one."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
+        (os.cpu_count() or 1)
+    return cores if cores > 1 else None
+
+
+def best_of(columns: np.ndarray, scores: np.ndarray, recency: np.ndarray,
+            wanted: int) -> list[int]:
+    """The ``wanted`` best of ``columns``: by score, then newer, then position."""
+    if not wanted or not len(columns):
+        return []
+    if len(columns) > wanted:  # only those that can be among the best: ties kept whole
+        threshold = np.partition(scores, len(scores) - wanted)[len(scores) - wanted]
+        near = scores >= threshold
+        columns, scores = columns[near], scores[near]
+    order = np.lexsort((columns, -recency[columns], -scores))
+    return columns[order][:wanted].tolist()
