@@ -21,10 +21,14 @@ its writers gave; and any ``--real NAME=DIR`` with the same layout) is built onc
   one;
 - coverage: the share of posts with a list.
 
-Timing: the related map of the first ``--timing`` essays of a generated archive (bench/synth.py,
-or ``--archive``, an archive built before, such as bench/large.py's), in-process, from term
-counts made as a build makes them while it reads (counting is not timed: a build does it
-per essay as it reads); the neighbours and the lists are timed apart.
+Scale: the related map of the first ``--timing`` essays of a generated archive
+(bench/synth.py, or ``--archive``, an archive built before, such as bench/large.py's),
+in-process, from term counts made as a build makes them while it reads (counting is not
+timed: a build does it per essay as it reads), with the vectors, the neighbours and the
+lists timed apart. Each size is run both ways the neighbours can be found (exact, and
+from candidates: related_neighbours.py; exact only up to 20,000 essays), with how many
+lists and entries the candidates give the same as the exact search, and same-topic P@5
+(the generator's ground truth) for each.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ import argparse
 import dataclasses
 import importlib.util
 import itertools
+import json
 import sys
 import tempfile
 import time
@@ -56,6 +61,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEVSETS = ROOT.parent / "shared" / "devsets"
 K = 5
 RESAMPLES = 2_000
+EXACT_UP_TO = 20_000  # the exact search is timed up to this size (at 100,000: 80 s)
 
 
 def scorer(devsets: Path):
@@ -153,30 +159,58 @@ def blog(name: str, root: Path, score, work: Path) -> tuple[list[str], list[str]
 
 
 def timing(archive: Path | None, sizes: list[int], work: Path) -> list[list[str]]:
-    """The map's seconds at each size: neighbours, lists, all."""
+    """At each size, the map both ways (exact search and candidates): seconds by stage,
+    how many lists are the same, and same-topic P@5 (the generator's ground truth)."""
     if archive is None:
         generate(max(sizes), work / "generated")
         archive = work / "generated"
     index = archive / "index"
     if not (index / "documents.sqlite").exists():
         build(BuildOptions(archive / "essays", archive / "out", index))
+    topics = json.loads((archive / "topics.json").read_text())
     rows = []
     for size in sizes:
         cache, documents = TermCache(), []
         for document in itertools.islice(store.iter_documents(index), size):
             cache.count(document)
             documents.append(dataclasses.replace(document, html="", text="."))
-        started = time.perf_counter()
-        prepared = prepare(documents, RelatedOptions(), cache)
-        prepared_at = time.perf_counter()
-        prepared.neighbours = neighbours_of(prepared, np.arange(len(prepared.ordered)))
-        neighbours_at = time.perf_counter()
-        lists_for(prepared, range(len(prepared.ordered)))
-        done = time.perf_counter()
-        rows.append([f"{len(documents):,}", f"{prepared_at - started:.1f} s",
-                     f"{neighbours_at - prepared_at:.1f} s", f"{done - neighbours_at:.1f} s",
-                     f"{done - started:.1f} s"])
+        maps = {}
+        for way, limit in (("exact", float("inf")), ("candidates", 0.0)):
+            if way == "exact" and size > EXACT_UP_TO:
+                continue
+            options = RelatedOptions(exact_work=limit)
+            started = time.perf_counter()
+            prepared = prepare(documents, options, cache)
+            prepared_at = time.perf_counter()
+            prepared.neighbours = neighbours_of(prepared, np.arange(len(prepared.ordered)))
+            neighbours_at = time.perf_counter()
+            maps[way] = lists_for(prepared, range(len(prepared.ordered)))
+            done = time.perf_counter()
+            rows.append([f"{len(documents):,}", way, f"{prepared_at - started:.1f} s",
+                         f"{neighbours_at - prepared_at:.1f} s",
+                         f"{done - neighbours_at:.1f} s", f"{done - started:.1f} s",
+                         f"{same_topic(maps[way], topics):.3f}",
+                         agreement(maps[way], maps.get("exact"))])
     return rows
+
+
+def same_topic(related: dict[str, list[dict]], topics: dict[str, int]) -> float:
+    """P@5 that a listed essay is on the essay's topic."""
+    hits = sum(1 for slug, entries in related.items() for e in entries[:K]
+               if topics.get(e["slug"]) == topics.get(slug))
+    return hits / (K * len(related)) if related else float("nan")
+
+
+def agreement(related: dict[str, list[dict]], exact: dict[str, list[dict]] | None) -> str:
+    """The share of lists the same as the exact search's (the same essays in the same
+    order), and of their entries (the same essays)."""
+    if exact is None or related is exact:
+        return "-"
+    same = sum(1 for slug in exact if [e["slug"] for e in related[slug]] ==
+               [e["slug"] for e in exact[slug]]) / len(exact)
+    shared = sum(len({e["slug"] for e in related[slug]} & {e["slug"] for e in exact[slug]})
+                 for slug in exact)
+    return f"{same:.1%} lists, {shared / max(1, sum(map(len, exact.values()))):.1%} entries"
 
 
 def main() -> None:
@@ -188,10 +222,12 @@ def main() -> None:
                         help="sizes of the generated archive to time the map at ('' for none)")
     parser.add_argument("--archive", type=Path,
                         help="a generated archive built before (essays/ and index/)")
+    parser.add_argument("--no-blogs", action="store_true", help="the scale part only")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
-    score = scorer(args.devsets)
-    blogs = [(p.name, p) for p in sorted(args.devsets.iterdir()) if (p / "labels.json").exists()]
+    score = None if args.no_blogs else scorer(args.devsets)
+    blogs = [] if args.no_blogs else \
+        [(p.name, p) for p in sorted(args.devsets.iterdir()) if (p / "labels.json").exists()]
     for spec in args.real:
         name, _, folder = spec.partition("=")
         blogs.append((name, Path(folder)))
@@ -206,7 +242,8 @@ def main() -> None:
                     [row for row, _ in results])
     noise = table(["blog", "text only - TF-IDF, 95% bootstrap interval"],
                   [row for _, row in results])
-    speed = table(["essays", "vectors", "neighbours", "lists", "related map"], times)
+    speed = table(["essays", "neighbours by", "vectors", "neighbours", "lists", "related map",
+                   "P@5 same topic", "same as exact"], times)
     print(quality + "\n\n" + noise + ("\n\n" + speed if times else ""))
     if not args.no_write:
         write_section("related", "## Related posts (bench/related_quality.py)\n\n"

@@ -172,29 +172,34 @@ def unit_vectors(counts: sparse.csr_matrix, idf: np.ndarray, terms: list[str],
     """Rows of (sublinear) counts times weights: the words pruned to each essay's strongest
     and made unit length, the links and the authors each made unit length and weighted.
     Each row on its own, so any subset of rows comes out as in the whole."""
-    counts = counts.tocsr().astype(np.float64)
+    counts = counts.tocsr()
+    data = counts.data.astype(np.float64)
     if not options.plain_tfidf:
-        counts.data = 1 + np.log(counts.data)
-    weighted = (counts @ sparse.diags(idf)).tocsr()
+        data = 1 + np.log(data)
+    data *= idf[counts.indices]
+    weighted = sparse.csr_matrix((data, counts.indices.copy(), counts.indptr.copy()),
+                                 shape=counts.shape)
     weighted.eliminate_zeros()
     if options.plain_tfidf:
         return _unit_rows(weighted)
     words, links, authors = kinds(terms)
-    result = _unit_rows(heaviest(_columns(weighted, words), options.terms_per_essay))
+    result = _unit_rows(heaviest(_entries(weighted, words), options.terms_per_essay))
     for mask, weight in ((links, options.link_weight), (authors, options.author_weight)):
         if weight > 0 and mask.any():
-            result = result + np.sqrt(weight) * _unit_rows(_columns(weighted, mask))
+            result = result + np.sqrt(weight) * _unit_rows(_entries(weighted, mask))
     result = result.tocsr()
     result.sort_indices()
     return result
 
 
-def _columns(matrix: sparse.csr_matrix, mask: np.ndarray) -> sparse.csr_matrix:
-    """``matrix`` with the columns outside ``mask`` emptied."""
-    kept = matrix @ sparse.diags(mask.astype(np.float64))
-    kept = kept.tocsr()
-    kept.eliminate_zeros()
-    return kept
+def _entries(matrix: sparse.csr_matrix, columns: np.ndarray) -> sparse.csr_matrix:
+    """``matrix`` with only the entries in the ``columns`` masked in."""
+    kept = columns[matrix.indices]
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    pointers = np.concatenate(([0], np.cumsum(np.bincount(rows[kept],
+                                                          minlength=matrix.shape[0]))))
+    return sparse.csr_matrix((matrix.data[kept], matrix.indices[kept], pointers),
+                             shape=matrix.shape)
 
 
 def _with_rows(matrix: sparse.csr_matrix, positions: np.ndarray,
@@ -207,9 +212,12 @@ def _with_rows(matrix: sparse.csr_matrix, positions: np.ndarray,
 
 
 def _unit_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    matrix = matrix.tocsr()
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    norms = np.sqrt(np.bincount(rows, weights=matrix.data ** 2, minlength=matrix.shape[0]))
     norms[norms == 0] = 1.0
-    return (sparse.diags(1 / norms) @ matrix).tocsr()
+    return sparse.csr_matrix((matrix.data / norms[rows], matrix.indices.copy(),
+                              matrix.indptr.copy()), shape=matrix.shape)
 
 
 def tag_vectors_of(documents: list[Document]) -> Vectors:

@@ -99,11 +99,13 @@ def lists_for(prepared: Prepared, rows) -> dict[str, list[dict]]:
         interrupts.check()
         block = np.array(rows[start:start + BLOCK_ROWS], dtype=np.int64)
         scores = _block_scores(prepared, block, picker)
-        for row, i in enumerate(block):
+        choices = []
+        for row, i in enumerate(block.tolist()):
             columns = scores.indices[scores.indptr[row]:scores.indptr[row + 1]]
             values = scores.data[scores.indptr[row]:scores.indptr[row + 1]]
-            result[prepared.ordered[i].slug] = picker.pick(int(i), columns,
-                                                           np.round(values, 4))
+            choices.append((i, picker.pick(i, columns, np.round(values, 4))))
+        for (i, _), entries in zip(choices, picker.explain.entries(choices), strict=True):
+            result[prepared.ordered[i].slug] = entries
     return result
 
 
@@ -142,17 +144,21 @@ class _Picker:
         self.place[self.by_day] = np.arange(len(self.by_day))
         self.undated = np.flatnonzero(np.isnan(self.days))
 
-    def pick(self, i: int, columns: np.ndarray, scores: np.ndarray) -> list[dict]:
+    def pick(self, i: int, columns: np.ndarray,
+             scores: np.ndarray) -> list[tuple[int, float, bool]]:
+        """Essay i's list: (position, score, pinned) of each essay on it."""
         prepared, options = self.prepared, self.options
         document = prepared.ordered[i]
         index = prepared.index
         blocked = {i} | {index[s] for s in document.related_exclude if s in index}
         pinned = [index[s] for s in document.related_pins if s in index and index[s] != i]
         score_of = _Lookup(columns, scores)
-        allowed = self._allowed(i, blocked)
-        pinned_scores = {j: max(score_of.get(j, 0.0), 0.0) if allowed(np.array([j]))[0]
-                         else 0.0 for j in pinned}
-        blocked |= set(pinned)
+        pinned_scores: dict[int, float] = {}
+        if pinned:
+            allowed = self._allowed(i, blocked)
+            pinned_scores = {j: max(score_of.get(j, 0.0), 0.0) if allowed(np.array([j]))[0]
+                             else 0.0 for j in pinned}
+            blocked |= set(pinned)
         allowed = self._allowed(i, blocked)
         wanted = max(0, options.limit - len(pinned))
         keep = (scores > options.min_score) & allowed(columns)
@@ -160,9 +166,8 @@ class _Picker:
         if not chosen and not pinned and wanted and bool(prepared.has_text[i]) and \
                 options.min_score <= 0:
             chosen = self._nearest(i, wanted, allowed)
-        explain = self.explain
-        return [explain(i, j, pinned_scores[j], pinned=True) for j in pinned] + \
-            [explain(i, j, max(score_of.get(j, 0.0), 0.0)) for j in chosen]
+        return [(j, pinned_scores[j], True) for j in pinned] + \
+            [(j, max(score_of.get(j, 0.0), 0.0), False) for j in chosen]
 
     def _allowed(self, i: int, blocked: set[int]):
         """A test of which essays (an array of positions) may be on essay i's list."""
@@ -170,7 +175,7 @@ class _Picker:
         blocked_array = np.fromiter(blocked, dtype=np.int64, count=len(blocked))
 
         def allowed(positions: np.ndarray) -> np.ndarray:
-            mask = ~np.isin(positions, blocked_array)
+            mask = positions != i if len(blocked) == 1 else ~np.isin(positions, blocked_array)
             if not include_newer and not np.isnan(days[i]):
                 mask &= ~(np.nan_to_num(days[positions], nan=-np.inf) > days[i])
             return mask

@@ -145,21 +145,24 @@ def strongest_terms(prepared: Prepared) -> sparse.csr_matrix:
 
 
 def heaviest(matrix: sparse.csr_matrix, keep: int) -> sparse.csr_matrix:
-    """Each row's ``keep`` largest entries (ties by column), the rest dropped."""
+    """Each row's ``keep`` largest entries, the rest dropped; of equal entries at the edge,
+    those of the lowest columns (rows must hold their columns in order)."""
     matrix = matrix.tocsr()
     lengths = np.diff(matrix.indptr)
-    if not len(lengths) or lengths.max() <= keep:
+    long = np.flatnonzero(lengths > keep)
+    if not len(long):
         return matrix
-    rows = np.repeat(np.arange(matrix.shape[0]), lengths)
-    # One stable sort of row + (1 - weight / top): rows in order, each heaviest first,
-    # equal weights by column (the order within a CSR row). Weights are positive.
-    top = matrix.data.max() * (1 + 1e-9)
-    order = np.argsort(rows + (1 - matrix.data / top) * 0.999, kind="stable")
-    rank = np.arange(len(order)) - matrix.indptr[rows[order]]
-    chosen = np.sort(order[rank < keep])
+    data, pointers = matrix.data, matrix.indptr
+    kept = np.ones(len(data), dtype=bool)
+    for row in long.tolist():
+        start, end = pointers[row], pointers[row + 1]
+        values = data[start:end]
+        edge = np.partition(values, len(values) - keep)[len(values) - keep]
+        chosen = values > edge
+        chosen[np.flatnonzero(values == edge)[:keep - int(chosen.sum())]] = True
+        kept[start:end] = chosen
     pointers = np.concatenate(([0], np.cumsum(np.minimum(lengths, keep))))
-    return sparse.csr_matrix((matrix.data[chosen], matrix.indices[chosen], pointers),
-                             shape=matrix.shape)
+    return sparse.csr_matrix((data[kept], matrix.indices[kept], pointers), shape=matrix.shape)
 
 
 def reached_by(prepared: Prepared, rows: sparse.csr_matrix) -> np.ndarray:

@@ -45,8 +45,7 @@ your yours yourself
 
 
 class Explainer:
-    """Makes the entries of one archive's lists; one essay's entries are made together,
-    so its vector is spread out once."""
+    """Makes the entries of one archive's lists, a block of lists at a time."""
 
     def __init__(self, prepared: Prepared) -> None:
         from .related import kinds
@@ -60,36 +59,60 @@ class Explainer:
         self.telling = words.copy()
         self.telling[:len(self.shown)] &= np.fromiter(map(_telling, self.shown), dtype=bool,
                                                       count=len(self.shown))
-        self.dense = np.zeros(self.matrix.shape[1], dtype=np.float64)
-        self.current = -1
 
     def __call__(self, i: int, j: int, score: float, pinned: bool = False) -> dict:
-        ordered = self.prepared.ordered
-        made = entry(ordered[i], ordered[j], score)
-        shared = self._shared(i, j)
-        terms = [self.shown[c] for c in shared[self.telling[shared]][:SHARED_TERMS]]
-        made["shared_terms"] = terms
-        made["why"] = _why(made["shared_tags"], terms, pinned, score,
-                           links=bool(self.links[shared].any()),
-                           authors=bool(self.authors[shared].any()))
-        return made
+        """One entry of essay i's list."""
+        return self.entries([(i, [(j, score, pinned)])])[0][0]
 
-    def _shared(self, i: int, j: int) -> np.ndarray:
-        """The columns both vectors hold, heaviest product first (ties by column)."""
+    def entries(self, choices: list[tuple[int, list[tuple[int, float, bool]]]]
+                ) -> list[list[dict]]:
+        """The entries of several essays' lists, each list as (position, score, pinned)
+        of its essays: the words of all the pairs are weighed together."""
+        pairs = [(i, j) for i, chosen in choices for j, _, _ in chosen]
+        named, links, authors = self._shared([i for i, _ in pairs], [j for _, j in pairs])
+        ordered, shown = self.prepared.ordered, self.shown
+        lists, at = [], 0
+        for i, chosen in choices:
+            mine = {tag.casefold() for tag in ordered[i].tags}
+            made = []
+            for j, score, pinned in chosen:
+                other = ordered[j]
+                tags = [tag for tag in other.tags if tag.casefold() in mine]
+                terms = [shown[c] for c in named[at]]
+                made.append({"slug": other.slug, "title": other.title, "url": other.url,
+                             "score": round(score, 4), "shared_tags": tags,
+                             "shared_terms": terms,
+                             "why": _why(tags, terms, pinned, score, links=links[at],
+                                         authors=authors[at])})
+                at += 1
+            lists.append(made)
+        return lists
+
+    def _shared(self, mine: list[int], theirs: list[int]
+                ) -> tuple[list[list[int]], np.ndarray, np.ndarray]:
+        """For each pair of essays: the columns of the (at most three) words that weigh
+        most in both, heaviest product first, ties by column; and whether they link to a
+        page or site in common, and share an author."""
+        pairs = len(mine)
+        named: list[list[int]] = [[] for _ in range(pairs)]
+        if not pairs:
+            return named, np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
         matrix = self.matrix
-        if self.current != i:
-            if self.current >= 0:
-                self.dense[matrix.indices[matrix.indptr[self.current]:
-                                          matrix.indptr[self.current + 1]]] = 0.0
-            at = slice(matrix.indptr[i], matrix.indptr[i + 1])
-            self.dense[matrix.indices[at]] = matrix.data[at]
-            self.current = i
-        at = slice(matrix.indptr[j], matrix.indptr[j + 1])
-        columns = matrix.indices[at]
-        products = self.dense[columns] * matrix.data[at]
-        both = products > 0
-        columns, products = columns[both], products[both]
-        return columns[np.lexsort((columns, -products))]
+        both = matrix[np.array(mine)].multiply(matrix[np.array(theirs)]).tocsr()
+        both.eliminate_zeros()
+        rows = np.repeat(np.arange(pairs), np.diff(both.indptr))
+        columns, products = both.indices, both.data
+        links = np.bincount(rows[self.links[columns]], minlength=pairs) > 0
+        authors = np.bincount(rows[self.authors[columns]], minlength=pairs) > 0
+        telling = self.telling[columns]
+        rows, columns, products = rows[telling], columns[telling], products[telling]
+        order = np.lexsort((columns, -products, rows))
+        rows, columns = rows[order], columns[order]
+        first = np.searchsorted(rows, rows)  # where each pair's entries begin
+        kept = np.arange(len(rows)) - first < SHARED_TERMS
+        for row, column in zip(rows[kept].tolist(), columns[kept].tolist(), strict=True):
+            named[row].append(column)
+        return named, links, authors
 
 
 def _telling(word: str) -> bool:
