@@ -63,7 +63,7 @@ def run_jobs(items: Iterable[P], workers: int, seconds: float | None = None) -> 
             if item.job is not None:
                 seen_jobs += 1
                 if pool is None and seen_jobs > POOL_AFTER:
-                    pool = _start_pool(workers)
+                    pool = start_pool(workers)
                 outcome = pool.submit(call, item.job) if pool else call(item.job)
             queue.append((item, outcome))
             while len(queue) > WINDOW or queue and _done(queue[0][1]):
@@ -75,7 +75,7 @@ def run_jobs(items: Iterable[P], workers: int, seconds: float | None = None) -> 
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _start_pool(workers: int) -> ProcessPoolExecutor:
+def start_pool(workers: int) -> ProcessPoolExecutor:
     """A pool whose workers are forked with SIGINT and SIGTERM ignored, so that not even a
     Ctrl-C in the instant after the fork reaches one (the build stops them itself)."""
     handlers = {number: signal.signal(number, signal.SIG_IGN)

@@ -39,6 +39,7 @@ from .analysis import AUTHOR, LINK, TITLE_WEIGHT, Analyser, TermCache, arrays, t
 from .model import Document
 from .related_lists import Prepared, lists_for
 from .related_neighbours import heaviest
+from .related_processes import processes_for
 from .settings import RelatedOptions
 from .vectors import Vectors
 
@@ -241,18 +242,23 @@ def tag_vectors(documents: list[Document]) -> list[dict[str, float]]:
 
 
 def prepare(documents: list[Document], options: RelatedOptions,
-            term_counts: TermCache | None = None, rows_from=None) -> Prepared:
+            term_counts: TermCache | None = None, rows_from=None,
+            processes: int | None = None) -> Prepared:
+    """What the lists are computed from. ``processes``: how many share the work (by
+    default one per core for a large archive: related_processes.py)."""
     ordered = sorted(documents, key=lambda d: d.slug)
     texts = text_vectors(ordered, options, term_counts, rows_from)
     return Prepared(
         ordered, {d.slug: i for i, d in enumerate(ordered)}, texts,
         tag_vectors_of(ordered) if options.use_tags else None,
         np.array([d.date.timestamp() / 86400 if d.date else np.nan for d in ordered]),
-        options, texts.has_text)
+        options, texts.has_text,
+        processes=processes if processes is not None else processes_for(len(ordered)))
 
 
 def related_map(documents: list[Document], options: RelatedOptions | None = None,
-                term_counts: TermCache | None = None) -> dict[str, list[dict]]:
+                term_counts: TermCache | None = None,
+                processes: int | None = None) -> dict[str, list[dict]]:
     """For each document's slug, its most related documents, best first.
 
     Each entry is ``{"slug", "title", "url", "score", "shared_tags"}``. Ties are broken by
@@ -262,5 +268,5 @@ def related_map(documents: list[Document], options: RelatedOptions | None = None
     options = options or RelatedOptions()
     if not documents:
         return {}
-    prepared = prepare(documents, options, term_counts)
+    prepared = prepare(documents, options, term_counts, processes=processes)
     return lists_for(prepared, range(len(prepared.ordered)))

@@ -27,6 +27,7 @@ from scipy import sparse
 from . import interrupts
 from .model import Document
 from .related_neighbours import Neighbours, best_of, neighbours_of
+from .related_processes import in_parts
 from .related_why import Explainer
 from .settings import RelatedOptions
 from .vectors import Vectors
@@ -48,6 +49,8 @@ class Prepared:
     has_text: np.ndarray  # essays with words to compare (a list is owed to each)
     neighbours: Neighbours | None = None  # made by lists_for when not given
     strongest: sparse.csr_matrix | None = None  # related_neighbours.strongest_terms
+    processes: int = 1  # how many to share the work (related_processes.py)
+    picker: _Picker | None = None  # made by the first lists computed from the neighbours
 
     @property
     def recency(self) -> np.ndarray:
@@ -90,14 +93,23 @@ def closeness(days_a: np.ndarray, days_b: np.ndarray, options: RelatedOptions) -
 
 def lists_for(prepared: Prepared, rows) -> dict[str, list[dict]]:
     """The lists of the essays at positions ``rows`` of ``prepared.ordered``."""
-    rows = list(rows)
+    rows = np.fromiter(rows, dtype=np.int64)
     if prepared.neighbours is None:
         prepared.neighbours = neighbours_of(prepared, np.arange(len(prepared.ordered)))
-    picker = _Picker(prepared)
+    result: dict[str, list[dict]] = {}
+    for part in in_parts(prepared, rows, _lists_of):
+        result.update(part)
+    return result
+
+
+def _lists_of(prepared: Prepared, rows: np.ndarray) -> dict[str, list[dict]]:
+    picker = prepared.picker
+    if picker is None or picker.neighbours is not prepared.neighbours:
+        picker = prepared.picker = _Picker(prepared)
     result: dict[str, list[dict]] = {}
     for start in range(0, len(rows), BLOCK_ROWS):
         interrupts.check()
-        block = np.array(rows[start:start + BLOCK_ROWS], dtype=np.int64)
+        block = rows[start:start + BLOCK_ROWS]
         scores = _block_scores(prepared, block, picker)
         choices = []
         for row, i in enumerate(block.tolist()):
@@ -133,6 +145,7 @@ class _Picker:
     def __init__(self, prepared: Prepared) -> None:
         self.prepared, self.options = prepared, prepared.options
         self.days, self.recency = prepared.days, prepared.recency
+        self.neighbours = prepared.neighbours
         self.table = prepared.neighbours.matrix()
         self.explain = Explainer(prepared)
         tags = prepared.tags.matrix if prepared.tags is not None and \

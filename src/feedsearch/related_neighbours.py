@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy import sparse
 
-from . import interrupts
+from . import interrupts, related_processes
+from .related_processes import in_parts
 from .settings import RelatedOptions
 
 if TYPE_CHECKING:
@@ -77,9 +78,15 @@ def by_candidates(prepared: Prepared) -> bool:
 def neighbours_of(prepared: Prepared, rows: np.ndarray) -> Neighbours:
     """The neighbour rows of the essays at ``rows``."""
     rows = np.asarray(rows, dtype=np.int64)
+    way = _exact
     if by_candidates(prepared):
-        return _from_candidates(prepared, rows)
-    return _exact(prepared, rows)
+        strongest_terms(prepared)  # made once, before any worker is forked
+        way = _from_candidates
+    parts = in_parts(prepared, rows, way)
+    keep = width(prepared.options)
+    return Neighbours(
+        np.concatenate([part.ids for part in parts]) if parts else np.zeros((0, keep), int),
+        np.concatenate([part.scores for part in parts]) if parts else np.zeros((0, keep)))
 
 
 def _exact(prepared: Prepared, rows: np.ndarray) -> Neighbours:
@@ -231,7 +238,10 @@ def _whole_row(row: sparse.csr_matrix,
 
 
 def _threads() -> int | None:
-    """The cores this process may use; None (no threads) for one."""
+    """The cores this process may use; None (no threads) for one, or in a worker (its
+    build runs one per core)."""
+    if related_processes.in_worker():
+        return None
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
         (os.cpu_count() or 1)
     return cores if cores > 1 else None
