@@ -2,8 +2,9 @@
 [--devsets DIR] [--real NAME=DIR] [--timing 1000,10000] [--archive DIR]``.
 
 Each real blog (every blog in ``../shared/devsets``: its posts and labels.json, the tags
-its writers gave; and any ``--real NAME=DIR`` with the same layout) is built once by
-``feedsearch.build`` and scored in one run against the blog's own tags, as
+its writers gave; and any ``--real NAME=DIR``, the same layout or a plain folder of a
+blog's posts, whose dated posts are judged by the tags feedsearch reads in them) is built
+once by ``feedsearch.build`` and scored in one run against the blog's own tags, as
 ``../shared/devsets/score.py`` scores it:
 
 - P@5: for each tagged post, the share of its first five related posts that share a tag
@@ -131,18 +132,26 @@ def by_source(documents, related: dict[str, list[dict]]) -> dict[str, list[str]]
 
 
 def blog(name: str, root: Path, score, work: Path) -> tuple[list[str], list[str]]:
-    """One blog's row in the quality table and in the table of differences."""
-    devset = score.load_devset(root)
-    labels = devset.labels
-    build(BuildOptions(devset.posts, work / name / "out", work / name / "index"))
-    documents = [d for d in store.iter_documents(work / name / "index") if d.source in labels]
+    """One blog's row in the quality table and in the table of differences. ``root`` is a
+    devset (posts/ and labels.json) or a plain folder of posts, whose dated posts are
+    judged by the tags feedsearch reads in them."""
+    devset = score.load_devset(root) if (root / "labels.json").exists() else None
+    posts = devset.posts if devset is not None else root
+    build(BuildOptions(posts, work / name / "out", work / name / "index"))
+    documents = list(store.iter_documents(work / name / "index"))
+    if devset is not None:
+        labels = devset.labels
+    else:
+        documents = [d for d in documents if d.date is not None]
+        labels = {d.source: {"title": d.title, "tags": sorted({t.casefold() for t in d.tags})}
+                  for d in documents}
+    documents = [d for d in documents if d.source in labels]
     started = time.perf_counter()
     with_tags = by_source(documents, related_map(documents, RelatedOptions()))
     seconds = time.perf_counter() - started
     untagged = [dataclasses.replace(d, tags=[]) for d in documents]
     text_only = by_source(untagged, related_map(untagged, RelatedOptions()))
-    texts = {p: (devset.posts / p).read_text(encoding="utf-8", errors="replace")
-             for p in labels}
+    texts = {p: (posts / p).read_text(encoding="utf-8", errors="replace") for p in labels}
     titles = {p: v["title"] for p, v in labels.items()}
     tfidf = score.tfidf_related({p: f"{titles[p]} {titles[p]} {titles[p]} "
                                     f"{score.body_of(texts[p])}" for p in labels})
@@ -217,7 +226,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devsets", type=Path, default=DEVSETS)
     parser.add_argument("--real", action="append", default=[], metavar="NAME=DIR",
-                        help="another blog laid out as a devset: posts/ and labels.json")
+                        help="another blog: a devset (posts/ and labels.json) or a folder "
+                             "of its posts, judged by their own tags")
     parser.add_argument("--timing", default="1000,10000",
                         help="sizes of the generated archive to time the map at ('' for none)")
     parser.add_argument("--archive", type=Path,
@@ -225,7 +235,7 @@ def main() -> None:
     parser.add_argument("--no-blogs", action="store_true", help="the scale part only")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
-    score = None if args.no_blogs else scorer(args.devsets)
+    score = None if args.no_blogs and not args.real else scorer(args.devsets)
     blogs = [] if args.no_blogs else \
         [(p.name, p) for p in sorted(args.devsets.iterdir()) if (p / "labels.json").exists()]
     for spec in args.real:
