@@ -90,57 +90,50 @@ def neighbours_of(prepared: Prepared, rows: np.ndarray) -> Neighbours:
 
 
 def _exact(prepared: Prepared, rows: np.ndarray) -> Neighbours:
-    """Each row's best scores from the top-n multiplication; a few more than needed are
-    asked for, so that ties are ordered here, and a row whose last score ties with the
-    scores it keeps is computed whole."""
-    from sparse_dot_topn import sp_matmul_topn
-
+    """Each row's best scores, from the top-n multiplication."""
     keep = width(prepared.options)
-    asked = keep + 1 + TIE_SLACK  # the essay itself is among its best
     texts = prepared.texts.matrix
-    texts_t = texts.T.tocsr()
     table = _Table(len(rows), keep, prepared.recency)
-    for start in range(0, len(rows), NEIGHBOUR_BLOCK):
-        interrupts.check()
-        block = rows[start:start + NEIGHBOUR_BLOCK]
-        product = sp_matmul_topn(texts[block], texts_t, top_n=asked, threshold=0.0,
-                                 n_threads=_threads())
-        for row, i in enumerate(block.tolist()):
-            at = slice(product.indptr[row], product.indptr[row + 1])
-            columns, values = _positive(product.indices[at], product.data[at], i)
-            if at.stop - at.start == asked and len(values) >= keep and \
-                    np.sort(values)[-keep] == values.min():
-                columns, values = _positive(*_whole_row(texts[i], texts_t), i)
-            table.put(start + row, columns, values)
+    for position, _, columns, values in _best_scores(texts, rows, keep):
+        table.put(position, columns, values)
     return table.done()
 
 
 def _from_candidates(prepared: Prepared, rows: np.ndarray) -> Neighbours:
     """Each row's best scores among its candidates, scored with every term."""
-    from sparse_dot_topn import sp_matmul_topn
-
     keep, pool = width(prepared.options), prepared.options.candidate_pool
     texts = prepared.texts.matrix
-    strongest = strongest_terms(prepared)
-    strongest_t = strongest.T.tocsr()
-    asked = pool + 1 + TIE_SLACK
     table = _Table(len(rows), keep, prepared.recency)
     scratch = _Scratch(texts)
+    for position, i, columns, values in _best_scores(strongest_terms(prepared), rows, pool):
+        if len(values) > pool:  # the pool, ties at its edge kept whole
+            columns = columns[values >= np.sort(values)[-pool]]
+        table.put(position, columns, _exact_scores(texts, i, columns, scratch))
+    return table.done()
+
+
+def _best_scores(vectors: sparse.csr_matrix, rows: np.ndarray, wanted: int):
+    """For each of ``rows`` (its place among them, its position, columns, scores): at
+    least its ``wanted`` best positive scores against the other rows of ``vectors``, from
+    sparse_dot_topn's multiplication, which keeps only each row's best few (in threads,
+    never a whole row of products). A few more are asked for, so that ties can be ordered
+    by the caller; a row whose last score ties with the ``wanted``-th is given whole."""
+    from sparse_dot_topn import sp_matmul_topn
+
+    asked = wanted + 1 + TIE_SLACK  # the essay itself is among its best
+    transposed = vectors.T.tocsr()
     for start in range(0, len(rows), NEIGHBOUR_BLOCK):
         interrupts.check()
         block = rows[start:start + NEIGHBOUR_BLOCK]
-        product = sp_matmul_topn(strongest[block], strongest_t, top_n=asked, threshold=0.0,
+        product = sp_matmul_topn(vectors[block], transposed, top_n=asked, threshold=0.0,
                                  n_threads=_threads())
         for row, i in enumerate(block.tolist()):
             at = slice(product.indptr[row], product.indptr[row + 1])
             columns, values = _positive(product.indices[at], product.data[at], i)
-            if len(values) > pool:  # the pool, ties at its edge kept whole
-                edge = np.sort(values)[-pool]
-                if at.stop - at.start == asked and edge == values.min():
-                    columns, values = _positive(*_whole_row(strongest[i], strongest_t), i)
-                columns = columns[values >= edge]
-            table.put(start + row, columns, _exact_scores(texts, i, columns, scratch))
-    return table.done()
+            if at.stop - at.start == asked and len(values) >= wanted and \
+                    np.sort(values)[-wanted] == values.min():
+                columns, values = _positive(*_whole_row(vectors[i], transposed), i)
+            yield start + row, i, columns, values
 
 
 def strongest_terms(prepared: Prepared) -> sparse.csr_matrix:
