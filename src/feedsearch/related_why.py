@@ -18,8 +18,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .model import Document
-
 if TYPE_CHECKING:
     from .related_lists import Prepared
 
@@ -137,15 +135,3 @@ def _why(tags: list[str], terms: list[str], pinned: bool, score: float, links: b
     elif not pinned:
         parts.append("published close in time")
     return "; ".join(parts)
-
-
-def entry(document: Document, other: Document, score: float) -> dict:
-    """An entry's plain fields: what it links to, its score and the tags both carry."""
-    mine = {tag.casefold() for tag in document.tags}
-    return {
-        "slug": other.slug,
-        "title": other.title,
-        "url": other.url,
-        "score": round(score, 4),
-        "shared_tags": [tag for tag in other.tags if tag.casefold() in mine],
-    }
