@@ -95,85 +95,106 @@ def update_related(documents: list[Document], options: RelatedOptions,
 def _update_neighbours(prepared: Prepared, state: RelatedState, changed: list[int]) -> set[int]:
     """Give ``prepared`` its neighbours, from the old ones where they still hold; return
     the rows whose neighbours are not the old ones."""
-    ordered, recency = prepared.ordered, prepared.recency
-    old = state.neighbours
     keep = width(prepared.options)
-    n = len(ordered)
-    # Old positions -> new ones (-1: removed), and each new row's old one (-1: new).
-    new_position = np.array([prepared.index.get(slug, -1) for slug in state.slugs] + [-1],
-                            dtype=np.int64)
-    old_row = np.full(n, -1, dtype=np.int64)
-    for position, slug in enumerate(state.slugs):
-        if slug in prepared.index:
-            old_row[prepared.index[slug]] = position
-    is_changed = np.zeros(n + 1, dtype=bool)  # the last: a padding or removed entry
-    is_changed[changed] = True
-    ids = np.full((n, keep), -1, dtype=np.int64)
-    scores = np.zeros((n, keep), dtype=np.float64)
-    if old.ids.shape[1] != keep:
-        return _all_neighbours(prepared)
-    have = old_row >= 0
-    mapped = new_position[np.where(old.ids[old_row[have]] >= 0, old.ids[old_row[have]], -1)]
-    ids[have], scores[have] = mapped, old.scores[old_row[have]]
-    padded = old.ids[old_row[have]] < 0
-    # Entries that were removed or changed: the row is exact only without them.
-    bad = np.zeros((n, keep), dtype=bool)
-    bad[have] = (mapped < 0) & ~padded | is_changed[np.where(mapped < 0, n, mapped)]
-    full = np.zeros(n, dtype=bool)
-    full[have] = ~padded.any(axis=1)
-    whole = ~have | is_changed[:n] | (bad.any(axis=1) & full)
-    moved = set(np.flatnonzero(~have).tolist())
-    targets = np.array(changed, dtype=np.int64)
-    texts = prepared.texts.matrix
     candidates = by_candidates(prepared)
-    if candidates != state.by_candidates:
+    if state.neighbours.ids.shape[1] != keep or candidates != state.by_candidates:
         return _all_neighbours(prepared)
+    old = _OldRows(prepared, state, changed)
+    targets = np.array(changed, dtype=np.int64)
+    whole = ~old.have | old.is_changed[:len(old.have)] | (old.bad.any(axis=1) & old.full)
+    moved = set(np.flatnonzero(~old.have).tolist())
     if candidates:
-        # Every row a change can reach is found again whole; no other row's candidates,
-        # or their scores, changed.
-        gone = [n for n, slug in enumerate(state.slugs) if slug not in prepared.index]
-        then = _in_columns(state.texts, old_row[targets[old_row[targets] >= 0]].tolist() + gone,
-                           prepared.texts.terms)
-        for rows in (texts[targets], then):
-            if rows.shape[0]:
-                whole[reached_by(prepared, rows)] = True
-    others = np.flatnonzero(~whole)
-    if len(targets) and len(others) and not candidates:
-        against = (texts[others] @ texts[targets].T).tocsr()
-        against.data = np.round(against.data, 6)
-        against.eliminate_zeros()
-        # A changed essay enters a full row only by scoring at least its last score.
-        best_new = against.max(axis=1).toarray().ravel() if against.nnz else \
-            np.zeros(len(others))
-        enters = np.where(full[others], best_new >= scores[others, keep - 1], best_new > 0)
-        touched = others[enters | bad[others].any(axis=1)]
-        positions = {int(i): row for row, i in enumerate(others)}
-        for i in touched.tolist():
-            row = positions[i]
-            at = slice(against.indptr[row], against.indptr[row + 1])
-            new_ids = targets[against.indices[at]]
-            new_ids, new_scores = new_ids[new_ids != i], against.data[at][new_ids != i]
-            good = (ids[i] >= 0) & ~bad[i]
-            columns = np.concatenate((ids[i][good], new_ids))
-            values = np.concatenate((scores[i][good], new_scores))
-            chosen = np.array(best_of(columns, values, recency, keep), dtype=np.int64)
-            value = dict(zip(columns.tolist(), values.tolist(), strict=True))
-            before = (ids[i].copy(), scores[i].copy())
-            ids[i], scores[i] = -1, 0.0
-            ids[i, :len(chosen)] = chosen
-            scores[i, :len(chosen)] = [value[j] for j in chosen.tolist()]
-            if not (np.array_equal(before[0], ids[i]) and np.array_equal(before[1], scores[i])):
-                moved.add(i)
+        whole |= _reached(prepared, state, targets, old.position)
+    elif len(targets):
+        moved |= _merge_changed(prepared, old, targets, np.flatnonzero(~whole))
+    ids, scores = old.ids, old.scores
     rows = np.flatnonzero(whole)
     if len(rows):
         fresh = neighbours_of(prepared, rows)
         for row, i in enumerate(rows.tolist()):
-            if have[i] and np.array_equal(ids[i], fresh.ids[row]) and \
-                    np.array_equal(scores[i], fresh.scores[row]):
-                continue
-            moved.add(i)
+            if not (old.have[i] and np.array_equal(ids[i], fresh.ids[row]) and
+                    np.array_equal(scores[i], fresh.scores[row])):
+                moved.add(i)
         ids[rows], scores[rows] = fresh.ids, fresh.scores
     prepared.neighbours = Neighbours(ids, scores)
+    return moved
+
+
+class _OldRows:
+    """The old neighbours in the new positions: ``ids`` and ``scores`` (a new essay's row
+    empty), which rows ``have`` old ones and were ``full``, and the entries that are
+    ``bad`` (removed or changed essays: a row is exact only without them)."""
+
+    def __init__(self, prepared: Prepared, state: RelatedState, changed: list[int]) -> None:
+        old, keep, n = state.neighbours, width(prepared.options), len(prepared.ordered)
+        # Old positions -> new ones (-1: removed), and each new row's old one (-1: new).
+        new_position = np.array([prepared.index.get(slug, -1) for slug in state.slugs] + [-1],
+                                dtype=np.int64)
+        self.position = np.full(n, -1, dtype=np.int64)
+        for position, slug in enumerate(state.slugs):
+            if slug in prepared.index:
+                self.position[prepared.index[slug]] = position
+        self.is_changed = np.zeros(n + 1, dtype=bool)  # the last: a padding or removed entry
+        self.is_changed[changed] = True
+        self.have = have = self.position >= 0
+        was = old.ids[self.position[have]]
+        padded = was < 0
+        mapped = new_position[np.where(padded, -1, was)]
+        self.ids = np.full((n, keep), -1, dtype=np.int64)
+        self.scores = np.zeros((n, keep), dtype=np.float64)
+        self.ids[have], self.scores[have] = mapped, old.scores[self.position[have]]
+        self.bad = np.zeros((n, keep), dtype=bool)
+        self.bad[have] = (mapped < 0) & ~padded | self.is_changed[np.where(mapped < 0, n, mapped)]
+        self.full = np.zeros(n, dtype=bool)
+        self.full[have] = ~padded.any(axis=1)
+
+
+def _reached(prepared: Prepared, state: RelatedState, targets: np.ndarray,
+             position: np.ndarray) -> np.ndarray:
+    """With candidates: the rows a change can reach (see related_neighbours.reached_by),
+    through the changed essays as they are and as they were, and the removed ones. No
+    other row's candidates, or their scores, changed."""
+    removed = [at for at, slug in enumerate(state.slugs) if slug not in prepared.index]
+    then = _in_columns(state.texts, position[targets[position[targets] >= 0]].tolist() + removed,
+                       prepared.texts.terms)
+    reached = np.zeros(len(prepared.ordered), dtype=bool)
+    for rows in (prepared.texts.matrix[targets], then):
+        if rows.shape[0]:
+            reached[reached_by(prepared, rows)] = True
+    return reached
+
+
+def _merge_changed(prepared: Prepared, old: _OldRows, targets: np.ndarray,
+                   others: np.ndarray) -> set[int]:
+    """With the exact search: merge the changed essays' new scores into the neighbours of
+    the rows ``others`` (kept whole otherwise); return the rows that moved."""
+    if not len(others):
+        return set()
+    keep, recency = width(prepared.options), prepared.recency
+    texts, ids, scores = prepared.texts.matrix, old.ids, old.scores
+    against = (texts[others] @ texts[targets].T).tocsr()
+    against.data = np.round(against.data, 6)
+    against.eliminate_zeros()
+    # A changed essay enters a full row only by scoring at least its last score.
+    best_new = against.max(axis=1).toarray().ravel() if against.nnz else np.zeros(len(others))
+    enters = np.where(old.full[others], best_new >= scores[others, keep - 1], best_new > 0)
+    moved = set()
+    for row in np.flatnonzero(enters | old.bad[others].any(axis=1)).tolist():
+        i = int(others[row])
+        at = slice(against.indptr[row], against.indptr[row + 1])
+        new_ids = targets[against.indices[at]]
+        new_ids, new_scores = new_ids[new_ids != i], against.data[at][new_ids != i]
+        good = (ids[i] >= 0) & ~old.bad[i]
+        columns = np.concatenate((ids[i][good], new_ids))
+        values = np.concatenate((scores[i][good], new_scores))
+        chosen = best_of(columns, values, recency, keep)
+        value = dict(zip(columns.tolist(), values.tolist(), strict=True))
+        before = (ids[i].copy(), scores[i].copy())
+        ids[i], scores[i] = -1, 0.0
+        ids[i, :len(chosen)] = chosen
+        scores[i, :len(chosen)] = [value[j] for j in chosen]
+        if not (np.array_equal(before[0], ids[i]) and np.array_equal(before[1], scores[i])):
+            moved.add(i)
     return moved
 
 
