@@ -38,15 +38,16 @@ from .progress import READING, BuildProgress, as_progress
 from .readers import ReadSettings
 from .rendering import Rendered, publish, records, render_outputs
 from .settings import BuildOptions
+from .sites import EssayUrls, Site, detect
 from .sources import Earlier
 from .strings import counted
-from .urls import essay_url, is_web_address, normalize_base_url
+from .urls import is_web_address, normalize_base_url
 
 __all__ = ["BuildError", "BuildInterrupted", "BuildOptions", "BuildReport", "build",
            "check_folders"]
 
 DEFAULT_BASE_URL = "http://localhost:8000/"
-STORE_FORMAT = "15"
+STORE_FORMAT = "16"
 
 
 class BuildError(Exception):
@@ -77,6 +78,10 @@ def check_folders(options: BuildOptions) -> None:
         raise BuildError("--out and --index must be separate folders, neither inside the other")
     if source.is_relative_to(out) or source.is_relative_to(idx):
         raise BuildError("the source folder cannot be inside the output or index folder")
+    if options.data_dir is not None:
+        data = Path(options.data_dir).resolve()
+        if data.is_relative_to(idx):
+            raise BuildError("--data-dir cannot be the index folder or inside it")
 
 
 def build(options: BuildOptions,
@@ -142,14 +147,27 @@ def _build_locked(options: BuildOptions, progress: BuildProgress) -> BuildReport
 def _start(options: BuildOptions) -> BuildState:
     """What the last build left, and whether it can be built upon."""
     report = BuildReport()
-    base_url = normalize_base_url(options.base_url or DEFAULT_BASE_URL)
-    if not options.base_url:
+    site = _site(options)
+    site_url = site.base_url if site is not None and site.base_url and \
+        is_web_address(site.base_url) else None
+    base_url = normalize_base_url(options.base_url or site_url or DEFAULT_BASE_URL)
+    if not options.base_url and site_url:
+        report.notes.append(f"base URL {base_url} from {site.config}")  # type: ignore[union-attr]
+    elif not options.base_url:
         report.notes.append(f"no --base-url given: feed links point at {base_url}")
+    data_dir = options.data_dir or (site.data_dir if site is not None else None)
+    if data_dir is not None and Path(data_dir).resolve().is_relative_to(
+            Path(options.index).resolve()):
+        raise BuildError(f"the data folder {data_dir} is inside the index folder; give "
+                         "--index a folder of its own")
+    if site is not None:
+        report.notes.append(site.note(data_dir))
     language = options.language.lower().split("-")[0]
     # A setting that changes what the index and store hold of unchanged files: a change
     # of one rebuilds from the sources.
     fingerprint = (f"{__version__}|{STORE_FORMAT}|{base_url}|{options.default_tz}|{language}"
-                   f"|{options.undated}")
+                   f"|{options.undated}|{options.permalink}"
+                   f"|{site.fingerprint() if site is not None else ''}")
     previous, earlier, problem = _earlier(options.index, fingerprint)
     fresh = options.rebuild or problem is not None or \
         previous.get("fingerprint") != fingerprint
@@ -159,8 +177,20 @@ def _start(options: BuildOptions) -> BuildState:
         report.notes.append("rebuilt from the sources (--rebuild)")
     if fresh:
         earlier = Earlier()
-    return BuildState(options, base_url, language, fingerprint, previous, fresh, earlier,
-                      report)
+    state = BuildState(options, base_url, language, fingerprint, previous, fresh, earlier,
+                       report)
+    state.site, state.data_dir = site, Path(data_dir) if data_dir is not None else None
+    state.urls = EssayUrls(base_url, options.permalink, site)
+    return state
+
+
+def _site(options: BuildOptions) -> Site | None:
+    """The site SOURCE is (or is the content of), as ``--site-kind`` allows."""
+    site = detect(Path(options.source), options.site_kind)
+    if site is None and options.site_kind not in ("auto", "none"):
+        raise BuildError(f"{options.source} is not a {options.site_kind} site, nor inside "
+                         f"one: no {options.site_kind} config file found there or above")
+    return site
 
 
 def _earlier(index_dir: Path, fingerprint: str) -> tuple[dict[str, str], Earlier, str | None]:
@@ -204,8 +234,11 @@ class _Intake:
             state.report.future += 1
             return
         if document.url is None or document.url_from_slug:  # the slug may have changed
-            document.url = essay_url(state.base_url, document.slug)
+            assert state.urls is not None
+            document.url, problem = state.urls.url(document)
             document.url_from_slug = True
+            if problem:
+                state.url_warnings.append(FileWarning(document.source, problem))
         reused = state.earlier.documents.get(document.source) is document
         if reused and self.known_slugs.get(document.source) == document.slug:
             state.documents.append(document)
@@ -248,7 +281,7 @@ def _read_and_index(state: BuildState, writer: store.StoreWriter, bodies: Bodies
     from . import index  # Whoosh; opened only when something changed
 
     options = state.options
-    archive = Archive(Path(options.source), state.roots)
+    archive = Archive(Path(options.source), state.never_read, state.site)
     settings = ReadSettings(options.default_tz, options.include_drafts, options.include_pages,
                             options.max_file_size, state.language)
     update = index.IndexUpdate(options.index, recreate=state.fresh, language=state.language)
@@ -282,7 +315,7 @@ def _count(state: BuildState) -> None:
     report.removed = len(state.removed)
     report.unchanged = len(state.documents) - len(state.changed)
     report.skipped, report.drafts = read.skipped + len(state.failed), read.drafts
-    report.warnings = read.warnings + state.failed
+    report.warnings = read.warnings + state.failed + state.url_warnings
     report.notes += _undated_notes(state.documents)
     if empty := _empty_feeds(state):
         report.warnings.append(FileWarning(str(state.options.source), empty))

@@ -14,6 +14,7 @@ from .corpus import CorpusRead, FileWarning
 from .model import Document
 from .progress import BuildProgress
 from .settings import BuildOptions, RelatedOptions
+from .sites import EssayUrls, Site
 from .sources import Earlier
 
 
@@ -113,10 +114,19 @@ class BuildState:
     terms: Any = None  # the term-count cache, loaded at the first changed essay
     related: RelatedMap | None = None
     progress: BuildProgress = field(default_factory=BuildProgress)  # shown on a terminal
+    site: Site | None = None  # the Hugo, Jekyll or Eleventy site SOURCE is, if any
+    data_dir: Path | None = None  # where the related map also goes, keyed by path
+    urls: EssayUrls | None = None  # how essay URLs are made
+    url_warnings: list[FileWarning] = field(default_factory=list)
 
     @property
     def roots(self) -> tuple[Path, Path]:
         return Path(self.options.out), Path(self.options.index)
+
+    @property
+    def never_read(self) -> tuple[Path, ...]:
+        """The folders inside SOURCE that the build writes, and so never reads."""
+        return self.roots + ((self.data_dir,) if self.data_dir is not None else ())
 
     @property
     def related_options(self) -> RelatedOptions:

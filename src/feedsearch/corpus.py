@@ -21,6 +21,7 @@ from .pipeline import run_jobs
 from .readers import ReadError, ReadSettings, handles, read_essay
 from .readers.errors import as_read_error
 from .readers.meta import is_undated_warning
+from .sites import Site
 from .sources import DEFAULT_MAX_BYTES, Earlier, FileEnd, Item, file_items, file_record, read_bytes
 
 # Site generators' output and tooling folders: never essays of their own.
@@ -93,15 +94,17 @@ class SourceFile:
 
 @dataclass
 class Archive:
-    """The folder of essays, and the folders inside it that are never read (the output
-    and index folders)."""
+    """The folder of essays, the folders inside it that are never read (the output, index
+    and data folders), and the site it is, if it is one (then only the site's essays are
+    read)."""
 
     root: Path
     exclude: tuple[Path, ...] = ()
+    site: Site | None = None
 
     @cached_property
     def sources(self) -> list[SourceFile]:
-        return list(walk_sources(self.root, self.exclude))
+        return list(walk_sources(self.root, self.exclude, self.site))
 
     @property
     def files(self) -> list[Path]:
@@ -115,13 +118,15 @@ def iter_source_files(root: Path, exclude: tuple[Path, ...] = ()) -> Iterator[Pa
         yield source.path
 
 
-def walk_sources(root: Path, exclude: tuple[Path, ...] = ()) -> Iterator[SourceFile]:
+def walk_sources(root: Path, exclude: tuple[Path, ...] = (),
+                 site: Site | None = None) -> Iterator[SourceFile]:
     """Every file under ``root`` that a reader handles, in a stable order: a folder's files
     by name, then its folders by name, each in the same way.
 
     Hidden files and folders and generator output (``_site``) are left out, symlinked
     folders are not followed, and folders in ``exclude`` (the output and index folders) are
-    never walked. One directory listing per folder tells names and links apart, so a file
+    never walked. In a site, only its content folders are walked and only its essays kept
+    (sites/). One directory listing per folder tells names and links apart, so a file
     costs no system call here (the build's one ``stat`` of it is its reading's).
     """
     excluded = {p.resolve() for p in exclude}
@@ -134,6 +139,8 @@ def walk_sources(root: Path, exclude: tuple[Path, ...] = ()) -> Iterator[SourceF
         except OSError:  # a folder that cannot be listed is left out, as os.walk does
             continue
         files, folders = _split(entries, excluded)
+        if site is not None:
+            files, folders = _in_site(site, prefix, files, folders)
         for entry in sorted(files, key=lambda e: e.name):
             yield SourceFile(entry.path, prefix + entry.name, entry.is_symlink())
         pending.extend((entry.path, f"{prefix}{entry.name}/")
@@ -160,6 +167,14 @@ def _split(entries: list[os.DirEntry], excluded: set[Path]
         elif name not in SKIPPED_FOLDERS and Path(entry.path).resolve() not in excluded:
             (files if _unread_kind(name) else folders).append(entry)
     return files, folders
+
+
+def _in_site(site: Site, prefix: str, files: list[os.DirEntry], folders: list[os.DirEntry]
+             ) -> tuple[list[os.DirEntry], list[os.DirEntry]]:
+    """The files of one folder that are the site's essays, and its folders that can hold
+    some."""
+    return ([e for e in files if site.keeps(site.site_path(prefix + e.name))],
+            [e for e in folders if site.walks(site.site_path(f"{prefix}{e.name}/"))])
 
 
 def _unread_kind(name: str) -> str | None:
@@ -190,7 +205,7 @@ def read_file(path: Path, relpath: str, default_tz: tzinfo = UTC,
 def read_corpus(root: Path, *, exclude: tuple[Path, ...] = (),
                 known: dict[str, Document] | None = None, workers: int = 0,
                 max_bytes: int = DEFAULT_MAX_BYTES, seconds: float | None = None,
-                **settings) -> CorpusRead:
+                site: Site | None = None, **settings) -> CorpusRead:
     """Read every essay under ``root`` (``settings``: ReadSettings' fields), as ``check``
     does.
 
@@ -198,7 +213,7 @@ def read_corpus(root: Path, *, exclude: tuple[Path, ...] = (),
     whose content hash is unchanged is taken from there instead of being parsed again.
     """
     options = ReadOptions(ReadSettings(**settings, max_bytes=max_bytes), workers, seconds)
-    return read_archive(Archive(root, exclude), options, Earlier(documents=known or {}))
+    return read_archive(Archive(root, exclude, site), options, Earlier(documents=known or {}))
 
 
 def read_archive(archive: Archive, options: ReadOptions, earlier: Earlier | None = None,
@@ -207,7 +222,8 @@ def read_archive(archive: Archive, options: ReadOptions, earlier: Earlier | None
     """Read every essay of ``archive``, reusing what ``earlier`` holds where files did not
     change. ``on_document`` is called with each essay, in file order, as soon as it is
     final; ``progress`` with each file's path as it is reached."""
-    tally = _Tally(options.settings, archive.root if options.undated == "mtime" else None)
+    tally = _Tally(options.settings, archive.root if options.undated == "mtime" else None,
+                   archive.site)
     items = _items(archive, options, earlier or Earlier(), tally.result.stats, progress)
     for item in run_jobs(items, options.workers, options.seconds):
         interrupts.check()
@@ -269,8 +285,10 @@ class _Tally:
     """Turns the items read into a CorpusRead: essays (with unique slugs), warnings,
     drafts, and a record and note per file of many essays."""
 
-    def __init__(self, settings: ReadSettings, date_by_mtime_under: Path | None = None) -> None:
+    def __init__(self, settings: ReadSettings, date_by_mtime_under: Path | None = None,
+                 site: Site | None = None) -> None:
         self.settings = settings
+        self.site = site
         self.date_by_mtime_under = date_by_mtime_under
         self.result = CorpusRead()
         self.slugs = _SlugAssigner()
@@ -298,6 +316,8 @@ class _Tally:
         result.warnings += [FileWarning(item.source, item.label + note)
                             for note in document.warnings
                             if not (document.dated_by_mtime and is_undated_warning(note))]
+        if self.site is not None and self.site.is_draft(self.site.site_path(item.source)):
+            document.draft = True  # a Jekyll post in _drafts/
         if document.draft and not self.settings.include_drafts:
             result.drafts += 1
             if file is not None:

@@ -40,6 +40,8 @@ class Document:
     # True when the essay had no date and the build dated it by its file's modification
     # time (--undated mtime).
     dated_by_mtime: bool = False
+    # The front matter a site's URL rules read (url, permalink, slug, categories), as given.
+    url_fields: dict = field(default_factory=dict)
     # Problems the reader found that did not stop it, kept so that a rebuild that reuses
     # this document reports them again.
     warnings: list[str] = field(default_factory=list)

@@ -57,26 +57,32 @@ class Publisher:
     Written files get the usual mode (0666 less the umask), not the 0600 of temporary files.
     """
 
-    def __init__(self, out: Path, index: Path) -> None:
+    def __init__(self, out: Path, index: Path, data_dir: Path | None = None) -> None:
         self.out, self.index = Path(out), Path(index)
-        self.roots = (self.out, self.index)
+        self.roots = (self.out, self.index) + ((Path(data_dir),) if data_dir else ())
+        # The folders outputs write into: OUT, and the data folder when there is one.
+        self.folders = {self.out.resolve()} | ({Path(data_dir).resolve()} if data_dir else set())
         self.staging: Path | None = self.index / STAGING
 
-    def clear_leftovers(self, recorded: Iterable[str]) -> None:
+    def clear_leftovers(self, recorded: Iterable[tuple[Path, str]]) -> None:
         """Temporary files a killed build left: anything in the staging folder (ours
-        alone), and in OUT the temporary file of each output name ``recorded``."""
+        alone), and beside each output file ``recorded`` (its folder and name), its
+        temporary file, in the folders this build writes to."""
         if self.staging is not None and self.staging.is_dir():
             for leftover in self.staging.glob(".*.tmp"):
                 leftover.unlink(missing_ok=True)
-        for name in recorded:
-            path = self.out / temp_name(name)
+        for folder, name in recorded:
+            if Path(folder).resolve() not in self.folders:
+                continue
+            path = Path(folder) / temp_name(name)
             if path.is_symlink() or path.is_file():
                 path.unlink()
 
-    def write(self, name: str, data: bytes) -> Path:
-        """Write ``data`` to OUT/``name``; a file that already holds it is left as it is,
-        so deploys and caches see no change."""
-        target = confined(self.out / name, self.roots)
+    def write(self, name: str, data: bytes, folder: Path | None = None) -> Path:
+        """Write ``data`` to ``name`` under OUT (or ``folder``, the data folder); a file
+        that already holds it is left as it is, so deploys and caches see no change."""
+        base = Path(folder) if folder is not None else self.out
+        target = confined(base / name, self.roots)
         if target.is_file() and target.stat().st_size == len(data) and \
                 target.read_bytes() == data:
             return target
@@ -88,7 +94,7 @@ class Publisher:
                 if exc.errno != errno.EXDEV:
                     raise
                 self.staging = None  # OUT is elsewhere: stage beside each output from now
-        temp = confined(self.out / temp_name(name), self.roots)
+        temp = confined(base / temp_name(name), self.roots)
         return self._write_through(self._beside(data, temp), target)
 
     def _staged(self, data: bytes, target: Path) -> Path:
@@ -116,26 +122,29 @@ class Publisher:
             raise
         return target
 
-    def remove_stale(self, names: list[str]) -> None:
-        """Remove files an output wrote under OUT at an earlier build and writes no more (a
-        tag that is gone, an option turned off), then the folders that leaves empty. Only
-        names the build recorded are ever removed."""
-        root = self.out.resolve()
-        for name in names:
-            path = self.out / name
+    def remove_stale(self, recorded: list[tuple[Path, str]]) -> None:
+        """Remove files an output wrote at an earlier build and writes no more (a tag that
+        is gone, an option turned off), then the folders that leaves empty. Only names the
+        build recorded are ever removed, and only from the folder recorded with them when
+        this build writes there too (a data folder given up is left as it is)."""
+        for folder, name in recorded:
+            root = Path(folder).resolve()
+            if root not in self.folders:
+                continue
+            path = root / name
             try:
-                folder = confined(path.parent, (root,))
+                parent = confined(path.parent, (root,))
             except OutsideOutputError:
                 continue
             if path.is_symlink() or not path.is_file():
                 continue  # not a file this build wrote: a person put it there
             path.unlink()
-            while folder != root and folder.is_relative_to(root):
+            while parent != root and parent.is_relative_to(root):
                 try:
-                    folder.rmdir()  # only when empty
+                    parent.rmdir()  # only when empty
                 except OSError:
                     break
-                folder = folder.parent
+                parent = parent.parent
 
 
 def _filled(fd: int, temp: Path, data: bytes) -> Path:

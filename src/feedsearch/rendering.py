@@ -28,8 +28,13 @@ class Rendered:
     files: dict[str, bytes | None]  # None: in place as it should be
     state: Any = None
 
+    folder: Path | None = None  # where its files are, when not OUT (the data folder)
+
     def record(self) -> dict:
-        return {"key": self.key, "files": list(self.files), "state": self.state}
+        record = {"key": self.key, "files": list(self.files), "state": self.state}
+        if self.folder is not None:
+            record["folder"] = str(self.folder)
+        return record
 
 
 def render_outputs(state: BuildState, bodies: Bodies) -> list[Rendered]:
@@ -37,26 +42,31 @@ def render_outputs(state: BuildState, bodies: Bodies) -> list[Rendered]:
     options = state.options
     assert state.related is not None
     context = OutputContext(state.documents, options, state.base_url, Path(options.out),
-                            bodies.load, state.related.get)
+                            bodies.load, state.related.get, state.data_dir,
+                            state.site.kind if state.site is not None else "")
     earlier = records(state.previous)
     essays = _essays_digest(state.documents)
     result = []
-    outputs = enabled_outputs(options)
+    outputs = [output for output in enabled_outputs(options)
+               if output.root != "data" or state.data_dir is not None]
     state.progress.stage("feeds and files", len(outputs), "outputs")
     for output in outputs:
         state.progress.advance(output.name)
         key = _output_key(output, state, essays)
         record = earlier.get(output.name, {})
-        if record.get("key") == key and all(map(context.present, record["files"])):
+        folder = context.folder(output.root).resolve() if output.root != "out" else None
+        if record.get("key") == key and \
+                all(context.present(name, output.root) for name in record["files"]):
             result.append(Rendered(output, key, dict.fromkeys(record["files"]),
-                                    record.get("state")))
+                                    record.get("state"), folder))
             continue
         rendered, whole = _render(output, context, record.get("state"), state.report.warnings)
         if rendered is None:  # kept as the last build left it
             rendered = OutputFiles(dict.fromkeys(record.get("files", [])), record.get("state"))
         # Files made without some essays, or not made, get no key: the next build tries
         # again, and once the failure is gone, they are whole.
-        result.append(Rendered(output, key if whole else "", rendered.files, rendered.state))
+        result.append(Rendered(output, key if whole else "", rendered.files, rendered.state,
+                               folder))
     return result
 
 
@@ -124,13 +134,15 @@ def _output_key(output: Output, state: BuildState, essays: bytes) -> str:
 
 
 def publish(state: BuildState, rendered: list[Rendered]) -> None:
-    """Write the outputs' files into OUT, remove those the outputs wrote before and no
-    longer write (disabled outputs' included), and record what each wrote: only once
-    every file is in place, so a build killed before this point leaves no key, and the
-    next one renders all outputs again."""
+    """Write the outputs' files into OUT (and the data folder), remove those the outputs
+    wrote before and no longer write (disabled outputs' included), and record what each
+    wrote: only once every file is in place, so a build killed before this point leaves no
+    key, and the next one renders all outputs again. A file is removed only from the
+    folder it was recorded as written to."""
     out, index = state.roots
-    publisher = Publisher(out, index)
-    earlier = [name for record in records(state.previous).values()
+    publisher = Publisher(out, index, state.data_dir)
+    earlier = [(_recorded_folder(record, out), name)
+               for record in records(state.previous).values()
                for name in record.get("files", [])]
     publisher.clear_leftovers(earlier)
     state.progress.stage("publishing", sum(len(part.files) for part in rendered), "files")
@@ -139,13 +151,23 @@ def publish(state: BuildState, rendered: list[Rendered]) -> None:
             interrupts.check()
             state.progress.advance(name)
             if data is not None:  # None: already as it should be
-                publisher.write(name, data)
+                publisher.write(name, data, part.folder)
     # What outputs wrote before and write no more (a tag gone, an option turned off).
-    current = {name for part in rendered for name in part.files}
-    publisher.remove_stale([name for name in earlier if name not in current])
+    current = {(part.folder or out.resolve(), name) for part in rendered
+               for name in part.files}
+    publisher.remove_stale([(folder, name) for folder, name in earlier
+                            if (folder, name) not in current])
     store.update_meta(index, {"outputs": json.dumps(
         {part.output.name: part.record() for part in rendered})})
     options_out = Path(state.options.out)
-    state.report.outputs = [options_out / name for part in rendered for name in part.files]
-    state.report.output_lines = [line for part in rendered
-                                 for line in part.output.summary(options_out, list(part.files))]
+    state.report.outputs = [(part.folder or options_out) / name for part in rendered
+                            for name in part.files]
+    state.report.output_lines = [
+        line for part in rendered
+        for line in part.output.summary(part.folder or options_out, list(part.files))]
+
+
+def _recorded_folder(record: dict, out: Path) -> Path:
+    """The folder an output's recorded files are in: the one it recorded, else OUT."""
+    folder = record.get("folder")
+    return Path(folder) if isinstance(folder, str) else out.resolve()

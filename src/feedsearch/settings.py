@@ -170,6 +170,34 @@ class BuildOptions:
                                    comment="The site's address: essay URLs are "
                                            "base_url/<slug>/ and feeds link there.",
                                    help="The site's address; essay URLs are BASE_URL/<slug>/.")
+    site_kind: str = setting("auto", flag="--site-kind", config="site.kind",
+                             choices=("auto", "none", "hugo", "jekyll", "eleventy"),
+                             comment="auto: read a Hugo, Jekyll or Eleventy site as its "
+                                     "generator does, when SOURCE is one (or its content)",
+                             help="SOURCE is a Hugo, Jekyll or Eleventy site, or its content "
+                                  "folder: read its essays, URLs and data folder as the "
+                                  "generator does (auto: when its config file is found; "
+                                  "none: a plain folder of essays).")
+    permalink: str | None = setting(flag="--permalink", config="site.permalink",
+                                    check="permalink", commented=True,
+                                    example="/{year}/{month}/{slug}/",
+                                    comment="essay URLs: a pattern of {year} {month} {day} "
+                                            "{slug} {section} {path} {filename} {title} "
+                                            "{categories}, or hugo, jekyll, eleventy",
+                                    help="Essay URLs under BASE_URL: a pattern such as "
+                                         "/{year}/{month}/{slug}/ ({day} {section} {path} "
+                                         "{filename} {title} {categories} too), or the "
+                                         "default URLs of hugo, jekyll or eleventy [default: "
+                                         "the detected site's, else /{slug}/].")
+    data_dir: Path | None = setting(kind=Path, flag="--data-dir", config="paths.data_dir",
+                                    commented=True, example="data",
+                                    comment="also write related.json (and related.yml for "
+                                            "Jekyll) here, where the site generator reads "
+                                            "data",
+                                    help="Also write related.json here (Jekyll: and "
+                                         "related.yml), keyed by each essay's path, where "
+                                         "the site generator reads data [default: the "
+                                         "detected site's data folder].")
     title: str = setting("Essays", flag="--title", config="site.title", help="The feeds' title.")
     description: str = setting("", flag="--description", config="site.description",
                                help="The feeds' description.")
@@ -329,6 +357,13 @@ def checked(check: str | None, value: Any) -> Any:
             raise ValueError(f"unknown time zone {value!r} (try e.g. Europe/Berlin)") from exc
     if check == "size":
         return byte_size(value)
+    if check == "permalink":
+        from .permalinks import check_pattern
+
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f"{value!r} is not a permalink such as /{{year}}/{{slug}}/ or "
+                             "hugo, jekyll, eleventy")
+        return check_pattern(value.strip())
     raise KeyError(check)
 
 

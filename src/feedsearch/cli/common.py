@@ -76,6 +76,7 @@ def _check(kind: str):
 timezone = _check("timezone")
 language = _check("language")
 web_url = _check("web_url")
+permalink = _check("permalink")
 
 
 def complete_slug(ctx: click.Context, _param, incomplete: str) -> list:

@@ -9,9 +9,10 @@ from typing import Any
 import click
 
 from ..settings import Setting, build_settings
-from .common import BYTE_SIZE, language, timezone, web_url
+from .common import BYTE_SIZE, language, permalink, timezone, web_url
 
-_CHECKS = {"web_url": web_url, "language": language, "timezone": timezone}
+_CHECKS = {"web_url": web_url, "language": language, "timezone": timezone,
+           "permalink": permalink}
 _TYPES = {"size": BYTE_SIZE}
 
 

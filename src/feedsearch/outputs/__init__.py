@@ -39,9 +39,18 @@ class OutputContext:
     out: Path
     load_bodies: Callable[[list[Document]], None]
     related: Callable[[], dict[str, list[dict]]]
+    data_dir: Path | None = None  # the site's data folder (--data-dir), if any
+    site_kind: str = ""  # the kind of site SOURCE is ("hugo"), if it is one
 
-    def present(self, name: str) -> bool:
-        return (self.out / name).is_file()
+    def folder(self, root: str) -> Path:
+        """Where an output's files go: OUT, or the data folder (``root`` "data")."""
+        if root == "data":
+            assert self.data_dir is not None
+            return self.data_dir
+        return self.out
+
+    def present(self, name: str, root: str = "out") -> bool:
+        return (self.folder(root) / name).is_file()
 
 
 @dataclass
@@ -60,6 +69,8 @@ class Output:
     uses_related: ClassVar[bool] = False  # its files depend on the related map
     related_format: ClassVar[bool] = False  # a choice of --related-format, writing ``path``
     path: ClassVar[str] = ""
+    root: ClassVar[str] = "out"  # its files' folder: "out", or "data" (--data-dir)
+
     def enabled(self, options: BuildOptions) -> bool:
         return True
 

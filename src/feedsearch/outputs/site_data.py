@@ -49,3 +49,55 @@ class Jekyll(SiteData):
 
         return yaml.safe_dump(related, sort_keys=False, allow_unicode=True,
                               width=1000).encode("utf-8")
+
+
+@register
+class DataFolder(Output):
+    """The related map in the site's data folder (``--data-dir``, by default the detected
+    site's ``data/`` or ``_data/``), keyed by each essay's path in the site
+    (``/posts/first/``): the one key a template knows of the page it renders (Hugo's
+    ``.RelPermalink`` less the base URL's folder, Jekyll's and Eleventy's ``page.url``).
+    Each entry gains its own ``path``, for links relative to the site. Jekyll sites get
+    ``related.yml`` too."""
+
+    name = "data-folder"
+    root = "data"
+    uses_related = True
+
+    def enabled(self, options: BuildOptions) -> bool:
+        return True  # written when the build has a data folder (rendering.py)
+
+    def settings(self, options: BuildOptions, base_url: str) -> object:
+        return base_url, tuple(options.related_formats)  # the site is in the fingerprint
+
+    def render(self, context: OutputContext, previous: object) -> Rendered:
+        from .related_json import related_json_bytes
+
+        by_path = data_by_path(context.related(), context.documents, context.base_url)
+        files = {"related.json": related_json_bytes(by_path)}
+        if context.site_kind == "jekyll" or "jekyll" in context.options.related_formats:
+            files["related.yml"] = Jekyll().encode(by_path)
+        return Rendered(files)
+
+    def summary(self, out: Path, names: list[str]) -> list[str]:
+        return [f"Data:    {out / name}" for name in names]
+
+
+def site_path(url: str, base_url: str) -> str:
+    """An essay's path in the site: its URL less the base URL (``/posts/first/``), or the
+    URL's own path for an essay published elsewhere (a canonical URL)."""
+    from urllib.parse import urlsplit
+
+    if url.startswith(base_url):
+        return "/" + url[len(base_url):]
+    return urlsplit(url).path or "/"
+
+
+def data_by_path(related: dict[str, list[dict]], documents: list, base_url: str
+                 ) -> dict[str, list[dict]]:
+    """The related map keyed by each essay's path, each entry with its ``path``."""
+    paths = {d.slug: site_path(d.url or "", base_url) for d in documents}
+    return {paths[slug]: [{**entry, "path": paths.get(entry.get("slug"))
+                           or site_path(entry.get("url") or "", base_url)}
+                          for entry in items]
+            for slug, items in related.items() if slug in paths}

@@ -85,7 +85,12 @@ class SourceFile:
 
     @property
     def stem(self) -> str:
-        return PurePosixPath(self.relpath).stem
+        """The file's name without extension; for ``index.md`` (a page bundle, a post kept
+        in a folder with its images) the folder's name, which is the page's name."""
+        path = PurePosixPath(self.relpath)
+        if path.stem.lower() == "index" and len(path.parts) > 1:
+            return path.parent.name
+        return path.stem
 
     def name_date_and_slug(self) -> tuple:
         """The date in a ``YYYY-MM-DD-slug`` file name (or None) and the slug the name gives."""

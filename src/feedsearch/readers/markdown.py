@@ -101,6 +101,7 @@ class MarkdownReader(Reader):
             url=self._canonical(source, meta),
             guid=_text(first_of(meta, "guid", "id")) or None,
             draft=meta.get("draft") is True or str(meta.get("published", "")).lower() == "false",
+            url_fields=url_fields(meta),
             **_related_choices(source, meta.get("related")),
         )
 
@@ -122,6 +123,25 @@ class MarkdownReader(Reader):
         except ValueError as exc:
             source.warn(f"{exc}; ignored")
             return None
+
+
+URL_KEYS = ("url", "permalink", "slug", "category", "categories")
+
+
+def url_fields(meta: dict) -> dict:
+    """The front matter that decides a page's URL on a site (permalinks.py), kept as text
+    and lists of text; ``permalink: false`` (Eleventy's "no page") as False."""
+    kept: dict = {}
+    for key in URL_KEYS:
+        value = meta.get(key)
+        if value is False and key == "permalink":
+            kept[key] = False
+        elif isinstance(value, str | int | float) and not isinstance(value, bool):
+            kept[key] = str(value)
+        elif isinstance(value, list):
+            kept[key] = [str(item) for item in value
+                         if isinstance(item, str | int | float) and not isinstance(item, bool)]
+    return kept
 
 
 def _lift_zola_tables(meta: dict) -> dict:
