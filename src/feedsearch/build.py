@@ -383,12 +383,19 @@ def _changes(state: BuildState, rendered: list[Rendered]) -> store.StoreChanges:
 
     related = state.related
     assert related is not None
-    pending = {name: {"key": "", "files": record.get("files", []), "state": None}
+    pending = {name: {key: record[key] for key in ("files", "folder") if key in record}
+                     | {"key": "", "state": None}
                for name, record in records(state.previous).items()}
     for part in rendered:
-        earlier = pending.get(part.output.name, {}).get("files", [])
+        before = pending.get(part.output.name, {})
+        folder = str(part.folder) if part.folder is not None else None
+        # Files written last time into another folder (a data folder moved) are not
+        # this folder's: they are never removed from it.
+        earlier = before.get("files", []) if before.get("folder") == folder else []
         pending[part.output.name] = {"key": "", "state": None,
                                      "files": list(dict.fromkeys([*part.files, *earlier]))}
+        if folder is not None:
+            pending[part.output.name]["folder"] = folder
     meta = {"fingerprint": state.fingerprint, "base_url": state.base_url,
             "title": state.options.title,
             "related_options": repr(state.related_options),

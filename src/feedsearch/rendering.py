@@ -55,7 +55,8 @@ def render_outputs(state: BuildState, bodies: Bodies) -> list[Rendered]:
         key = _output_key(output, state, essays)
         record = earlier.get(output.name, {})
         folder = context.folder(output.root).resolve() if output.root != "out" else None
-        if record.get("key") == key and \
+        same_folder = record.get("folder") == (str(folder) if folder is not None else None)
+        if record.get("key") == key and same_folder and \
                 all(context.present(name, output.root) for name in record["files"]):
             result.append(Rendered(output, key, dict.fromkeys(record["files"]),
                                     record.get("state"), folder))
@@ -65,9 +66,28 @@ def render_outputs(state: BuildState, bodies: Bodies) -> list[Rendered]:
             rendered = OutputFiles(dict.fromkeys(record.get("files", [])), record.get("state"))
         # Files made without some essays, or not made, get no key: the next build tries
         # again, and once the failure is gone, they are whole.
-        result.append(Rendered(output, key if whole else "", rendered.files, rendered.state,
-                               folder))
+        files = rendered.files
+        if folder is not None:
+            files = _leave_others(files, folder, record, state.report.warnings)
+        result.append(Rendered(output, key if whole else "", files, rendered.state, folder))
     return result
+
+
+def _leave_others(files: dict[str, bytes | None], folder: Path, record: dict,
+                  warnings: list[FileWarning]) -> dict[str, bytes | None]:
+    """The files to write into the site's data folder, less those already there that
+    feedsearch did not write (by its record of that folder) and that hold other bytes:
+    the folder is the writer's own, and a file of hers is never replaced."""
+    ours = set(record.get("files", [])) if record.get("folder") == str(folder) else set()
+    kept = {}
+    for name, data in files.items():
+        if data is not None and name not in ours and _someone_elses(folder / name, data):
+            warnings.append(FileWarning(str(folder / name), (
+                "is not a file feedsearch wrote; left as it is (move it away, or give "
+                "--data-dir another folder, to have the related map written there)")))
+            continue
+        kept[name] = data
+    return kept
 
 
 def _render(output: Output, context: OutputContext, previous: Any,
@@ -165,6 +185,16 @@ def publish(state: BuildState, rendered: list[Rendered]) -> None:
     state.report.output_lines = [
         line for part in rendered
         for line in part.output.summary(part.folder or options_out, list(part.files))]
+
+
+def _someone_elses(path: Path, data: bytes) -> bool:
+    """Is there a file at ``path`` in the site's data folder that feedsearch did not write
+    (by its records), with other bytes than ``data``? A site's data folder is the
+    writer's own: a file of hers is never replaced."""
+    try:
+        return path.is_symlink() or (path.exists() and path.read_bytes() != data)
+    except OSError:
+        return True
 
 
 def _recorded_folder(record: dict, out: Path) -> Path:
