@@ -8,7 +8,7 @@ OUT    := public
 INDEX  := .feedsearch
 FUZZ_SECONDS ?= 1800
 
-.PHONY: demo test test-all lint bench clean fuzz
+.PHONY: demo test test-all lint bench clean fuzz generators
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,11 +31,20 @@ demo: $(VENV)/.installed
 
 # The tests run in parallel, one worker per core, each test file on one worker; make test
 # leaves out the tests marked slow, make test-all (what CI runs) runs them too.
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test generators
 	$(BIN)/python -m pytest -n auto --dist loadfile
 
-test-all: $(VENV)/.installed-test
+test-all: $(VENV)/.installed-test generators
 	$(BIN)/python -m pytest -m "" -n auto --dist loadfile
+
+# The site generators the site tests build with (tests/test_site_*.py): Debian's hugo,
+# installed where apt-get can be used (as root). Where it cannot, the Hugo test skips and
+# says why (in CI, with CI set, it fails instead).
+generators:
+	@command -v hugo >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+		{ apt-get install -y -q hugo >/dev/null 2>&1 || \
+		  { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q hugo >/dev/null 2>&1; }; }; } || \
+		echo "note: could not install hugo: the Hugo site test will skip" >&2
 
 # The archive fuzzer for FUZZ_SECONDS (30 minutes): new seeds until the time is up, each
 # failure shrunk to a minimal archive; logs and a summary in .fuzz/ (docs/fuzzing.md).
