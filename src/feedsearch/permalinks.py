@@ -232,14 +232,15 @@ JEKYLL_STYLES = {
 _JEKYLL_TOKEN = re.compile(r":(categories|collection|output_ext|short_year|i_month|i_day|"
                            r"y_day|year|month|day|hour|minute|second|title|slug|name|path|"
                            r"basename)")
-_JEKYLL_PRETTY = re.compile(r"(?:[^\w.~!$&'()+,;=@]|_)+")
+_JEKYLL_PRETTY = re.compile(r"[^\w.~!$&'()+,;=@]+")
 _JEKYLL_DEFAULT = re.compile(r"(?:\W|_)+")
 
 
 def jekyll_slug(text: str, pretty: bool = True) -> str:
     """Jekyll's ``slugify``: mode "pretty" (what ``:title`` uses, case kept) keeps
-    ``._~!$&'()+,;=@``, the default mode (``:slug``) only letters and digits, lower case;
-    each run of anything else is one hyphen, none at either end."""
+    ``._~!$&'()+,;=@`` and ``_`` (as Jekyll 4.3 does), the default mode (``:slug``) only
+    letters and digits, lower case; each run of anything else is one hyphen, none at
+    either end."""
     if pretty:
         return _JEKYLL_PRETTY.sub("-", text).strip("-")
     return _JEKYLL_DEFAULT.sub("-", text).strip("-").lower()
@@ -286,13 +287,26 @@ def jekyll_path(page: Page, style: str = "date", collection: str = "posts",
 
 # --- Eleventy ---------------------------------------------------------------------------
 
+_ELEVENTY_PAGE_VALUE = re.compile(r"\{\{\s*page\.(fileSlug|filePathStem)\s*\}\}")
+
+
+def _eleventy_value(page: Page, name: str) -> str:
+    """Eleventy's ``page.fileSlug`` (the file name less a leading date, the folder's name
+    for an index file) or ``page.filePathStem`` (the path less its extension)."""
+    if name == "filePathStem":
+        return "/" + str(PurePosixPath(page.path).with_suffix(""))
+    return re.sub(r"^\d{4}-\d{2}-\d{2}-", "", page.name)
+
+
 def eleventy_path(page: Page) -> str | None:
     """The path Eleventy gives ``page``: front matter ``permalink`` when it is a plain
     path; else the file's path under the input folder as folders, ``index`` the folder's
-    own page. None for a permalink made by a template (``{{ ... }}``), which only
-    Eleventy can fill in."""
+    own page. In a permalink, ``{{ page.fileSlug }}`` and ``{{ page.filePathStem }}`` are
+    filled in; None for one that needs more of a template (``{{ title | slugify }}``),
+    which only Eleventy can fill in."""
     given = page.text("permalink")
     if given:
+        given = _ELEVENTY_PAGE_VALUE.sub(lambda m: _eleventy_value(page, m.group(1)), given)
         if "{{" in given or "{%" in given:
             return None
         return literal_path(given)

@@ -73,7 +73,10 @@ class DataFolder(Output):
     def render(self, context: OutputContext, previous: object) -> Rendered:
         from .related_json import related_json_bytes
 
-        by_path = data_by_path(context.related(), context.documents, context.base_url)
+        # Eleventy's page.url keeps spaces and letters outside ASCII as they are; Hugo's
+        # .RelPermalink and Jekyll's page.url percent-encode them, as the feeds' URLs do.
+        by_path = data_by_path(context.related(), context.documents, context.base_url,
+                               raw=context.site_kind == "eleventy")
         files = {"related.json": related_json_bytes(by_path)}
         if context.site_kind == "jekyll" or "jekyll" in context.options.related_formats:
             files["related.yml"] = Jekyll().encode(by_path)
@@ -83,21 +86,21 @@ class DataFolder(Output):
         return [f"Data:    {out / name}" for name in names]
 
 
-def site_path(url: str, base_url: str) -> str:
+def site_path(url: str, base_url: str, raw: bool = False) -> str:
     """An essay's path in the site: its URL less the base URL (``/posts/first/``), or the
-    URL's own path for an essay published elsewhere (a canonical URL)."""
-    from urllib.parse import urlsplit
+    URL's own path for an essay published elsewhere (a canonical URL); percent-encoded as
+    in the URL, or decoded (``raw``) for a generator whose page URLs are (Eleventy's)."""
+    from urllib.parse import unquote, urlsplit
 
-    if url.startswith(base_url):
-        return "/" + url[len(base_url):]
-    return urlsplit(url).path or "/"
+    path = "/" + url[len(base_url):] if url.startswith(base_url) else urlsplit(url).path or "/"
+    return unquote(path) if raw else path
 
 
-def data_by_path(related: dict[str, list[dict]], documents: list, base_url: str
-                 ) -> dict[str, list[dict]]:
+def data_by_path(related: dict[str, list[dict]], documents: list, base_url: str,
+                 raw: bool = False) -> dict[str, list[dict]]:
     """The related map keyed by each essay's path, each entry with its ``path``."""
-    paths = {d.slug: site_path(d.url or "", base_url) for d in documents}
+    paths = {d.slug: site_path(d.url or "", base_url, raw) for d in documents}
     return {paths[slug]: [{**entry, "path": paths.get(entry.get("slug"))
-                           or site_path(entry.get("url") or "", base_url)}
+                           or site_path(entry.get("url") or "", base_url, raw)}
                           for entry in items]
             for slug, items in related.items() if slug in paths}

@@ -29,6 +29,9 @@ SITE_CHOICES = ("auto", "none", *_BUILT_IN)
 # Files at a site's root or in its content that are the project's, not essays.
 PROJECT_FILES = frozenset({"readme", "license", "licence", "changelog", "contributing",
                            "code_of_conduct", "security", "authors", "copying"})
+# The pages of a site that are essays: Markdown and HTML. Its other files under content
+# (Eleventy's directory data, .json and .11tydata.js; Hugo's resources) are not.
+PAGE_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".html", ".htm"})
 # Folders no generator reads essays from.
 TOOLING = frozenset({"node_modules", "vendor", ".git", "__pycache__", ".venv"})
 
@@ -70,8 +73,8 @@ class Site:
 
     def essay_file(self, site_path: str) -> bool:
         """Is the file at ``site_path`` (inside a content folder) an essay of the site?"""
-        name = PurePosixPath(site_path).name
-        return PurePosixPath(name).stem.lower() not in PROJECT_FILES
+        path = PurePosixPath(site_path)
+        return path.suffix.lower() in PAGE_SUFFIXES and path.stem.lower() not in PROJECT_FILES
 
     def is_draft(self, site_path: str) -> bool:
         return False
