@@ -142,8 +142,13 @@ def _from_here(path: Path) -> Path:
 @click.option("--language", callback=language,
               help="The essays' language code, for dates written out in words in text "
                    "copies (default en).")
+@click.option("--site-kind", type=click.Choice(["auto", "none", "hugo", "jekyll", "eleventy"]),
+              default="auto", show_default=True,
+              help="SOURCE is a Hugo, Jekyll or Eleventy site, or its content folder: check "
+                   "its essays only, as build reads them.")
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
-def check(source, default_tz, max_file_size, read_timeout, language, as_json) -> None:
+def check(source, default_tz, max_file_size, read_timeout, language, site_kind,
+          as_json) -> None:
     """Read the whole archive and report every problem, writing nothing.
 
     Missing dates and titles, duplicate slugs, broken front matter, undecodable or empty
@@ -154,6 +159,7 @@ def check(source, default_tz, max_file_size, read_timeout, language, as_json) ->
       feedsearch check corpus
     """
     from ..corpus import read_corpus
+    from ..sites import detect
 
     source = _need(source, "SOURCE folder", "[paths] source")
     if not source.is_dir():
@@ -161,8 +167,11 @@ def check(source, default_tz, max_file_size, read_timeout, language, as_json) ->
     options = {"default_tz": default_tz} if default_tz is not None else {}
     if language:
         options["language"] = language.lower().split("-")[0]
+    site = detect(source, site_kind)
+    if site is None and site_kind not in ("auto", "none"):
+        raise fail(f"{source} is not a {site_kind} site, nor inside one")
     result = read_corpus(source, include_drafts=True, max_bytes=max_file_size,
-                         seconds=read_timeout or None, **options)
+                         seconds=read_timeout or None, site=site, **options)
     problems = [{"source": w.source, "problem": w.reason} for w in result.warnings]
     undated = [d.source for d in result.documents if d.date is None and not d.draft]
     if as_json:
