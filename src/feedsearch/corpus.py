@@ -316,8 +316,8 @@ class _Tally:
         result.warnings += [FileWarning(item.source, item.label + note)
                             for note in document.warnings
                             if not (document.dated_by_mtime and is_undated_warning(note))]
-        if self.site is not None and self.site.is_draft(self.site.site_path(item.source)):
-            document.draft = True  # a Jekyll post in _drafts/
+        if self.site is not None and self.site.unpublished(document):
+            document.draft = True  # a Jekyll post in _drafts/, or a page with no URL
         if document.draft and not self.settings.include_drafts:
             result.drafts += 1
             if file is not None:

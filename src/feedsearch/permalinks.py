@@ -63,7 +63,9 @@ class Page:
 
     @property
     def is_index(self) -> bool:
-        return PurePosixPath(self.path).stem.lower() == "index"
+        """Is the file its folder's own page (``trip/index.md``)? As the generators have it,
+        the name is ``index`` in lower case."""
+        return PurePosixPath(self.path).stem == "index"
 
     @property
     def folders(self) -> tuple[str, ...]:
@@ -126,9 +128,9 @@ def _values(page: Page, segment: Callable[[str], str]) -> dict[str, Callable[[],
 
 def categories(page: Page) -> list[str]:
     """Front matter ``categories`` (a list, or words split by spaces as Jekyll reads a
-    string) and ``category``."""
+    string), then ``category``."""
     found: list[str] = []
-    for key in ("category", "categories"):
+    for key in ("categories", "category"):
         value = page.fields.get(key)
         if isinstance(value, str):
             found += value.split() if key == "categories" else [value]
@@ -229,44 +231,73 @@ JEKYLL_STYLES = {
     "weekdate": "/:categories/:year/W:week/:short_day/:title:output_ext",
     "none": "/:categories/:title:output_ext",
 }
-_JEKYLL_TOKEN = re.compile(r":(categories|collection|output_ext|short_year|i_month|i_day|"
-                           r"y_day|year|month|day|hour|minute|second|title|slug|name|path|"
-                           r"basename)")
-_JEKYLL_PRETTY = re.compile(r"[^\w.~!$&'()+,;=@]+")
-_JEKYLL_DEFAULT = re.compile(r"(?:\W|_)+")
+# Longer names first: ":slug" must not take the start of ":slugified_categories".
+_JEKYLL_TOKEN = re.compile(r":(slugified_categories|categories|collection|output_ext|"
+                           r"short_year|short_month|long_month|short_day|long_day|i_month|"
+                           r"i_day|y_day|w_year|w_day|week|year|month|day|hour|minute|second|"
+                           r"title|slug|name|path|basename)")
 
 
 def jekyll_slug(text: str, pretty: bool = True) -> str:
-    """Jekyll's ``slugify``: mode "pretty" (what ``:title`` uses, case kept) keeps
-    ``._~!$&'()+,;=@`` and ``_`` (as Jekyll 4.3 does), the default mode (``:slug``) only
-    letters and digits, lower case; each run of anything else is one hyphen, none at
-    either end."""
+    """Jekyll's ``slugify``: mode "pretty" (what ``:title`` uses, case kept) keeps letters,
+    marks, decimal digits and ``._~!$&'()+,;=@`` and ``_`` (as Jekyll 4.3 does), the
+    default mode (``:slug``) only letters, marks and decimal digits, lower case; each run
+    of anything else is one hyphen, none at either end."""
+    import regex  # Unicode's classes (\p{M}, \p{Nd}), which the re module lacks
+
     if pretty:
-        return _JEKYLL_PRETTY.sub("-", text).strip("-")
-    return _JEKYLL_DEFAULT.sub("-", text).strip("-").lower()
+        return regex.sub(r"[^\p{M}\p{L}\p{Nd}_.~!$&'()+,;=@]+", "-", text).strip("-")
+    return regex.sub(r"[^\p{M}\p{L}\p{Nd}]+", "-", text).strip("-").lower()
+
+
+def jekyll_collection_pattern(style: str) -> str:
+    """A collection's default permalink: ``/:collection/:path`` with the ending of the
+    site's style (a slash for ``pretty`` or a pattern that ends in one, ``.html`` for the
+    other styles or a pattern that ends in ``:output_ext``)."""
+    if style == "pretty" or (style not in JEKYLL_STYLES and style.endswith("/")):
+        return "/:collection/:path/"
+    if style in JEKYLL_STYLES or style.endswith(":output_ext"):
+        return "/:collection/:path:output_ext"
+    return "/:collection/:path"
 
 
 def jekyll_path(page: Page, style: str = "date", collection: str = "posts",
-                folder_categories: tuple[str, ...] = ()) -> str:
-    """The path Jekyll gives ``page``, a post (or a document of ``collection``), under
-    the site's ``permalink`` (a style's name or a pattern); front matter ``permalink``
-    wins. ``:title`` is front matter ``slug`` or the file name after its date."""
-    pattern = page.text("permalink") or JEKYLL_STYLES.get(style, style)
-    if collection != "posts" and not page.text("permalink") and style in JEKYLL_STYLES:
-        pattern = "/:collection/:path:output_ext"
+                folder_categories: tuple[str, ...] = (), own: str = "") -> str:
+    """The path Jekyll gives ``page``, a post (or a document of ``collection``): front
+    matter ``permalink``, else the collection's ``own`` permalink, else for posts the
+    site's ``permalink`` (a style's name or a pattern) and for other collections
+    ``/:collection/:path`` with that style's ending. ``page.path`` is the file's path less
+    the collection's folder (``blog/2024-01-05-x.md`` for ``blog/_posts/2024-01-05-x.md``).
+    ``:title`` is front matter ``slug`` or the file name after its date."""
+    given = page.text("permalink")
+    if given:
+        pattern = given
+    elif own:
+        pattern = JEKYLL_STYLES.get(own, own)
+    elif collection == "posts":
+        pattern = JEKYLL_STYLES.get(style, style)
+    else:
+        pattern = jekyll_collection_pattern(style)
     date = page.date
     stem = PurePosixPath(page.path).stem
-    name_title = re.sub(r"^\d{4}-\d{1,2}-\d{1,2}-", "", stem)
+    name_title = re.sub(r"^\d{2,4}-\d{1,2}-\d{1,2}-", "", stem).rstrip(".")
     slug = page.text("slug") or name_title
-    cats = [c.lower() for c in dict.fromkeys([*folder_categories, *categories(page)])]
+    cats = list(dict.fromkeys(c.lower() for c in [*folder_categories, *categories(page)]))
     values = {
         "year": lambda: f"{date.year:04d}" if date else "",
         "short_year": lambda: f"{date.year % 100:02d}" if date else "",
         "month": lambda: f"{date.month:02d}" if date else "",
         "i_month": lambda: str(date.month) if date else "",
+        "short_month": lambda: date.strftime("%b") if date else "",
+        "long_month": lambda: date.strftime("%B") if date else "",
         "day": lambda: f"{date.day:02d}" if date else "",
         "i_day": lambda: str(date.day) if date else "",
         "y_day": lambda: f"{date.timetuple().tm_yday:03d}" if date else "",
+        "w_year": lambda: str(date.isocalendar()[0]) if date else "",
+        "week": lambda: f"{date.isocalendar()[1]:02d}" if date else "",
+        "w_day": lambda: str(date.isocalendar()[2]) if date else "",
+        "short_day": lambda: date.strftime("%a") if date else "",
+        "long_day": lambda: date.strftime("%A") if date else "",
         "hour": lambda: f"{date.hour:02d}" if date else "",
         "minute": lambda: f"{date.minute:02d}" if date else "",
         "second": lambda: f"{date.second:02d}" if date else "",
@@ -277,42 +308,70 @@ def jekyll_path(page: Page, style: str = "date", collection: str = "posts",
         "path": lambda: str(PurePosixPath(page.path).with_suffix("")),
         "collection": lambda: collection,
         "categories": lambda: "/".join(cats),
+        "slugified_categories": lambda: "/".join(jekyll_slug(c, pretty=False) for c in cats),
         "output_ext": lambda: ".html",
     }
     path = _JEKYLL_TOKEN.sub(lambda m: values[m.group(1)](), pattern)
-    if page.text("permalink"):
-        return literal_path(path)
-    return clean_path(path)
+    # Jekyll's URL#sanitize_url: ".." becomes "/", "./" goes, runs of "/" are one.
+    return clean_path(path.replace("..", "/").replace("./", ""))
 
 
 # --- Eleventy ---------------------------------------------------------------------------
 
 _ELEVENTY_PAGE_VALUE = re.compile(r"\{\{\s*page\.(fileSlug|filePathStem)\s*\}\}")
+_ELEVENTY_DATE = re.compile(r"\d{4}-\d{2}-\d{2}-(.*)")
+
+
+def _eleventy_slug(name: str) -> str:
+    """A name less the date in it, as Eleventy's fileSlug has it (``2024-01-05-first`` is
+    ``first``; the date may come anywhere, and what is before it goes with it)."""
+    match = _ELEVENTY_DATE.search(name)
+    return match.group(1) if match else name
 
 
 def _eleventy_value(page: Page, name: str) -> str:
-    """Eleventy's ``page.fileSlug`` (the file name less a leading date, the folder's name
-    for an index file) or ``page.filePathStem`` (the path less its extension)."""
+    """Eleventy's ``page.fileSlug`` (the file name less its date; for an index file its
+    folder's name, nothing at the top) or ``page.filePathStem`` (the path less its
+    extension, the file name less its date)."""
+    pure = PurePosixPath(page.path)
     if name == "filePathStem":
-        return "/" + str(PurePosixPath(page.path).with_suffix(""))
-    return re.sub(r"^\d{4}-\d{2}-\d{2}-", "", page.name)
+        stem = pure.stem if pure.stem == "index" else _eleventy_slug(pure.stem)
+        return "/" + str(pure.parent / stem).removeprefix("./")
+    if page.is_index:
+        return _eleventy_slug(pure.parent.name) if pure.parent.parts else ""
+    return _eleventy_slug(pure.stem)
 
 
 def eleventy_path(page: Page) -> str | None:
-    """The path Eleventy gives ``page``: front matter ``permalink`` when it is a plain
-    path; else the file's path under the input folder as folders, ``index`` the folder's
-    own page. In a permalink, ``{{ page.fileSlug }}`` and ``{{ page.filePathStem }}`` are
-    filled in; None for one that needs more of a template (``{{ title | slugify }}``),
-    which only Eleventy can fill in."""
-    given = page.text("permalink")
-    if given:
-        given = _ELEVENTY_PAGE_VALUE.sub(lambda m: _eleventy_value(page, m.group(1)), given)
-        if "{{" in given or "{%" in given:
+    """The path Eleventy gives ``page``: front matter ``permalink`` (or its ``build``);
+    else the file's path under the input folder as folders, where an ``index`` file, or a
+    file named as its folder, is the folder's own page. In a permalink,
+    ``{{ page.fileSlug }}`` and ``{{ page.filePathStem }}`` are filled in. None for
+    ``permalink: false`` (no page) and for a permalink that needs more of a template
+    (``{{ title | slugify }}``), which only Eleventy can fill in."""
+    given = page.fields.get("permalink")
+    if isinstance(given, dict):
+        given = given.get("build")
+    if given is False:
+        return None
+    if isinstance(given, str) and given.strip():
+        filled = _ELEVENTY_PAGE_VALUE.sub(lambda m: _eleventy_value(page, m.group(1)),
+                                          given.strip())
+        if "{{" in filled or "{%" in filled:
             return None
-        return literal_path(given)
-    parts = list(page.folders)
-    if not page.is_index:
-        parts.append(PurePosixPath(page.path).stem)
-    elif PurePosixPath(page.path).parts[:-1]:
-        parts.append(page.name)
+        return _eleventy_url(filled)
+    pure = PurePosixPath(page.path)
+    parts = list(pure.parts[:-1])
+    if not page.is_index and not (parts and pure.stem == parts[-1]):
+        parts.append(pure.stem)
     return clean_path("/".join(parts) + "/")
+
+
+def _eleventy_url(path: str) -> str:
+    """A permalink as Eleventy's page.url has it: as given, but ``.../index.html`` and
+    ``.../index`` are the folder's URL."""
+    path = clean_path(path)
+    for ending in ("/index.html", "/index"):
+        if path.endswith(ending):
+            return path[: -len(ending) + 1]
+    return path

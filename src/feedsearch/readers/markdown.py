@@ -136,6 +136,9 @@ def url_fields(meta: dict) -> dict:
         value = meta.get(key)
         if value is False and key == "permalink":
             kept[key] = False
+        elif key == "permalink" and isinstance(value, dict) and \
+                isinstance(value.get("build"), str):
+            kept[key] = {"build": value["build"]}  # Eleventy's permalink: {build: ...}
         elif isinstance(value, str | int | float) and not isinstance(value, bool):
             kept[key] = str(value)
         elif isinstance(value, list):

@@ -12,7 +12,7 @@ from ..strings import slugify
 __all__ = ["slugify"]  # re-exported: readers take their slugs from here
 
 _FIRST_DAY = datetime(2000, 1, 1)
-_FILENAME_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[-_ ]+(.+)$")
+_FILENAME_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[-_ ]+(.+)$")
 _URL_DATE = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/")
 
 

@@ -79,6 +79,12 @@ class Site:
     def is_draft(self, site_path: str) -> bool:
         return False
 
+    def unpublished(self, document) -> bool:
+        """Does the site leave the essay out: a draft by where it is (Jekyll's
+        ``_drafts/``), or a page the generator writes no file for (``permalink: false``)?"""
+        return self.is_draft(self.site_path(document.source)) or \
+            document.url_fields.get("permalink") is False
+
     def url_path(self, page: Page) -> str | None:
         """The essay's path in the site (``/posts/first/``); None: the generator's own
         rules cannot be followed here (a permalink made by a template)."""
@@ -153,15 +159,11 @@ def detect(source: Path, wanted: str = "auto") -> Site | None:
 
 
 def _within(site: Site, prefix: str) -> Site:
-    """``site`` read from one of its folders, at ``prefix``: its content folders inside
-    that folder, or the folder itself when it is inside one."""
+    """``site`` read from one of its folders, at ``prefix``: the walk starts there, and
+    URLs are still made from each file's path under the site's content folder."""
     from dataclasses import replace
 
-    inside = prefix.rstrip("/")
-    content = tuple(dict.fromkeys(
-        c if c and c.startswith(prefix) else inside for c in site.content
-        if not c or c.startswith(prefix) or prefix.startswith(c + "/")))
-    return replace(site, prefix=prefix, content=content)
+    return replace(site, prefix=prefix)
 
 
 def load_config(path: Path) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
 
 from ..permalinks import Page, eleventy_path
@@ -46,22 +47,27 @@ class EleventySite(Site):
         skip.add(output)
         return cls(root, path.name, content=(source,),
                    data=within + (_dir_option(text, "data") or "_data"),
-                   rules={"skip": tuple(sorted(skip))})
+                   rules={"skip": tuple(sorted(skip)),
+                          "ignore": _ignore_patterns(root, within)})
 
     def walks(self, folder: str) -> bool:
-        return folder.rstrip("/") not in self.rules["skip"] and super().walks(folder)
+        folder_path = folder.rstrip("/")
+        return folder_path not in self.rules["skip"] and super().walks(folder) and \
+            not _ignored(folder_path, self.rules.get("ignore", ()))
 
     def essay_file(self, site_path: str) -> bool:
-        if not super().essay_file(site_path):
+        if not super().essay_file(site_path) or \
+                _ignored(site_path, self.rules.get("ignore", ())):
             return False
         pure = PurePosixPath(site_path)
-        if pure.stem.lower() != "index":
-            return True
+        if pure.stem != "index":
+            return pure.stem != pure.parent.name or self._alone(pure)
         return self._alone(pure)
 
     def _alone(self, pure: PurePosixPath) -> bool:
-        """Is ``index.md`` the only page of its folder (a post kept with its images), not
-        a page listing the others?"""
+        """Is ``index.md`` (or ``trip/trip.md``, which Eleventy also makes the folder's
+        page) the only page of its folder (a post kept with its images), not a page
+        listing the others?"""
         folder = self.root / pure.parent
         if pure.parent.as_posix() in ("", ".", *self.content):
             return False
@@ -76,3 +82,35 @@ class EleventySite(Site):
 
     def url_path(self, page: Page) -> str | None:
         return eleventy_path(page)
+
+
+def _ignore_patterns(root: Path, within: str) -> tuple[str, ...]:
+    """What ``.eleventyignore`` (at the root and in the input folder) and ``.gitignore``
+    name, which Eleventy leaves out: paths and globs from the site's root."""
+    patterns: list[str] = []
+    for folder, name in (("", ".gitignore"), ("", ".eleventyignore"),
+                         (within, ".eleventyignore")):
+        try:
+            lines = (root / folder / name).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        for line in lines:
+            line = line.strip()
+            if line and not line.startswith(("#", "!")):
+                pattern = line.removeprefix("./").strip("/")
+                patterns.append(folder + pattern if "/" in pattern else pattern)
+    return tuple(dict.fromkeys(patterns))
+
+
+def _ignored(site_path: str, patterns: tuple[str, ...]) -> bool:
+    """Does an ignore pattern name the path, a folder it is in, or (a pattern without a
+    slash, as .gitignore has it) its name?"""
+    name = PurePosixPath(site_path).name
+    for pattern in patterns:
+        if "/" in pattern:
+            if fnmatch(site_path, pattern) or site_path.startswith(pattern + "/"):
+                return True
+        elif fnmatch(name, pattern) or any(fnmatch(part, pattern)
+                                           for part in PurePosixPath(site_path).parts):
+            return True
+    return False

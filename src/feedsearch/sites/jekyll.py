@@ -11,7 +11,7 @@ from ..permalinks import Page, jekyll_path
 from . import Site, first_file, load_config, register, text_value
 
 CONFIG_NAMES = ("_config.yml", "_config.yaml", "_config.toml")
-_DATED = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}-.+")
+_DATED = re.compile(r"^\d{2,4}-\d{1,2}-\d{1,2}-.+")
 
 
 @register
@@ -38,21 +38,29 @@ class JekyllSite(Site):
                           "skip": tuple(sorted({"_site", text_value(config.get(
                               "destination")) or "_site"}))})
 
-    def _parts(self, site_path: str) -> tuple[str, ...]:
+    def _parts(self, site_path: str) -> tuple[str, ...] | None:
+        """The path's parts inside the collections' folder (``collections_dir``; the
+        site's root when there is none), or None for a file outside it."""
         parts = PurePosixPath(site_path).parts
         collections_dir = self.rules.get("collections_dir", "")
-        if collections_dir and site_path.startswith(collections_dir + "/"):
-            parts = parts[len(PurePosixPath(collections_dir).parts):]
-        return parts
+        if not collections_dir:
+            return parts
+        inside = PurePosixPath(collections_dir).parts
+        return parts[len(inside):] if parts[:len(inside)] == inside else None
 
     def _holder(self, site_path: str) -> tuple[str, int] | None:
         """The special folder the file is in (``_posts``, ``_drafts``, or a collection's
-        ``_name``) and where it is among the path's parts; None for any other file."""
-        parts = self._parts(site_path)[:-1]
+        ``_name``) and where it is among the path's parts; None for any other file, and
+        for one in a folder whose name starts with ``_`` inside it (Jekyll skips those)."""
+        parts = self._parts(site_path)
+        if parts is None:
+            return None
+        folders = parts[:-1]
         names = {"_posts", "_drafts"} | {f"_{c}" for c, _ in self.rules["collections"]}
-        for index, part in enumerate(parts):
+        for index, part in enumerate(folders):
             if part in names:
-                return part, index
+                inner = folders[index + 1:]
+                return None if any(p.startswith("_") for p in inner) else (part, index)
             if part.startswith("_"):
                 return None
         return None
@@ -79,31 +87,33 @@ class JekyllSite(Site):
     def url_path(self, page: Page) -> str | None:
         held = self._holder(page.path)
         parts = self._parts(page.path)
-        if held is None:
+        if held is None or parts is None:
             return None
         name, index = held
         collection = "posts" if name in ("_posts", "_drafts") else name[1:]
-        inner = Page("/".join(parts[index + 1:]), page.slug, page.title, page.date,
-                     page.fields)
-        style = self.rules["permalink"]
-        own = dict(self.rules["collections"]).get(collection)
-        if collection != "posts" and own:
-            style = own
-        return jekyll_path(inner, style, collection, tuple(parts[:index]))
+        # The path less the collection's folder: blog/_posts/x.md is blog/x.md (:path).
+        inner = Page("/".join(parts[:index] + parts[index + 1:]), page.slug, page.title,
+                     page.date, page.fields)
+        own = dict(self.rules["collections"]).get(collection, "")
+        return jekyll_path(inner, self.rules["permalink"], collection, tuple(parts[:index]),
+                           own)
 
     def page_path(self, site_path: str) -> str:
         return site_path  # the folders before _posts are categories: url_path needs them
 
 
 def _collections(value: object) -> tuple[tuple[str, str], ...]:
-    """The collections that are written out, each with its permalink ("" for Jekyll's
-    default), from ``collections:`` as a mapping or a list."""
-    if isinstance(value, list):
-        return ()  # a list declares collections that are not output
-    if not isinstance(value, dict):
-        return ()
+    """The collections whose documents are pages, each with its own permalink ("" for
+    Jekyll's default), from ``collections:`` as a mapping; ``posts`` is always one, and
+    its permalink, when it has one, wins over the site's."""
     found = []
-    for name, settings in value.items():
-        if isinstance(settings, dict) and settings.get("output") is True and name != "posts":
-            found.append((str(name), text_value(settings.get("permalink")) or ""))
+    for name, settings in (value.items() if isinstance(value, dict) else ()):
+        if not isinstance(settings, dict):
+            continue
+        permalink = text_value(settings.get("permalink")) or ""
+        if str(name) == "posts":
+            if permalink:
+                found.append(("posts", permalink))
+        elif settings.get("output") is True:
+            found.append((str(name), permalink))
     return tuple(sorted(found))
