@@ -32,11 +32,24 @@ FILES = {
     "content/notes/on-keeping-a-notebook.md": essay_file("on-keeping-a-notebook",
                                                          "url: /notebook/\n"),
     "content/notes/letters.md": essay_file("letters"),
+    # A translation (the site has two languages), a page bundle's resource, a file the
+    # config's ignoreFiles names: pages of Hugo's or none, but not essays of the feeds.
+    "content/posts/walking-to-work/index.es.md": essay_file(
+        "", essay=("Caminar al trabajo", "2024-04-02", ["walking"],
+                   "Desde la primavera camino cuarenta minutos hasta el trabajo.\n")),
+    "content/posts/walking-to-work/route-notes.md": "---\ntitle: Route notes\n---\n"
+                                                    "Left at the lock, right at the bakery.\n",
+    "content/notes/scratch-pad.md": essay_file("", essay=("Scratch", "2024-06-02", [],
+                                                          "Half a thought.\n")),
     "content/posts/draft-garden.md": essay_file("", "draft: true\n", DRAFT),
     "content/posts/_index.md": "---\ntitle: Posts\n---\nEverything I wrote this year.\n",
     "README.md": "# My journal\n\nThe source of my site. Build it with hugo.\n",
     "themes/plain/layouts/partials/unused.md": "not an essay\n",
-    "hugo.toml": f'baseURL = "{BASE}"\ntitle = "A Journal"\n',
+    "hugo.toml": f'baseURL = "{BASE}"\ntitle = "A Journal"\n'
+                 'ignoreFiles = ["scratch-pad"]\n'
+                 '[permalinks]\n  notes = "/notes/:year/:month/:slug/"\n'
+                 '[languages]\n  [languages.en]\n    weight = 1\n'
+                 '  [languages.es]\n    weight = 2\n',
     "layouts/_default/single.html": "<!doctype html><html><body><h1>{{ .Title }}</h1>"
                                     '{{ .Content }}{{ partial "related.html" . }}'
                                     "</body></html>\n",
@@ -72,14 +85,27 @@ def test_the_site_urls_are_hugos(site):
         "Walking to Work": BASE + "posts/walking-to-work/",  # a bundle, by its folder
         "Winter Light": BASE + "posts/the-short-days/",  # slug: replaces the file name
         "On Keeping a Notebook": BASE + "notebook/",  # url: is the whole path
-        "Letters I Did Not Send": BASE + "notes/letters/",
+        # [permalinks] notes = "/notes/:year/:month/:slug/": Hugo's :slug is the title
+        "Letters I Did Not Send": BASE + "notes/2024/06/letters-i-did-not-send/",
     }
 
 
-def test_section_pages_drafts_readmes_and_themes_are_not_essays(site):
+def test_section_pages_drafts_readmes_themes_translations_and_resources_are_not_essays(site):
     assert set(site.related_data()) == {
         "/posts/bread-on-sundays/", "/posts/2024-03-10-soup-for-a-cold-week/",
-        "/posts/walking-to-work/", "/posts/the-short-days/", "/notebook/", "/notes/letters/"}
+        "/posts/walking-to-work/", "/posts/the-short-days/", "/notebook/",
+        "/notes/2024/06/letters-i-did-not-send/"}
+    assert (site.public / "es/posts/walking-to-work/index.html").is_file()  # Hugo's own
+
+
+def test_a_section_folder_as_source_keeps_the_sites_urls(site, tmp_path):
+    out = tmp_path / "out"
+    build = run_feedsearch("build", str(site.root / "content" / "notes"), "--out", str(out),
+                           "--index", str(tmp_path / "index"), "--data-dir",
+                           str(tmp_path / "data"))
+    assert "essays from content/notes/" in build.stderr
+    urls = {item["url"] for item in json.loads((out / "feed.json").read_text())["items"]}
+    assert urls == {BASE + "notebook/", BASE + "notes/2024/06/letters-i-did-not-send/"}
 
 
 def test_related_lists_say_why(site):

@@ -10,6 +10,7 @@ whose hash it knows, and which may run in another process (so it must pickle).
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
@@ -73,6 +74,10 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# A folder's own page: index.md, or index.en.md (a translation of it, as Hugo names them).
+_INDEX = re.compile(r"index(?:\.[a-z]{2}(?:-[a-z]{2,4})?)?", re.IGNORECASE)
+
+
 @dataclass
 class SourceFile:
     """One file's decoded text plus what a reader needs to know about where it came from."""
@@ -88,7 +93,7 @@ class SourceFile:
         """The file's name without extension; for ``index.md`` (a page bundle, a post kept
         in a folder with its images) the folder's name, which is the page's name."""
         path = PurePosixPath(self.relpath)
-        if path.stem.lower() == "index" and len(path.parts) > 1:
+        if _INDEX.fullmatch(path.stem) and len(path.parts) > 1:
             return path.parent.name
         return path.stem
 

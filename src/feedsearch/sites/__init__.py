@@ -63,6 +63,8 @@ class Site:
     data: str = "data"
     base_url: str | None = None
     rules: dict[str, Any] = field(default_factory=dict)
+    # What a kind learns of the site's folders while it is walked (kept for one build).
+    listings: dict = field(default_factory=dict, compare=False, repr=False)
 
     # --- what a kind defines
 
@@ -128,7 +130,8 @@ class Site:
 
     def note(self, data_dir: Path | None) -> str:
         """One line for the build: what was detected and what follows from it."""
-        folders = ", ".join(f"{c}/" for c in self.content if c) or "its folder"
+        folders = self.prefix or ", ".join(f"{c}/" for c in self.content if c) or \
+            "its folder"
         text = f"{self.label} site ({self.config}): essays from {folders}, URLs as " \
                f"{self.label} makes them"
         if data_dir is not None:

@@ -3,6 +3,8 @@ page (``_index.md``) is not one, data is read from ``data/`` (``dataDir``)."""
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path, PurePosixPath
 
 from ..permalinks import Page, hugo_path
@@ -37,17 +39,87 @@ class HugoSite(Site):
         permalinks = config.get("permalinks")
         patterns = {str(section): pattern for section, pattern in permalinks.items()
                     if isinstance(pattern, str)} if isinstance(permalinks, dict) else {}
+        languages = config.get("languages")
+        default = (text_value(config.get("defaultcontentlanguage")) or "en").lower()
+        ignore = config.get("ignorefiles")
         return cls(root, path.relative_to(root).as_posix(), content=(content,),
                    data=_folder(config.get("datadir"), "data"),
                    base_url=text_value(config.get("baseurl")),
-                   rules={"permalinks": tuple(sorted(patterns.items()))})
+                   rules={"permalinks": tuple(sorted(patterns.items())),
+                          "languages": tuple(sorted(str(k).lower() for k in languages))
+                          if isinstance(languages, dict) else (),
+                          "language": default,
+                          "ignore": tuple(p for p in ignore if isinstance(p, str))
+                          if isinstance(ignore, list) else ()})
+
+    def walks(self, folder: str) -> bool:
+        return super().walks(folder) and not self._ignored(folder.rstrip("/"))
 
     def essay_file(self, site_path: str) -> bool:
         name = PurePosixPath(site_path).name
-        return not name.startswith("_index.") and super().essay_file(site_path)
+        if name.startswith("_index.") or self._ignored(site_path) or \
+                self._in_bundle(site_path):
+            return False
+        return self._language(site_path) in ("", self.rules.get("language", "en")) and \
+            super().essay_file(site_path)
+
+    def page_path(self, site_path: str) -> str:
+        """Under the content folder, less the default language's mark (``index.en.md``
+        is the page ``index.md``)."""
+        path = super().page_path(site_path)
+        language = self._language(site_path)
+        if language:
+            pure = PurePosixPath(path)
+            path = str(pure.with_name(pure.stem.rsplit(".", 1)[0] + pure.suffix))
+        return path
 
     def url_path(self, page: Page) -> str | None:
         return hugo_path(page, dict(self.rules.get("permalinks", ())))
+
+    def _language(self, site_path: str) -> str:
+        """The language a file name marks (``index.es.md``: "es"), when it is one the
+        site has; "" for a file with no mark. A translation into another language than
+        the site's default is that language's page, not an essay of the feeds."""
+        stem = PurePosixPath(site_path).stem
+        mark = stem.rsplit(".", 1)[1].lower() if "." in stem else ""
+        return mark if mark in self.rules.get("languages", ()) else ""
+
+    def _in_bundle(self, site_path: str) -> bool:
+        """Is the file a resource of a page bundle: inside a folder (or a folder within
+        one) that holds an ``index`` page, and not that page itself?"""
+        pure = PurePosixPath(site_path)
+        own = pure.parent if pure.stem.split(".")[0] == "index" else None
+        content = PurePosixPath(self.content[0]) if self.content else PurePosixPath()
+        folder = pure.parent
+        while folder != content and folder.parts and folder != PurePosixPath("."):
+            if folder != own and self._holds_index(folder):
+                return True
+            folder = folder.parent
+        return False
+
+    def _holds_index(self, folder: PurePosixPath) -> bool:
+        """Does the folder hold a leaf bundle's page (``index.md``, ``index.en.md``)? Each
+        folder is listed once per build (the answers are kept on the site)."""
+        known = self.listings.get(folder)
+        if known is None:
+            try:
+                names = os.listdir(self.root / folder)
+            except OSError:
+                names = []
+            known = self.listings[folder] = any(
+                name.split(".")[0] == "index" and name.endswith((".md", ".html", ".markdown"))
+                for name in names)
+        return known
+
+    def _ignored(self, site_path: str) -> bool:
+        """Does one of the config's ``ignoreFiles`` patterns match the path?"""
+        for pattern in self.rules.get("ignore", ()):
+            try:
+                if re.search(pattern, site_path):
+                    return True
+            except re.error:
+                continue
+        return False
 
 
 def _folder(value: object, default: str) -> str:
@@ -56,3 +128,4 @@ def _folder(value: object, default: str) -> str:
     if not text:
         return default
     return PurePosixPath(text.strip("/")).as_posix().removeprefix("./") or default
+
