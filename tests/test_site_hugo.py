@@ -43,6 +43,7 @@ FILES = {
                                                           "Half a thought.\n")),
     "content/posts/draft-garden.md": essay_file("", "draft: true\n", DRAFT),
     "content/posts/_index.md": "---\ntitle: Posts\n---\nEverything I wrote this year.\n",
+    "content/about.md": "---\ntitle: About\n---\nI write about small habits.\n",
     "README.md": "# My journal\n\nThe source of my site. Build it with hugo.\n",
     "themes/plain/layouts/partials/unused.md": "not an essay\n",
     "hugo.toml": f'baseURL = "{BASE}"\ntitle = "A Journal"\n'

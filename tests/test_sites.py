@@ -402,7 +402,8 @@ def hugo(tmp_path) -> Path:
     })
 
 
-HUGO_PATHS = {"/2024/05/rooftop-garden/", "/2024/06/waiting-for-trains/", "/about/"}
+# about.md, a page directly under content/, is not a post (test_hugo_pages_outside_...).
+HUGO_PATHS = {"/2024/05/rooftop-garden/", "/2024/06/waiting-for-trains/"}
 
 
 def test_hugo_is_detected_with_base_url_permalinks_and_data(hugo):
@@ -416,7 +417,6 @@ def test_hugo_is_detected_with_base_url_permalinks_and_data(hugo):
 
 def test_hugo_walk_reads_content_pages_only(hugo):
     assert sorted(walked(hugo, detect(hugo))) == [
-        "content/about.md",
         "content/posts/late-trains/index.md",
         "content/posts/rooftop-garden.md",
     ]
@@ -427,7 +427,6 @@ def test_hugo_build_urls_and_data_keys(hugo, tmp_path):
     assert urls == {
         "Rooftop Garden": "https://hills.example/2024/05/rooftop-garden/",
         "Late Trains": "https://hills.example/2024/06/waiting-for-trains/",
-        "About": "https://hills.example/about/",
     }
     assert data_keys(hugo / "data" / "related.json") == HUGO_PATHS
     assert not (hugo / "data" / "related.yml").exists()
@@ -441,7 +440,7 @@ def test_hugo_content_folder_as_source_is_the_same_site(hugo, tmp_path):
     assert isinstance(site, HugoSite)
     assert site.root == hugo.resolve() and site.prefix == "content/"
     assert site.data_dir == hugo.resolve() / "data"
-    assert sorted(walked(content, site)) == ["about.md", "posts/late-trains/index.md",
+    assert sorted(walked(content, site)) == ["posts/late-trains/index.md",
                                              "posts/rooftop-garden.md"]
     urls, _ = run_build(content, tmp_path / "work")
     assert set(urls.values()) == {"https://hills.example" + p for p in HUGO_PATHS}
@@ -477,3 +476,29 @@ def test_site_kind_none_reads_a_site_as_a_plain_folder(hugo, tmp_path):
     assert urls["Rooftop Garden"] == "https://hills.example/rooftop-garden/"
     assert "Demo" in urls and "Static" in urls
     assert not (hugo / "data" / "related.json").exists()
+
+
+def test_hugo_pages_outside_sections_are_not_posts(tmp_path):
+    root = write(tmp_path / "site", {
+        "hugo.toml": 'baseURL = "https://hills.example/"\n',
+        "content/about.md": essay("About", "Who writes here."),
+        "content/posts/rooftop-garden.md": essay("Rooftop Garden", "Tomatoes on the roof."),
+        "content/talks/spring.md": essay("Spring Talk", "Slides about tomatoes."),
+    })
+    assert walked(root, detect(root)) == ["content/posts/rooftop-garden.md",
+                                          "content/talks/spring.md"]
+    # the content folder as SOURCE is the whole site too
+    content = root / "content"
+    assert walked(content, detect(content)) == ["posts/rooftop-garden.md", "talks/spring.md"]
+
+
+def test_hugo_main_sections_name_the_posts(tmp_path):
+    root = write(tmp_path / "site", {
+        "hugo.toml": 'baseURL = "https://hills.example/"\n[params]\n  mainSections = ["posts"]\n',
+        "content/posts/rooftop-garden.md": essay("Rooftop Garden", "Tomatoes on the roof."),
+        "content/talks/spring.md": essay("Spring Talk", "Slides about tomatoes."),
+    })
+    assert walked(root, detect(root)) == ["content/posts/rooftop-garden.md"]
+    # a section given as SOURCE is read whole, whatever the main sections
+    talks = root / "content" / "talks"
+    assert walked(talks, detect(talks)) == ["spring.md"]

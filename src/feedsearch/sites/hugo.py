@@ -42,6 +42,9 @@ class HugoSite(Site):
         languages = config.get("languages")
         default = (text_value(config.get("defaultcontentlanguage")) or "en").lower()
         ignore = config.get("ignorefiles")
+        params = config.get("params")
+        main = next((value for key, value in params.items() if str(key).lower() ==
+                     "mainsections"), None) if isinstance(params, dict) else None
         return cls(root, path.relative_to(root).as_posix(), content=(content,),
                    data=_folder(config.get("datadir"), "data"),
                    base_url=text_value(config.get("baseurl")),
@@ -50,15 +53,20 @@ class HugoSite(Site):
                           if isinstance(languages, dict) else (),
                           "language": default,
                           "ignore": tuple(p for p in ignore if isinstance(p, str))
-                          if isinstance(ignore, list) else ()})
+                          if isinstance(ignore, list) else (),
+                          "sections": tuple(str(m) for m in main) if isinstance(main, list)
+                          else ((main,) if isinstance(main, str) else ())})
 
     def walks(self, folder: str) -> bool:
-        return super().walks(folder) and not self._ignored(folder.rstrip("/"))
+        if not super().walks(folder) or self._ignored(folder.rstrip("/")):
+            return False
+        parts = PurePosixPath(self.page_path(folder.rstrip("/") + "/x")).parts
+        return len(parts) < 2 or self._in_main_section(parts[0])
 
     def essay_file(self, site_path: str) -> bool:
         name = PurePosixPath(site_path).name
         if name.startswith("_index.") or self._ignored(site_path) or \
-                self._in_bundle(site_path):
+                self._in_bundle(site_path) or not self._a_post(site_path):
             return False
         return self._language(site_path) in ("", self.rules.get("language", "en")) and \
             super().essay_file(site_path)
@@ -83,6 +91,25 @@ class HugoSite(Site):
         stem = PurePosixPath(site_path).stem
         mark = stem.rsplit(".", 1)[1].lower() if "." in stem else ""
         return mark if mark in self.rules.get("languages", ()) else ""
+
+    def _whole_site(self) -> bool:
+        """Is SOURCE the site's root or its content folder (not a section the writer
+        chose, all of which is read)?"""
+        return self.prefix in ("", *(c + "/" for c in self.content))
+
+    def _in_main_section(self, section: str) -> bool:
+        sections = self.rules.get("sections", ())
+        return not self._whole_site() or not sections or section in sections
+
+    def _a_post(self, site_path: str) -> bool:
+        """Is the page in a section (``content/posts/...``), and in one of the site's
+        main sections when its config names them (``params.mainSections``, as themes
+        use it for the home page)? A page directly under ``content/`` (``about.md``) is
+        not a post, unless SOURCE is that very folder's section."""
+        parts = PurePosixPath(self.page_path(site_path)).parts
+        if not self._whole_site():
+            return True
+        return len(parts) > 1 and self._in_main_section(parts[0])
 
     def _in_bundle(self, site_path: str) -> bool:
         """Is the file a resource of a page bundle: inside a folder (or a folder within
