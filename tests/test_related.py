@@ -145,6 +145,14 @@ def test_why_says_close_in_time_when_nothing_is_shared():
     assert entry["shared_terms"] == [] and entry["why"] == "published close in time"
 
 
+def test_why_says_nothing_is_shared_when_an_essay_has_no_date():
+    docs = [make_doc("a", "Kettles whistle loudly.", date=None),
+            make_doc("b", "Violins are tuned by ear.", date=DAY)]
+    entry = related_map(docs, TEXT_ONLY)["a"][0]
+    assert entry["slug"] == "b"
+    assert entry["why"] == "nothing in common; listed to fill the list"
+
+
 # --- shared tags -----------------------------------------------------------------------------
 
 

@@ -8,7 +8,8 @@ numbers, words of one or two letters and plain words such as "about" are left ou
 say little to a reader).
 ``why`` says it in a line: "shared tags: grief; shared words: winter, mother, loss",
 "links to the same pages", "same author", "similar wording" (related through the essays
-both resemble), "published close in time" (nothing in common: the nearest in time), or
+both resemble), "published close in time" (nothing in common: the nearest in time;
+"nothing in common; listed to fill the list" where either essay has no date), or
 "chosen by the writer" (a pin).
 """
 
@@ -80,7 +81,9 @@ class Explainer:
                 made.append({"slug": other.slug, "title": other.title, "url": other.url,
                              "score": round(score, 4), "shared_tags": tags,
                              "shared_terms": terms,
-                             "why": _why(tags, terms, pinned, score, links=links[at],
+                             "why": _why(tags, terms, pinned, score,
+                                         dated=bool(ordered[i].date and other.date),
+                                         links=links[at],
                                          authors=authors[at])})
                 at += 1
             lists.append(made)
@@ -118,7 +121,7 @@ def _telling(word: str) -> bool:
 
 
 def _why(tags: list[str], terms: list[str], pinned: bool, score: float, links: bool,
-         authors: bool) -> str:
+         authors: bool, dated: bool = True) -> str:
     parts = ["chosen by the writer"] if pinned else []
     if tags:
         parts.append("shared tags: " + ", ".join(tags))
@@ -132,6 +135,8 @@ def _why(tags: list[str], terms: list[str], pinned: bool, score: float, links: b
         parts.append("same author")
     elif score > 0:
         parts.append("similar wording")
-    elif not pinned:
+    elif not pinned and dated:
         parts.append("published close in time")
+    elif not pinned:  # an essay without a date: nothing in common, not even time
+        parts.append("nothing in common; listed to fill the list")
     return "; ".join(parts)
