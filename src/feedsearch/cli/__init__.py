@@ -113,9 +113,9 @@ def cli(ctx: click.Context, config_path: Path | None, debug: bool) -> None:
 
 
 def _register() -> None:
-    from . import building, reading, sites
+    from . import building, reading, serving, sites
 
-    for module in (building, reading, sites):
+    for module in (building, reading, serving, sites):
         for command in module.COMMANDS:
             cli.add_command(command)
 
