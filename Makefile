@@ -37,16 +37,19 @@ test: $(VENV)/.installed-test generators
 test-all: $(VENV)/.installed-test generators
 	$(BIN)/python -m pytest -m "" -n auto --dist loadfile
 
-# The site generators the site tests build with (tests/test_site_*.py): Debian's hugo,
-# installed where apt-get can be used (as root), and Eleventy from npm into the venv, where
-# npm is. Where one cannot be installed its test skips and says why (the Hugo test fails
-# instead in CI, with CI set). Jekyll's test runs where Debian's jekyll is (.ci/run adds it).
+# What the site and browser tests run (tests/test_site_*.py, tests/test_browser*.py):
+# Debian's hugo and chromium, installed where apt-get can be used (as root), and Eleventy
+# from npm into the venv, where npm is. Where one cannot be installed its tests skip and say
+# why (the Hugo and browser tests fail instead in CI, with CI set). Jekyll's test runs where
+# Debian's jekyll is (.ci/run adds it).
 ELEVENTY := $(VENV)/eleventy/node_modules/.bin/eleventy
+DEBIAN_TOOLS := hugo chromium
 generators:
-	@command -v hugo >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
-		{ apt-get install -y -q hugo >/dev/null 2>&1 || \
-		  { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q hugo >/dev/null 2>&1; }; }; } || \
-		echo "note: could not install hugo: the Hugo site test will skip" >&2
+	@missing=""; for tool in $(DEBIAN_TOOLS); do command -v $$tool >/dev/null 2>&1 || missing="$$missing $$tool"; done; \
+	[ -z "$$missing" ] || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+		{ apt-get install -y -q $$missing >/dev/null 2>&1 || \
+		  { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q $$missing >/dev/null 2>&1; }; }; } || \
+		echo "note: could not install$$missing: their tests will skip" >&2
 	@[ -x $(ELEVENTY) ] || ! command -v npm >/dev/null 2>&1 || \
 		npm install --silent --no-audit --no-fund --prefix $(VENV)/eleventy @11ty/eleventy@3 \
 		>/dev/null 2>&1 || echo "note: could not install Eleventy: its site test will skip" >&2

@@ -1,0 +1,124 @@
+"""The preview in a real browser (headless Chromium): a person loads the archive, searches
+by typing in the box, opens an essay and follows a related link, and sees an edit
+appear on the open page; a hostile archive runs no script of its own. A screenshot of
+each page is saved under the test's temporary folder."""
+
+from __future__ import annotations
+
+import shutil
+import time
+
+import pytest
+from hostile.archive import make_hostile_archive
+
+from feedsearch.serve import start
+from tests.browser import Watched, browser, need_chromium
+from tests.conftest import build_options
+
+need_chromium()
+
+OWNED = "window.owned = 1"
+PAYLOADS = [f"<script>{OWNED}</script>", f"<img src=x onerror='{OWNED}'>",
+            f"<svg onload='{OWNED}'>"]
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with browser() as launched:
+        yield launched
+
+
+@pytest.fixture(scope="module")
+def preview(tmp_path_factory, corpus_dir):
+    work = tmp_path_factory.mktemp("browser-preview")
+    shutil.copytree(corpus_dir, work / "corpus")
+    served = start(build_options(work / "corpus", work), port=0)
+    yield served, work
+    served.stop()
+
+
+def test_search_open_an_essay_and_follow_a_related_link(chromium, preview, tmp_path):
+    served, _ = preview
+    tab = Watched.open(chromium, tmp_path)
+    page = tab.page
+    page.goto(served.url)
+    assert page.locator("ol.essays li").count() == 27
+    tab.shot("1-home")
+    page.fill("form.search input[name=q]", "asking for halp")
+    page.press("form.search input[name=q]", "Enter")
+    page.wait_for_url("**/search?q=asking+for+halp")
+    assert page.inner_text(".suggestion a") == "asking for help"
+    first = page.locator("ol.results li a.essay-title").first
+    assert first.inner_text() == "The Hardest Sentence I Know"
+    assert page.locator("ol.results li").first.locator("mark").count() > 0
+    tab.shot("2-search")
+    first.click()
+    page.wait_for_url("**/essays/asking-for-help/")
+    assert page.inner_text("h1") == "The Hardest Sentence I Know"
+    tab.shot("3-essay")
+    related = page.locator("aside.related li a").first
+    title = related.inner_text()
+    related.click()
+    page.wait_for_load_state()
+    assert page.inner_text("h1") == title
+    tab.shot("4-related")
+    tab.assert_clean()
+
+
+def test_an_open_page_shows_an_edit_within_two_seconds(chromium, preview, tmp_path):
+    served, work = preview
+    tab = Watched.open(chromium, tmp_path)
+    page = tab.page
+    page.goto(served.url + "essays/grief-has-no-schedule/")
+    assert page.inner_text("h1") == "Grief Has No Schedule"
+    page.wait_for_timeout(700)  # the page's reload script has seen the current build
+    essay = work / "corpus" / "2018-06-11-grief-has-no-schedule.md"
+    text = essay.read_text()
+    assert 'title: "Grief Has No Schedule"' in text
+    essay.write_text(text.replace('title: "Grief Has No Schedule"',
+                                  'title: "Grief Keeps No Calendar"'))
+    started = time.monotonic()
+    while page.locator("h1").all_inner_texts() != ["Grief Keeps No Calendar"]:
+        assert time.monotonic() - started < 5, "the page did not show the edit"
+        page.wait_for_timeout(50)
+    assert time.monotonic() - started < 2
+    tab.shot("edited")
+    tab.assert_clean()
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    work = tmp_path_factory.mktemp("browser-hostile")
+    source = work / "archive"
+    make_hostile_archive(source)
+    (source / "xss").mkdir()
+    for number, payload in enumerate(PAYLOADS):
+        quoted = payload.replace("'", "''")
+        (source / "xss" / f"2020-01-0{number + 1}-payload-{number}.md").write_text(
+            f"---\ntitle: '{quoted} title'\ntags: ['{quoted}']\nauthor: '{quoted}'\n---\n"
+            f"An essay about kettles and quillfeather. {payload}\n")
+    served = start(build_options(source, work), port=0, watch=False)
+    yield served
+    served.stop()
+
+
+def test_a_hostile_archive_runs_no_script_in_the_preview(chromium, hostile, tmp_path):
+    tab = Watched.open(chromium, tmp_path)
+    page = tab.page
+    visited = [hostile.url]
+    page.goto(hostile.url)
+    links = page.eval_on_selector_all("a[href^='/']", "as => as.map(a => a.href)")
+    for payload in PAYLOADS:
+        links.append(hostile.url + "search?q=" + page.evaluate("encodeURIComponent", payload))
+    for link in dict.fromkeys(links):
+        page.goto(link)
+        visited.append(link)
+        assert page.evaluate("window.owned") is None, link
+    page.goto(hostile.url)
+    assert PAYLOADS[0] + " title" in page.inner_text("main")  # shown, as text
+    tab.shot("hostile-home")
+    page.goto(hostile.url + "search?q=" + page.evaluate("encodeURIComponent", PAYLOADS[1]))
+    assert page.input_value("form.search input[name=q]") == PAYLOADS[1]
+    tab.shot("hostile-search")
+    assert tab.dialogs == []
+    assert len(visited) > 10
