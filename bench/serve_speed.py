@@ -1,0 +1,116 @@
+"""The preview's speed on a large generated archive: ``python bench/serve_speed.py [N]
+[--work DIR] [--edits 5]``.
+
+``feedsearch serve``'s server is started on N generated essays (bench/search_speed.py's
+archive; built first, or found built in ``--work``), then asked, over HTTP on localhost,
+each query of bench/search_speed.py's mix (known-item, one- and two-word, phrases,
+filtered) as the search page (``/search?q=...``, the HTML a browser gets) and as the API
+(``/api/search?q=...``), warm (after one query), in one process; p50 and p95 of the time
+from sending a request to the last byte. Then ``--edits`` times, one essay's title is
+changed and the time until the preview serves the essay with the new title is taken (what
+a writer waits for; an open page also polls every half second, so it reloads up to half a
+second later).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from report import table, write_section  # noqa: E402
+from search_speed import generate, percentile, query_mix  # noqa: E402
+
+from feedsearch import store  # noqa: E402
+from feedsearch.serve import start  # noqa: E402
+from feedsearch.settings import BuildOptions  # noqa: E402
+
+
+def fetch(url: str) -> tuple[float, bytes]:
+    began = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=30) as response:
+        body = response.read()
+    return time.perf_counter() - began, body
+
+
+def query_string(text: str, filters) -> str:
+    pairs = [("q", text)]
+    if filters is not None:
+        pairs += [("tag", tag) for tag in filters.tags]
+        pairs += [("since", filters.since)] if filters.since else []
+    return urllib.parse.urlencode(pairs)
+
+
+def edit_times(served, essays: Path, documents, count: int) -> list[float]:
+    """Seconds from saving a new title to the preview serving it, ``count`` times."""
+    times = []
+    for number, document in enumerate(random.Random(9).sample(documents, count)):
+        path = essays / document.source
+        text = path.read_text(encoding="utf-8")
+        title = f"Edited title number {number}"
+        changed = re.sub(r"(?m)^title:.*$", f"title: {title}", text, count=1)
+        began = time.perf_counter()
+        path.write_text(changed, encoding="utf-8")
+        url = served.url + f"essays/{document.slug}/"
+        while title.encode() not in fetch(url)[1]:
+            if time.perf_counter() - began > 60:
+                raise SystemExit(f"the edit of {document.source} never showed")
+            time.sleep(0.02)
+        times.append(time.perf_counter() - began)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("count", type=int, nargs="?", default=10_000)
+    parser.add_argument("--work", type=Path, help="keep the archive and index here")
+    parser.add_argument("--edits", type=int, default=5)
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        work = args.work or Path(scratch)
+        if not (work / "essays").exists():
+            generate(args.count, work)
+        options = BuildOptions(work / "essays", work / "out", work / "index")
+        began = time.perf_counter()
+        served = start(options, port=0)
+        started = time.perf_counter() - began
+        try:
+            documents = list(store.iter_documents(options.index))
+            queries = query_mix(documents, random.Random(5))
+            fetch(served.url + "search?q=warm+up")
+            pages, api = [], []
+            for text, filters in queries:
+                pages.append(fetch(served.url + "search?" + query_string(text, filters))[0])
+                api.append(fetch(served.url + "api/search?" + query_string(text, filters))[0])
+            home = [fetch(served.url)[0] for _ in range(5)]
+            edits = edit_times(served, work / "essays", documents, args.edits)
+        finally:
+            served.stop()
+    rows = [
+        ["essays", f"{len(documents):,}", ""],
+        ["start (build, then listen)", f"{started:.1f} s", ""],
+        ["search page p50", f"{1000 * percentile(pages, 0.5):.0f} ms", f"{len(pages)} queries"],
+        ["search page p95", f"{1000 * percentile(pages, 0.95):.0f} ms", "goal < 100 ms"],
+        ["/api/search p95", f"{1000 * percentile(api, 0.95):.0f} ms", ""],
+        ["home page (all essays) p50", f"{1000 * percentile(home, 0.5):.0f} ms", "5 loads"],
+        ["edit shown, median", f"{percentile(edits, 0.5):.2f} s",
+         f"{len(edits)} edits; max {max(edits):.2f} s; goal < 2 s"],
+    ]
+    text = table(["measure", "value", "note"], rows)
+    print(text)
+    if not args.no_write:
+        write_section("serve-speed", f"## The preview, {len(documents):,} essays "
+                      "(bench/serve_speed.py)\n\n" + __doc__.split("\n\n", 1)[1].strip()
+                      + f"\n\nCommand: `python bench/serve_speed.py {args.count}`\n\n" + text)
+
+
+if __name__ == "__main__":
+    main()
