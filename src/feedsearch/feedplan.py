@@ -23,6 +23,18 @@ class FeedSpec:
     def url(self, site: FeedSite, name: str) -> str:
         return site.base_url + (f"{self.folder}/" if self.folder else "") + name
 
+    @property
+    def anchor(self) -> str:
+        """The id of this feed's part of the feeds page: "site", "tags-<slug>"..."""
+        return self.folder.replace("/", "-") if self.folder else "site"
+
+    def page_url(self, site: FeedSite) -> str | None:
+        """Where the feeds page shows this feed (the page itself for the site's feeds), or
+        None when the build writes no feeds page."""
+        if site.page is None:
+            return None
+        return site.page + (f"#{self.anchor}" if self.folder else "")
+
 
 def newest_first(documents: list[Document]) -> list[Document]:
     """Dated documents, newest first; ties broken by slug so the order never varies."""

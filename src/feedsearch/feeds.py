@@ -5,7 +5,8 @@ our order (it prepends by default), every date is time-zone aware, the feed's up
 is the newest entry's (it defaults to now, which would change the file on every build),
 XML-illegal characters are removed before it sees them (it raises on them), and the RSS
 channel <link> is added last (feedgen uses whichever link came last). What feedgen cannot
-write (xml:base, a WebSub hub link, an XSL stylesheet) is added to its output with lxml.
+write (xml:base, a WebSub hub link, the link to the feeds page, an XSL stylesheet) is added
+to its output with lxml.
 """
 
 from __future__ import annotations
@@ -82,10 +83,12 @@ def _add_entry(fg: FeedGenerator, document: Document, full_content: bool) -> Non
         entry.content(feed_html(document.html, url), type="html")
 
 
-def _finish(xml: bytes, site: FeedSite, atom: bool, entries: list[Document]) -> bytes:
+def _finish(xml: bytes, site: FeedSite, atom: bool, spec: FeedSpec) -> bytes:
     """Add what feedgen cannot: Atom ids that are IRIs, xml:base on Atom content (the
-    essay's URL), a WebSub hub link, an XSL stylesheet."""
-    if not (atom or site.hub or site.stylesheet):
+    essay's URL), the link to the feeds page, a WebSub hub link, an XSL stylesheet."""
+    entries = spec.entries
+    page = spec.page_url(site)
+    if not (atom or site.hub or site.stylesheet or page):
         return xml
     # Huge: an essay may hold a run of text longer than libxml2's default cap (10 MB).
     root = etree.fromstring(xml, etree.XMLParser(huge_tree=True))
@@ -95,8 +98,10 @@ def _finish(xml: bytes, site: FeedSite, atom: bool, entries: list[Document]) -> 
             content = element.find(f"{{{ATOM_NS}}}content")
             if content is not None and document.url:
                 content.set(XML_BASE, document.url)
+    parent = root if atom else root.find("channel")
+    if page:
+        _link_page(parent, page, site)
     if site.hub:
-        parent = root if atom else root.find("channel")
         hub = etree.Element(f"{{{ATOM_NS}}}link", rel="hub", href=site.hub)
         first_entry = parent.find(f"{{{ATOM_NS}}}entry" if atom else "item")
         if first_entry is not None:
@@ -112,14 +117,39 @@ def _finish(xml: bytes, site: FeedSite, atom: bool, entries: list[Document]) -> 
     return head + etree.tostring(root, encoding="UTF-8", xml_declaration=False) + b"\n"
 
 
+def _link_page(parent: etree._Element, page: str, site: FeedSite) -> None:
+    """Link a feed to the feeds page (the part of it that shows this feed), with an
+    ``atom:link rel="related" type="text/html"`` after the feed's own links: in Atom, and
+    in RSS's channel.
+
+    Not ``rel="alternate"``, though the page is an HTML view of the feeds. Atom (RFC 4287,
+    4.1.1) allows a feed at most one alternate link per type and hreflang, and the feed's
+    alternate is the site itself (RSS 2.0's channel ``<link>``, "the URL of the HTML
+    website corresponding to the channel", is the same link); its type is not written,
+    and readers take it for text/html. A second alternate would be a duplicate, and
+    readers that keep one take the later: feedparser then gives the feeds page as the
+    site's address, in Atom and in RSS alike. ``related`` (4.2.7.2) is any number of
+    resources related to the feed; RSS 2.0 allows elements of other namespaces, and its
+    feeds already carry ``atom:link`` (rel="self"). JSON Feed 1.1 has no field for a
+    related page: its ``user_comment``, which is for people reading the JSON, names the
+    page instead (jsonfeed.py)."""
+    link = etree.Element(f"{{{ATOM_NS}}}link", rel="related", type="text/html", href=page,
+                         title=f"All feeds of {clean_text(site.title)}")
+    own = parent.findall(f"{{{ATOM_NS}}}link")
+    if own:
+        own[-1].addnext(link)
+    else:
+        parent.insert(0, link)
+
+
 def rss_bytes(site: FeedSite, spec: FeedSpec) -> bytes:
     xml = _generator(site, spec, spec.url(site, "feed.xml")).rss_str(pretty=True)
-    return _finish(xml, site, atom=False, entries=spec.entries)
+    return _finish(xml, site, atom=False, spec=spec)
 
 
 def atom_bytes(site: FeedSite, spec: FeedSpec) -> bytes:
     xml = _generator(site, spec, spec.url(site, "atom.xml")).atom_str(pretty=True)
-    return _finish(xml, site, atom=True, entries=spec.entries)
+    return _finish(xml, site, atom=True, spec=spec)
 
 
 def render_feeds(documents: list[Document], site: FeedSite) -> dict[str, bytes]:

@@ -19,10 +19,15 @@ def json_feed_bytes(site: FeedSite, spec: FeedSpec) -> bytes:
         "home_page_url": site.base_url,
         "feed_url": spec.url(site, "feed.json"),
         "description": clean_text(site.description or spec.title),
+    }
+    if site.page:  # for people who open the feed in a browser: JSON Feed has no link field
+        feed["user_comment"] = (f"This is a feed, for a feed reader. {site.page} lists every "
+                                "feed of this site, with the addresses to copy into one.")
+    feed.update({
         "language": site.language,
         "authors": [{"name": clean_text(site.author)}] if site.author else [],
         "items": [_item(d, site.full_content) for d in spec.entries],
-    }
+    })
     if site.hub:
         feed["hubs"] = [{"type": "WebSub", "url": site.hub}]
     return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -20,6 +20,9 @@ from pathlib import Path
 from typing import Any
 
 STYLESHEET_NAME = "feed.xsl"
+# The feeds page (outputs/feeds_page.py), at BASE_URL + FEEDS_PAGE_URL; the feeds link to it.
+FEEDS_PAGE_NAME = "feeds/index.html"
+FEEDS_PAGE_URL = "feeds/"
 MAX_FILE_BYTES = 10 * 1024 * 1024  # the default of --max-file-size, here and in readers
 # What a build does with an essay that has no date: leave it out of the feeds, or date it
 # by its file's modification time.
@@ -148,6 +151,7 @@ class FeedSite:
     author_feeds: bool = False
     stylesheet: str | None = None  # URL of an XSL stylesheet for browsers
     hub: str | None = None  # WebSub hub URL
+    page: str | None = None  # URL of the feeds page (--feeds-page), which the feeds link to
 
 
 @dataclass
@@ -223,9 +227,19 @@ class BuildOptions:
                                  config="feeds.author_feeds",
                                  comment="public/authors/<author>/feed.xml and atom.xml",
                                  help="Write OUT/authors/<author>/ feeds too.")
+    feeds_page: bool = setting(True, kind=bool, flag="--feeds-page/--no-feeds-page",
+                               config="feeds.page",
+                               comment="public/feeds/index.html: every feed, to subscribe",
+                               help="Write OUT/feeds/index.html, a page listing every feed "
+                                    "with its address to copy and the newest essays; the "
+                                    "feeds link to it.")
     xsl: bool = setting(False, kind=bool, flag="--xsl", config="feeds.xsl",
-                        comment="write feed.xsl so feeds opened in a browser read as a page",
-                        help="Write OUT/feed.xsl so a feed opened in a browser reads as a page.")
+                        comment="feed.xsl for browsers that still run XSLT (they are "
+                                "dropping it: see page)",
+                        help="Write OUT/feed.xsl so a feed opened in a browser reads as a "
+                             "page. Browsers are removing XSLT (Chrome from late 2026, "
+                             "Firefox and Safari have announced the same), so fewer show it "
+                             "each year; OUT/feeds/index.html (--feeds-page) needs none.")
     xsl_url: str | None = setting(flag="--xsl-url", config="feeds.xsl_url", check="web_url",
                                   commented=True, example="https://example.org/feeds.xsl",
                                   help="Link the feeds to your own XSL stylesheet.")
@@ -290,7 +304,8 @@ class BuildOptions:
         stylesheet = self.xsl_url or (base_url + STYLESHEET_NAME if self.xsl else None)
         return FeedSite(self.title, base_url, self.description, self.language, self.author,
                         self.feed_limit, self.full_content, self.tag_feeds, self.author_feeds,
-                        stylesheet, self.websub_hub)
+                        stylesheet, self.websub_hub,
+                        base_url + FEEDS_PAGE_URL if self.feeds_page else None)
 
     @classmethod
     def from_params(cls, params: dict[str, Any]) -> BuildOptions:

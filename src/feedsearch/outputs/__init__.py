@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 from ..model import Document
 from ..settings import BuildOptions
 
-_BUILT_IN = ("feeds", "related_json", "site_data", "sitemap")  # in the order of the report
+_BUILT_IN = ("feeds", "feeds_page", "related_json", "site_data", "sitemap")  # the report order
 _REGISTRY: list[Output] = []
 
 
