@@ -51,7 +51,9 @@ def query_string(text: str, filters) -> str:
 def edit_times(served, essays: Path, documents, count: int) -> list[float]:
     """Seconds from saving a new title to the preview serving it, ``count`` times."""
     times = []
-    for number, document in enumerate(random.Random(9).sample(documents, count)):
+    markdown = [d for d in documents if d.source.endswith(".md") and
+                re.search(r"(?m)^title:", (essays / d.source).read_text(encoding="utf-8"))]
+    for number, document in enumerate(random.Random(9).sample(markdown, count)):
         path = essays / document.source
         text = path.read_text(encoding="utf-8")
         title = f"Edited title number {number}"
@@ -71,7 +73,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("count", type=int, nargs="?", default=10_000)
     parser.add_argument("--work", type=Path, help="keep the archive and index here")
-    parser.add_argument("--edits", type=int, default=5)
+    parser.add_argument("--edits", type=int, default=5,
+                        help="Markdown essays whose title is changed, one at a time")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
