@@ -12,7 +12,7 @@ import pytest
 from hostile.archive import make_hostile_archive
 
 from feedsearch.serve import start
-from tests.browser import Watched, browser, need_chromium
+from tests.browser import Watched, browser, need_chromium, static_server
 from tests.conftest import build_options
 
 need_chromium()
@@ -121,3 +121,20 @@ def test_a_hostile_archive_runs_no_script_in_the_preview(chromium, hostile, tmp_
     tab.shot("hostile-search")
     assert tab.dialogs == []
     assert len(visited) > 10
+
+
+def test_the_feeds_page_from_a_plain_static_server(chromium, preview, tmp_path):
+    _, work = preview
+    tab = Watched.open(chromium, tmp_path, width=390, height=844)  # a phone
+    page = tab.page
+    with static_server(work / "public") as url:
+        page.goto(url + "feeds/")
+        assert page.inner_text("h1") == "Feeds"
+        addresses = page.eval_on_selector_all("input.feed-url", "es => es.map(e => e.value)")
+        assert "https://marenholt.example/feed.xml" in addresses
+        assert "https://marenholt.example/tags/grief/atom.xml" in addresses
+        assert page.locator("#newest li").count() == 20
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, "the page is wider than the phone"
+        tab.shot("feeds-page-phone")
+    tab.assert_clean()
