@@ -231,3 +231,23 @@ def test_a_hostile_essay_page_keeps_its_text_and_loses_its_script(hostile_previe
     assert soup.h1.text == f"{SCRIPT} and {IMAGE}"
     assert "quillfeather" in soup.article.text
     assert {a.text for a in soup.select(".tags a")} == {SCRIPT, "a</li><li>b"}
+
+
+def test_the_home_page_comes_in_pages_of_the_newest(preview, monkeypatch):
+    from feedsearch import preview_pages
+
+    served, _, _ = preview
+    monkeypatch.setattr(preview_pages, "HOME_PAGE", 10)
+    first = page(served.url)
+    titles = [a.text for a in first.select("ol.essays a.essay-title")]
+    assert len(titles) == 10 and first.select_one("nav.pages a[rel=next]")["href"] == \
+        "/?page=2"
+    last = page(served.url + "?page=3")
+    assert len(last.select("ol.essays li")) == 7 and last.select_one("ol.essays")["start"] \
+        == "21"
+    assert last.select_one("nav.pages a[rel=prev]")["href"] == "/?page=2"
+    assert last.select_one("nav.pages a[rel=next]") is None
+    assert get(served.url + "?page=4")[0] == 404
+    everything = [a.text for n in (1, 2, 3) for a in page(
+        served.url + f"?page={n}").select("ol.essays a.essay-title")]
+    assert len(set(everything)) == 27

@@ -27,7 +27,8 @@ from urllib.parse import quote, urlencode
 
 from .pages import render, safe, style_sheet
 
-PAGE_SIZE = 10
+PAGE_SIZE = 10  # search results per page, as `feedsearch search`
+HOME_PAGE = 100  # essays on each page of the home page
 # What a page may load: itself, its style sheet and script, images from anywhere (essays
 # show them), nothing inline, no frames, no plugins; forms post only to the preview.
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' http: "
@@ -88,7 +89,7 @@ class Preview:
 
     def _route(self, path: str, query: dict[str, list[str]]) -> Response:
         if path == "/":
-            return self._home()
+            return self._home(query)
         if path == "/search":
             return self._search(query)
         if path == "/api/search":
@@ -115,11 +116,21 @@ class Preview:
                       **context)
         return Response(status, html.encode("utf-8"))
 
-    def _home(self) -> Response:
+    def _home(self, query: dict[str, list[str]]) -> Response:
+        """The newest HOME_PAGE essays, and a link to the older ones: a page of 10,000
+        essays is slow to make and to read."""
         from .essays import list_essays
 
-        essays = list_essays(self.index)
-        return self._page("preview_home.html", essays=essays, heading=None)
+        page = _page_number(query)
+        shown = list_essays(self.index, limit=page * HOME_PAGE + 1)
+        older = len(shown) > page * HOME_PAGE
+        essays = shown[(page - 1) * HOME_PAGE: page * HOME_PAGE]
+        if not essays and page > 1:
+            raise LookupError(page)
+        return self._page("preview_home.html", essays=essays, heading=None,
+                          first=(page - 1) * HOME_PAGE + 1,
+                          newer=f"/?page={page - 1}" if page > 2 else "/" if page == 2 else None,
+                          older=f"/?page={page + 1}" if older else None)
 
     def _tag(self, tag: str) -> Response:
         from .essays import list_essays
@@ -127,7 +138,8 @@ class Preview:
         essays = list_essays(self.index, tag=tag)
         if not essays:
             raise LookupError(tag)
-        return self._page("preview_home.html", essays=essays, heading=tag)
+        return self._page("preview_home.html", essays=essays, heading=tag, first=1,
+                          newer=None, older=None)
 
     def _essay(self, slug: str) -> Response:
         from .essays import NoSuchEssay, get_essay, related_essays
@@ -218,11 +230,14 @@ def _search_request(query: dict[str, list[str]]):
     filters = Filters([t for t in query.get("tag", []) if t.strip()],
                       [a for a in query.get("author", []) if a.strip()],
                       one("since"), one("until"))
+    return " ".join(query.get("q", [])), filters, _page_number(query)
+
+
+def _page_number(query: dict[str, list[str]]) -> int:
     try:
-        page = max(1, int(one("page") or 1))
+        return min(max(1, int((query.get("page") or ["1"])[0])), 100_000)
     except ValueError:
-        page = 1
-    return " ".join(query.get("q", [])), filters, page
+        return 1
 
 
 def _page_link(query: dict[str, list[str]]):
