@@ -56,7 +56,7 @@ def edit_times(served, essays: Path, documents, count: int) -> list[float]:
     for number, document in enumerate(random.Random(9).sample(markdown, count)):
         path = essays / document.source
         text = path.read_text(encoding="utf-8")
-        title = f"Edited title number {number}"
+        title = f"Edited title number {number} at {time.time_ns()}"
         changed = re.sub(r"(?m)^title:.*$", f"title: {title}", text, count=1)
         began = time.perf_counter()
         path.write_text(changed, encoding="utf-8")

@@ -71,6 +71,7 @@ class Preview:
     language: str = "en"
     build_id: int = 0
     problem: str | None = None  # the last build's failure, shown on every page
+    _listing: tuple[int, list] | None = field(default=None, repr=False)
 
     def respond(self, path: str, query: dict[str, list[str]]) -> Response:
         """The response to a GET of ``path`` with ``query`` (parsed, unquoted). A page
@@ -116,15 +117,28 @@ class Preview:
                       **context)
         return Response(status, html.encode("utf-8"))
 
+    def listing(self) -> list:
+        """Every essay without its body, newest first (undated last), then by slug, as
+        ``list`` orders them: read once per build, for the home and tag pages."""
+        if self._listing is None or self._listing[0] != self.build_id:
+            from . import store
+            from .essays import require_index
+
+            require_index(self.index)
+            essays = sorted(store.load_documents(self.index, bodies=False).values(),
+                            key=lambda d: d.slug)
+            essays.sort(key=lambda d: d.date.timestamp() if d.date else float("-inf"),
+                        reverse=True)
+            self._listing = (self.build_id, essays)
+        return self._listing[1]
+
     def _home(self, query: dict[str, list[str]]) -> Response:
         """The newest HOME_PAGE essays, and a link to the older ones: a page of 10,000
         essays is slow to make and to read."""
-        from .essays import list_essays
-
         page = _page_number(query)
-        shown = list_essays(self.index, limit=page * HOME_PAGE + 1)
-        older = len(shown) > page * HOME_PAGE
-        essays = shown[(page - 1) * HOME_PAGE: page * HOME_PAGE]
+        everything = self.listing()
+        older = len(everything) > page * HOME_PAGE
+        essays = everything[(page - 1) * HOME_PAGE: page * HOME_PAGE]
         if not essays and page > 1:
             raise LookupError(page)
         return self._page("preview_home.html", essays=essays, heading=None,
@@ -133,9 +147,8 @@ class Preview:
                           older=f"/?page={page + 1}" if older else None)
 
     def _tag(self, tag: str) -> Response:
-        from .essays import list_essays
-
-        essays = list_essays(self.index, tag=tag)
+        wanted = tag.casefold()
+        essays = [d for d in self.listing() if wanted in {t.casefold() for t in d.tags}]
         if not essays:
             raise LookupError(tag)
         return self._page("preview_home.html", essays=essays, heading=tag, first=1,
