@@ -34,8 +34,11 @@ HOME_PAGE = 100  # essays on each page of the home page
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' http: "
        "https: data:; media-src 'self' http: https:; connect-src 'self'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
-# The files a build wrote into OUT: the static search runs Pagefind's WebAssembly.
-CSP_FILES = CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'")
+# The files a build wrote into OUT: the static search runs Pagefind's WebAssembly, and
+# the pages written for any static host (the feeds page, the search page) carry their
+# style inline. Their scripts are still only files of the site's own.
+CSP_FILES = CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'") \
+    .replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 RELOAD_SCRIPT = """\
 // Reloads the page when the preview has built again (after a file in the archive changed).
 (function () {
