@@ -144,9 +144,14 @@ def test_requests_write_nothing_and_every_page_has_a_policy(preview):
         assert refused.value.code == 405
     assert sorted(p.relative_to(work) for p in work.rglob("*")) == before
     for path in ("", "search?q=grief", "essays/asking-for-help/", "feed.xml", "nope"):
-        headers = get(served.url + path)[1]
-        assert "script-src 'self'" in headers["Content-Security-Policy"]
-        assert "'unsafe-inline'" not in headers["Content-Security-Policy"]
+        policy = dict(part.strip().split(" ", 1) for part in
+                      get(served.url + path)[1]["Content-Security-Policy"].split(";"))
+        assert policy["default-src"] == "'none'"
+        assert policy["script-src"].startswith("'self'")
+        assert "unsafe-inline" not in policy["script-src"]
+        assert "unsafe-eval'" not in policy["script-src"].replace("wasm-unsafe-eval'", "")
+        if not path.endswith(".xml"):
+            assert "unsafe-inline" not in policy["style-src"]  # the preview's own pages
 
 
 def test_an_edit_is_shown_after_the_build_it_starts(preview):
