@@ -267,6 +267,11 @@ class BuildOptions:
     sitemap: bool = setting(False, kind=bool, flag="--sitemap", config="site.sitemap",
                             comment="write sitemap.xml of the essays' URLs",
                             help="Write OUT/sitemap.xml, the essays' URLs for search engines.")
+    site_search: bool = setting(False, kind=bool, flag="--site-search", config="site.search",
+                                comment="write search/index.html and its Pagefind index "
+                                        "(pagefind/), search for the published site",
+                                help="Write OUT/search/index.html, a search page for the "
+                                     "published site, and its index OUT/pagefind/ (Pagefind).")
     related: RelatedOptions = field(default_factory=RelatedOptions)
     related_formats: tuple[str, ...] = setting((), kind=list, flag="--related-format",
                                                config="related.formats", commented=True,

@@ -22,7 +22,8 @@ from typing import Any, ClassVar
 from ..model import Document
 from ..settings import BuildOptions
 
-_BUILT_IN = ("feeds", "feeds_page", "related_json", "site_data", "sitemap")  # the report order
+_BUILT_IN = ("feeds", "feeds_page", "related_json", "site_data", "sitemap",
+             "site_search")  # in the order of the report
 _REGISTRY: list[Output] = []
 
 
