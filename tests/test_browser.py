@@ -138,3 +138,75 @@ def test_the_feeds_page_from_a_plain_static_server(chromium, preview, tmp_path):
         assert width <= 390, "the page is wider than the phone"
         tab.shot("feeds-page-phone")
     tab.assert_clean()
+
+
+@pytest.fixture(scope="module")
+def searchable(tmp_path_factory, corpus_dir):
+    """The sample archive built with --site-search, as it would be published."""
+    from feedsearch.build import build
+
+    work = tmp_path_factory.mktemp("browser-site-search")
+    build(build_options(corpus_dir, work, site_search=True))
+    return work / "public"
+
+
+def test_the_static_search_page_finds_the_essay_a_reader_describes(chromium, searchable,
+                                                                    tmp_path):
+    tab = Watched.open(chromium, tmp_path)
+    page = tab.page
+    with static_server(searchable) as url:
+        page.goto(url + "search/?q=" + "four little words people struggle to say")
+        first = page.locator("ol.essays li a.essay-title").first
+        first.wait_for(timeout=15000)
+        assert first.inner_text() == "The Hardest Sentence I Know"
+        assert first.get_attribute("href") == "https://marenholt.example/asking-for-help/"
+        assert page.input_value("input[name=q]") == "four little words people struggle to say"
+        tab.shot("static-search")
+        page.fill("input[name=q]", "grief at the supermarket")
+        page.press("input[name=q]", "Enter")
+        page.wait_for_function("() => location.search.includes('supermarket')")
+        page.locator("ol.essays li a.essay-title").first.wait_for()
+        assert "grief" in page.locator("ol.essays li").first.inner_text().lower()
+    tab.assert_clean()
+
+
+def test_the_static_search_page_from_the_preview(chromium, tmp_path, corpus_dir):
+    """The same page works inside `feedsearch serve`, under its Content-Security-Policy."""
+    served = start(build_options(corpus_dir, tmp_path, site_search=True), port=0,
+                   watch=False)
+    try:
+        tab = Watched.open(chromium, tmp_path / "shots")
+        tab.page.goto(served.url + "search/?q=" + "four little words people struggle to say")
+        first = tab.page.locator("ol.essays li a.essay-title").first
+        first.wait_for(timeout=15000)
+        assert first.inner_text() == "The Hardest Sentence I Know"
+        tab.assert_clean()
+    finally:
+        served.stop()
+
+
+def test_a_hostile_archive_runs_no_script_in_the_static_search(chromium, tmp_path):
+    from feedsearch.build import build
+
+    source = tmp_path / "archive"
+    make_hostile_archive(source)
+    (source / "xss").mkdir()
+    for number, payload in enumerate(PAYLOADS):
+        quoted = payload.replace("'", "''")
+        (source / "xss" / f"2020-01-0{number + 1}-payload-{number}.md").write_text(
+            f"---\ntitle: '{quoted} kettle'\ntags: ['{quoted}']\n---\n"
+            f"An essay about kettles and quillfeather. {payload}\n")
+    build(build_options(source, tmp_path, site_search=True))
+    tab = Watched.open(chromium, tmp_path / "shots")
+    page = tab.page
+    with static_server(tmp_path / "public") as url:
+        for query in ["kettle", "quillfeather", *PAYLOADS]:
+            page.goto(url + "search/?q=" + page.evaluate("encodeURIComponent", query))
+            page.wait_for_timeout(1500)
+            assert page.evaluate("window.owned") is None, query
+        page.goto(url + "search/?q=kettle")
+        page.locator("ol.essays li").first.wait_for(timeout=15000)
+        titles = page.locator("ol.essays li a.essay-title").all_inner_texts()
+        assert PAYLOADS[0] + " kettle" in titles  # shown, as text
+        tab.shot("static-search-hostile")
+    assert tab.dialogs == []
