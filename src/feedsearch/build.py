@@ -18,7 +18,8 @@ A build is a sequence of stages over one :class:`BuildState`:
   time and no longer write are removed; what each output wrote is recorded for the next
   build.
 
-The state and report are buildstate.py's; the outputs and publish stages, rendering.py's.
+The state and report are buildstate.py's (the counts and notes of the read too); the outputs
+and publish stages, rendering.py's.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__, faults, interrupts, locking, store
-from .buildstate import Bodies, BuildReport, BuildState, RelatedMap
+from .buildstate import Bodies, BuildReport, BuildState, RelatedMap, count_read
 from .corpus import Archive, FileWarning, ReadOptions, read_archive
 from .model import Document
 from .progress import READING, BuildProgress, as_progress
@@ -40,7 +41,6 @@ from .rendering import Rendered, publish, records, render_outputs
 from .settings import BuildOptions
 from .sites import EssayUrls, Site, detect
 from .sources import Earlier
-from .strings import counted
 from .urls import is_web_address, normalize_base_url
 
 __all__ = ["BuildError", "BuildInterrupted", "BuildOptions", "BuildReport", "build",
@@ -126,7 +126,7 @@ def _build_locked(options: BuildOptions, progress: BuildProgress) -> BuildReport
     try:
         bodies = Bodies(writer, state.earlier.documents.values())
         _read_and_index(state, writer, bodies)
-        _count(state)
+        count_read(state)
         interrupts.check()
         progress.stage("related posts", len(state.documents))
         _find_related(state, bodies)
@@ -301,55 +301,6 @@ def _read_and_index(state: BuildState, writer: store.StoreWriter, bodies: Bodies
         raise
     state.progress.stage("writing the search index", len(state.documents))
     update.commit()  # the index first, the store second: a crash between heals later
-
-
-def _count(state: BuildState) -> None:
-    report, read = state.report, state.read
-    report.notes += read.notes
-    if report.future:
-        report.notes.append(f"{report.future} essays dated in the future are left out "
-                            "until their date (--future includes them)")
-    report.documents = len(state.documents)
-    report.added = sum(1 for d in state.changed if d.source not in state.earlier.documents)
-    report.updated = len(state.changed) - report.added
-    report.removed = len(state.removed)
-    report.unchanged = len(state.documents) - len(state.changed)
-    report.skipped, report.drafts = read.skipped + len(state.failed), read.drafts
-    report.warnings = read.warnings + state.failed + state.url_warnings
-    report.notes += _undated_notes(state.documents)
-    if empty := _empty_feeds(state):
-        report.warnings.append(FileWarning(str(state.options.source), empty))
-
-
-def _undated_notes(documents: list[Document]) -> list[str]:
-    """How many essays the feeds leave out for want of a date, or carry dated by their
-    files' times: a count the summary's reader sees, beside the warning per file."""
-    undated = sum(1 for document in documents if document.date is None)
-    by_mtime = sum(1 for document in documents if document.dated_by_mtime)
-    notes = []
-    if undated:
-        notes.append(f"{counted(undated, 'essay')} with no date left out of the feeds "
-                     "(searchable; `feedsearch check` lists them with the fix for each, "
-                     "--undated mtime dates them by their files' modification times)")
-    if by_mtime:
-        whose = "its file's" if by_mtime == 1 else "their files'"
-        notes.append(f"{counted(by_mtime, 'essay')} with no date dated by {whose} "
-                     "modification time (--undated mtime)")
-    return notes
-
-
-def _empty_feeds(state: BuildState) -> str | None:
-    """Why the feeds will have no entries, when they will not: a build that makes empty
-    feeds must say so, not only exit 0."""
-    if not state.documents:
-        if state.report.skipped or state.report.drafts:
-            return "no essay could be published (see the warnings above); the feeds are empty"
-        return ("holds no file feedsearch reads (Markdown, HTML, text, Word, exports, saved "
-                "feeds); the feeds are empty")
-    if not any(document.date for document in state.documents):
-        return ("no essay has a date, so the feeds have no entries (essays are searchable; "
-                "--undated mtime dates them by their files' modification times)")
-    return None
 
 
 def _find_related(state: BuildState, bodies: Bodies) -> None:

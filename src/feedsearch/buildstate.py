@@ -1,6 +1,7 @@
 """What one build knows, stage by stage: the state every stage of build.py reads and adds
-to, the report it ends with, and the two things stages ask for on the way (bodies loaded
-from the store, the related map computed or stored)."""
+to, the report it ends with (and its counts and notes once the archive is read), and the
+two things stages ask for on the way (bodies loaded from the store, the related map
+computed or stored)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from .progress import BuildProgress
 from .settings import BuildOptions, RelatedOptions
 from .sites import EssayUrls, Site
 from .sources import Earlier
+from .strings import counted
 
 
 @dataclass
@@ -139,3 +141,54 @@ class BuildState:
 
             self.terms = TermCache() if self.fresh else load_term_counts(self.options.index)
         return self.terms
+
+
+def count_read(state: BuildState) -> None:
+    """The report's counts and notes once the archive is read: what was added, updated,
+    removed, skipped, left undated, and why the feeds would come out empty."""
+    report, read = state.report, state.read
+    report.notes += read.notes
+    if report.future:
+        report.notes.append(f"{report.future} essays dated in the future are left out "
+                            "until their date (--future includes them)")
+    report.documents = len(state.documents)
+    report.added = sum(1 for d in state.changed if d.source not in state.earlier.documents)
+    report.updated = len(state.changed) - report.added
+    report.removed = len(state.removed)
+    report.unchanged = len(state.documents) - len(state.changed)
+    report.skipped, report.drafts = read.skipped + len(state.failed), read.drafts
+    report.warnings = read.warnings + state.failed + state.url_warnings
+    report.notes += _undated_notes(state.documents)
+    if empty := _empty_feeds(state):
+        report.warnings.append(FileWarning(str(state.options.source), empty))
+
+
+def _undated_notes(documents: list[Document]) -> list[str]:
+    """How many essays the feeds leave out for want of a date, or carry dated by their
+    files' times: a count the summary's reader sees, beside the warning per file."""
+    undated = sum(1 for document in documents if document.date is None)
+    by_mtime = sum(1 for document in documents if document.dated_by_mtime)
+    notes = []
+    if undated:
+        notes.append(f"{counted(undated, 'essay')} with no date left out of the feeds "
+                     "(searchable; `feedsearch check` lists them with the fix for each, "
+                     "--undated mtime dates them by their files' modification times)")
+    if by_mtime:
+        whose = "its file's" if by_mtime == 1 else "their files'"
+        notes.append(f"{counted(by_mtime, 'essay')} with no date dated by {whose} "
+                     "modification time (--undated mtime)")
+    return notes
+
+
+def _empty_feeds(state: BuildState) -> str | None:
+    """Why the feeds will have no entries, when they will not: a build that makes empty
+    feeds must say so, not only exit 0."""
+    if not state.documents:
+        if state.report.skipped or state.report.drafts:
+            return "no essay could be published (see the warnings above); the feeds are empty"
+        return ("holds no file feedsearch reads (Markdown, HTML, text, Word, exports, saved "
+                "feeds); the feeds are empty")
+    if not any(document.date for document in state.documents):
+        return ("no essay has a date, so the feeds have no entries (essays are searchable; "
+                "--undated mtime dates them by their files' modification times)")
+    return None
