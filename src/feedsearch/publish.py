@@ -71,8 +71,9 @@ class Publisher:
         if self.staging is not None and self.staging.is_dir():
             for leftover in self.staging.glob(".*.tmp"):
                 leftover.unlink(missing_ok=True)
+        resolved = _Resolved()
         for folder, name in recorded:
-            if Path(folder).resolve() not in self.folders:
+            if resolved(folder) not in self.folders:
                 continue
             path = Path(folder) / temp_name(name)
             if path.is_symlink() or path.is_file():
@@ -127,8 +128,9 @@ class Publisher:
         is gone, an option turned off), then the folders that leaves empty. Only names the
         build recorded are ever removed, and only from the folder recorded with them when
         this build writes there too (a data folder given up is left as it is)."""
+        resolved = _Resolved()
         for folder, name in recorded:
-            root = Path(folder).resolve()
+            root = resolved(folder)
             if root not in self.folders:
                 continue
             path = root / name
@@ -145,6 +147,19 @@ class Publisher:
                 except OSError:
                     break
                 parent = parent.parent
+
+
+class _Resolved:
+    """Each folder resolved once: a build records thousands of files in a few folders."""
+
+    def __init__(self) -> None:
+        self.known: dict[Path, Path] = {}
+
+    def __call__(self, folder: Path) -> Path:
+        folder = Path(folder)
+        if folder not in self.known:
+            self.known[folder] = folder.resolve()
+        return self.known[folder]
 
 
 def _filled(fd: int, temp: Path, data: bytes) -> Path:

@@ -161,8 +161,9 @@ def publish(state: BuildState, rendered: list[Rendered]) -> None:
     folder it was recorded as written to."""
     out, index = state.roots
     publisher = Publisher(out, index, state.data_dir)
-    earlier = [(_recorded_folder(record, out), name)
-               for record in records(state.previous).values()
+    out_folder = out.resolve()
+    earlier = [(folder, name) for record in records(state.previous).values()
+               for folder in [_recorded_folder(record, out_folder)]
                for name in record.get("files", [])]
     publisher.clear_leftovers(earlier)
     state.progress.stage("publishing", sum(len(part.files) for part in rendered), "files")
@@ -173,8 +174,7 @@ def publish(state: BuildState, rendered: list[Rendered]) -> None:
             if data is not None:  # None: already as it should be
                 publisher.write(name, data, part.folder)
     # What outputs wrote before and write no more (a tag gone, an option turned off).
-    current = {(part.folder or out.resolve(), name) for part in rendered
-               for name in part.files}
+    current = {(part.folder or out_folder, name) for part in rendered for name in part.files}
     publisher.remove_stale([(folder, name) for folder, name in earlier
                             if (folder, name) not in current])
     store.update_meta(index, {"outputs": json.dumps(
@@ -198,6 +198,7 @@ def _someone_elses(path: Path, data: bytes) -> bool:
 
 
 def _recorded_folder(record: dict, out: Path) -> Path:
-    """The folder an output's recorded files are in: the one it recorded, else OUT."""
+    """The folder an output's recorded files are in: the one it recorded, else OUT (given
+    resolved)."""
     folder = record.get("folder")
-    return Path(folder) if isinstance(folder, str) else out.resolve()
+    return Path(folder) if isinstance(folder, str) else out
