@@ -79,6 +79,14 @@ def which(name: str, *also: Path) -> str | None:
     return next((str(path) for path in also if path.is_file()), None)
 
 
+def write_site(root: Path, files: dict[str, str]) -> Path:
+    """The site's files (path: text) under ``root``."""
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
 def run_feedsearch(*args: str) -> subprocess.CompletedProcess:
     result = subprocess.run([*FEEDSEARCH, *args], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

@@ -95,17 +95,23 @@ def heading(page) -> list[str]:
         return []
 
 
-@pytest.fixture(scope="module")
-def hostile(tmp_path_factory):
-    work = tmp_path_factory.mktemp("browser-hostile")
-    source = work / "archive"
+def hostile_archive(source, title_end: str) -> None:
+    """The project's hostile archive, and one essay per payload with it in its title
+    (followed by ``title_end``), tag, author and text."""
     make_hostile_archive(source)
     (source / "xss").mkdir()
     for number, payload in enumerate(PAYLOADS):
         quoted = payload.replace("'", "''")
         (source / "xss" / f"2020-01-0{number + 1}-payload-{number}.md").write_text(
-            f"---\ntitle: '{quoted} title'\ntags: ['{quoted}']\nauthor: '{quoted}'\n---\n"
-            f"An essay about kettles and quillfeather. {payload}\n")
+            f"---\ntitle: '{quoted} {title_end}'\ntags: ['{quoted}']\nauthor: '{quoted}'\n"
+            f"---\nAn essay about kettles and quillfeather. {payload}\n")
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    work = tmp_path_factory.mktemp("browser-hostile")
+    source = work / "archive"
+    hostile_archive(source, "title")
     served = start(build_options(source, work), port=0, watch=False)
     yield served
     served.stop()
@@ -204,13 +210,7 @@ def test_a_hostile_archive_runs_no_script_in_the_static_search(chromium, tmp_pat
     from feedsearch.build import build
 
     source = tmp_path / "archive"
-    make_hostile_archive(source)
-    (source / "xss").mkdir()
-    for number, payload in enumerate(PAYLOADS):
-        quoted = payload.replace("'", "''")
-        (source / "xss" / f"2020-01-0{number + 1}-payload-{number}.md").write_text(
-            f"---\ntitle: '{quoted} kettle'\ntags: ['{quoted}']\n---\n"
-            f"An essay about kettles and quillfeather. {payload}\n")
+    hostile_archive(source, "kettle")
     build(build_options(source, tmp_path, site_search=True))
     tab = Watched.open(chromium, tmp_path / "shots")
     page = tab.page

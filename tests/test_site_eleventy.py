@@ -12,7 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.sitecheck import BuiltSite, check_built_site, essay_file, need, run_feedsearch, which
+from tests.sitecheck import (
+    BuiltSite,
+    check_built_site,
+    essay_file,
+    need,
+    run_feedsearch,
+    which,
+    write_site,
+)
 
 ELEVENTY = need(which("eleventy", Path(sys.executable).parent.parent / "eleventy" /
                       "node_modules" / ".bin" / "eleventy"),
@@ -45,9 +53,7 @@ FILES = {
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> BuiltSite:
     root = tmp_path_factory.mktemp("eleventy") / "site"
-    for name, text in FILES.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
+    write_site(root, FILES)
     (root / "src/posts/walking-to-work/canal.jpg").write_bytes(b"\xff\xd8not a real jpeg")
     (root / "src/_includes/related.njk").write_text(run_feedsearch("template",
                                                                    "eleventy").stdout)

@@ -18,6 +18,7 @@ from tests.sitecheck import (
     need,
     run_feedsearch,
     which,
+    write_site,
 )
 
 HUGO = need(which("hugo"), "Hugo", "Debian: apt-get install hugo; make test does it as root",
@@ -61,9 +62,7 @@ FILES = {
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> BuiltSite:
     root = tmp_path_factory.mktemp("hugo") / "site"
-    for name, text in FILES.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
+    write_site(root, FILES)
     (root / "content/posts/walking-to-work/canal.jpg").write_bytes(b"\xff\xd8not a real jpeg")
     (root / "layouts/partials").mkdir(parents=True)
     (root / "layouts/partials/related.html").write_text(run_feedsearch("template",

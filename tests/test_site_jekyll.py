@@ -18,6 +18,7 @@ from tests.sitecheck import (
     need,
     run_feedsearch,
     which,
+    write_site,
 )
 
 JEKYLL = need(which("jekyll"), "Jekyll", "Debian: apt-get install jekyll")
@@ -48,9 +49,7 @@ FILES = {
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> BuiltSite:
     root = tmp_path_factory.mktemp("jekyll") / "site"
-    for name, text in FILES.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
+    write_site(root, FILES)
     template = run_feedsearch("template", "jekyll").stdout
     (root / "_includes/related.html").write_text(template)
     build = run_feedsearch("build", str(root), "--out", str(root / "feeds"), "--index",
