@@ -2,7 +2,7 @@
 
 Bundle: for N generated essays (bench/synth.py; default 1,000 and 10,000), built once with
 feedsearch, the time and total size of (a) our bundle, the site-search output's render
-(the essays' records streamed to Pagefind, its files returned), and (b) Pagefind's own CLI
+(one small HTML page an essay, made for Pagefind, streamed to it; its files returned), and (b) Pagefind's own CLI
 (``pagefind --site``, the binary of the ``pagefind_bin`` wheel) on the same essays written
 as plain HTML pages, one a page (title as ``<h1>``, date, the essay's HTML; no filters or
 metadata attributes), as a site generator would publish them. Writing those pages is not
@@ -20,8 +20,9 @@ index files are compressed already).
 Known items (with ``--devsets``, default ../shared/devsets): each real blog is built with
 ``--site-search``, and its queries (queries.tsv) are run in headless Chromium by the search
 page's own ``find()`` (search.js: each word searched with Pagefind on its own, essays
-scored by the rarity of the words they hold times Pagefind's score for each), the first 10
-results' URLs sent back to the local server; beside it
+scored by the rarity of the words they hold times Pagefind's score for each, with the
+page's own ranking options), the first 10 results' URLs sent back to the local server;
+beside it
 ``feedsearch search`` (the library's search, first 10) on the same index, and Pagefind's
 CLI on the blog's essays as plain HTML pages, searched by the same ``find()``. hit@1: the
 share of queries whose expected post is first; MRR@10 as in devsets/score.py.

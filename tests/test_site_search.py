@@ -76,7 +76,10 @@ def test_the_bundle_holds_one_record_an_essay_as_the_build_read_it(built):
     assert fragment["filters"]["tags"] == tagged.tags
     assert fragment["filters"]["authors"] == tagged.authors
     assert fragment["meta"]["summary"].split()[:5] == tagged.summary.split()[:5]
-    assert fragment["content"].split()[:20] == tagged.text.split()[:20]
+    # The page Pagefind read: the title, the tags, then the essay's text (Pagefind ends
+    # each block with a full stop).
+    expected = re.findall(r"\w+", f"{tagged.title} {' '.join(tagged.tags)} {tagged.text}")
+    assert re.findall(r"\w+", fragment["content"])[:40] == expected[:40]
     assert out / PAGE in report.outputs and out / SCRIPT in report.outputs
     assert any(line.startswith("Search:  ") and PAGE in line for line in report.output_lines)
 
@@ -185,15 +188,39 @@ def test_hostile_titles_tags_and_site_title_are_text_in_the_page(tmp_path):
 
 
 def test_an_essay_text_cannot_steer_pagefinds_weights():
+    text = ("before ___PAGEFIND_WEIGHT___10 heavy ___END_PAGEFIND_WEIGHT___ after "
+            "__PAGEFIND_ANCHOR___x")
     document = Document(slug="w", title="W", source="w.md", url=f"{BASE_URL}w/",
-                        text="before ___PAGEFIND_WEIGHT___10 heavy ___END_PAGEFIND_WEIGHT___ "
-                             "after __PAGEFIND_ANCHOR___x")
+                        text=text, html=f"<p>{text}</p>")
     record = site_search.record(document, "en")
     files, _ = site_search.build_bundle(iter([record]), "en")
     (name,) = [n for n in files if n.startswith("fragment/")]
     content = json.loads(gzip.decompress(files[name])[len(SIGNATURE):])["content"]
-    assert content == ("before ___PAGEFIND_WEIGHT___10 heavy ___END_PAGEFIND_WEIGHT___ after "
-                       "__PAGEFIND_ANCHOR___x")
+    assert content == f"W. {text}."
+
+
+def test_the_page_pagefind_reads_weighs_title_and_headings_as_the_index_does():
+    document = Document(
+        slug="h", title="Tides <b>& harbours</b>", source="h.md", url=f"{BASE_URL}h/",
+        tags=["sea", "a\"b"], authors=["Ann"], summary="About tides.",
+        html='<h2 id="one">Neap</h2><p>Low water.</p><script>alert(1)</script>'
+             '<h3>Spring</h3><p onclick="x()">High water.</p>')
+    page = site_search.record_html(document)
+    assert '<h1 data-pagefind-weight="2">Tides &lt;b&gt;&amp; harbours&lt;/b&gt;</h1>' in page
+    assert '<h2 data-pagefind-weight="2" id="one">Neap</h2>' in page
+    assert '<h3 data-pagefind-weight="2">Spring</h3>' in page
+    assert page.count("data-pagefind-weight") == 3  # the title and two headings, no more
+    # The body is the essay as the feeds carry it: no script, no event handler.
+    assert "<script" not in page and "alert" not in page and "onclick" not in page
+    assert '<meta data-pagefind-filter="tags[content]" content="a&#34;b">' in page
+    assert '<meta data-pagefind-filter="authors[content]" content="Ann">' in page
+    assert '<meta data-pagefind-meta="summary[content]" content="About tides.">' in page
+    files, _ = site_search.build_bundle(iter([site_search.record(document, "en")]), "en")
+    (name,) = [n for n in files if n.startswith("fragment/")]
+    fragment = json.loads(gzip.decompress(files[name])[len(SIGNATURE):])
+    assert fragment["meta"]["title"] == "Tides <b>& harbours</b>"
+    assert fragment["filters"] == {"tags": ["sea", 'a"b'], "authors": ["Ann"]}
+    assert "alert" not in fragment["content"]
 
 
 def test_the_bundle_is_made_from_inside_a_running_event_loop_too():

@@ -3,10 +3,11 @@
 The index is Pagefind's (pagefind.app), a static search engine: the browser fetches a
 small entry file, a WebAssembly module, and then only the chunks of the index and the
 fragments (one per essay) that a query touches, so it works on any static host and from
-``feedsearch serve``. It is fed from the essays themselves, one record each (the text; the
-title, date, summary and tags as metadata, which Pagefind also searches; tags and authors
-as filters), not from crawled pages, by the ``pagefind`` binary that the ``pagefind_bin``
-wheel ships: nothing is downloaded when a build runs.
+``feedsearch serve``. It is fed from the essays themselves, not from crawled pages: one
+small HTML page each, made for Pagefind alone (:func:`record_html`: the title and headings
+weighed as the build's own index weighs them; the title, date, summary and tags as
+metadata; tags and authors as filters), by the ``pagefind`` binary that the
+``pagefind_bin`` wheel ships: nothing is downloaded when a build runs.
 
 ``search/index.html`` is the page: the site's layout, a search box, and ``search.js``
 (templates/site_search.js), which loads ``../pagefind/pagefind.js`` on demand, runs the
@@ -57,7 +58,9 @@ TEMPLATE = "site_search.html"
 SCRIPT_SOURCE = "site_search.js"  # in templates/, copied as SCRIPT
 BATCH = 250  # essays whose bodies are loaded at a time
 SUMMARY_CHARACTERS = 300  # of the summary kept as the record's meta (shown when no excerpt)
-# Words Pagefind's indexer reads as its own instructions (weights, anchors) when a record's
+TITLE_WEIGHT = HEADING_WEIGHT = 2  # as the build's index weighs them (index.py)
+_HEADING = re.compile(r"<h[1-6](?=[\s>])", re.IGNORECASE)
+# Words Pagefind's indexer reads as its own instructions (weights, anchors) when a page's
 # text holds them; an essay's words never are.
 _MARKERS = re.compile(r"(?<!\S)_+(?=(?:END_)?PAGEFIND_)")
 
@@ -73,25 +76,58 @@ def language_code(options: BuildOptions) -> str:
 
 
 def record(document: Document, language: str) -> dict[str, Any]:
-    """What Pagefind is given of one essay (its ``AddRecord`` request, less the index)."""
-    from ..sanitize import clean_text
+    """What Pagefind is given of one essay (its ``AddFile`` request, less the index): the
+    essay as an HTML page of its own, :func:`record_html`."""
+    return {"type": "AddFile", "url": document.url or "", "file_path": None,
+            "file_contents": record_html(document)}
+
+
+def record_html(document: Document) -> str:
+    """One essay as Pagefind reads it. The words are weighed as the build's own index
+    weighs them (index.py): the title and the headings count twice (Pagefind's
+    ``data-pagefind-weight``; it would weigh a heading 2 to 7 times by its level), the
+    tags once, the text once, so that the two searches rank alike. The title, date,
+    summary and tags are metadata shown with a result; tags and authors are filters. The
+    body is the essay as the feeds carry it (sanitised, so no script or style of an
+    essay's is read as its words)."""
+    from markupsafe import escape
+
+    from ..sanitize import clean_text, feed_html
 
     title = clean_text(document.title).strip() or document.slug
-    meta = {"title": title}
+    head = [_meta("title", title, "meta")]
     if document.date is not None:
-        meta["date"] = document.date.strftime("%Y-%m-%d")
+        head.append(_meta("date", document.date.strftime("%Y-%m-%d"), "meta"))
     summary = " ".join(clean_text(document.summary).split())
     if summary:
         if len(summary) > SUMMARY_CHARACTERS:
             summary = summary[:SUMMARY_CHARACTERS].rsplit(" ", 1)[0] + " …"
-        meta["summary"] = summary
+        head.append(_meta("summary", summary, "meta"))
     tags, authors = _distinct(document.tags), _distinct(document.authors)
-    if tags:  # searchable, as the build's index has them
-        meta["tags"] = ", ".join(tags)
-    filters = {name: values for name, values in (("tags", tags), ("authors", authors))
-               if values}
-    return {"type": "AddRecord", "url": document.url or "", "content": _text(document),
-            "language": language, "meta": meta, "filters": filters, "sort": None}
+    if tags:
+        head.append(_meta("tags", ", ".join(tags), "meta"))
+    head += [_meta("tags", tag, "filter") for tag in tags]
+    head += [_meta("authors", author, "filter") for author in authors]
+    body = _HEADING.sub(lambda m: f'{m.group()} data-pagefind-weight="{HEADING_WEIGHT}"',
+                        feed_html(document.html, document.url or ""))
+    words_of_tags = f"<p>{escape(', '.join(tags))}</p>" if tags else ""
+    return _unsteered(
+        f"<!doctype html><html><head>{''.join(head)}</head><body>"
+        f'<h1 data-pagefind-weight="{TITLE_WEIGHT}">{escape(title)}</h1>'
+        f"{words_of_tags}{body}</body></html>")
+
+
+def _meta(name: str, value: str, kind: str) -> str:
+    """A head element giving Pagefind one metadata or filter value; the value is an
+    attribute's, taken whole (Pagefind's inline form would split it at commas)."""
+    from markupsafe import escape
+
+    return f'<meta data-pagefind-{kind}="{name}[content]" content="{escape(value)}">'
+
+
+def _unsteered(html: str) -> str:
+    """``html`` with the words Pagefind's indexer reads as its own instructions broken."""
+    return _MARKERS.sub(lambda m: "\u200b".join(m.group()), html)
 
 
 def _distinct(values: list[str]) -> list[str]:
@@ -103,12 +139,6 @@ def _distinct(values: list[str]) -> list[str]:
         if value:
             seen.setdefault(value, None)
     return list(seen)
-
-
-def _text(document: Document) -> str:
-    from ..sanitize import clean_text
-
-    return _MARKERS.sub(lambda m: "\u200b".join(m.group()), clean_text(document.text))
 
 
 def records(context: OutputContext) -> Iterator[dict[str, Any]]:
