@@ -326,7 +326,7 @@ def measure_sizes(counts: list[int], work: Path, queries_per: int) -> tuple[str,
         shutil.copytree(ours / "search", site / "search")  # the same page, on their bundle
         html_size = sum(p.stat().st_size for p in site.rglob("index.html")
                         if "search" not in p.parts)
-        rows.append([f"{len(documents):,}", "ours: records, in the build",
+        rows.append([f"{len(documents):,}", "ours: pages made for Pagefind, in the build",
                      f"{our_seconds:.1f}", f"{our_size / 1e6:.1f}", f"{our_files:,}"])
         rows.append(["", "Pagefind CLI on plain HTML pages", f"{plain_seconds:.1f}",
                      f"{plain_size / 1e6:.1f}", f"{plain_files:,}"])
