@@ -48,6 +48,7 @@ __all__ = ["BuildError", "BuildInterrupted", "BuildOptions", "BuildReport", "bui
 
 DEFAULT_BASE_URL = "http://localhost:8000/"
 STORE_FORMAT = "16"
+BEHIND = "behind"  # meta: a quick build left the related map and the outputs behind
 
 
 class BuildError(Exception):
@@ -85,11 +86,17 @@ def check_folders(options: BuildOptions) -> None:
 
 
 def build(options: BuildOptions,
-          progress: BuildProgress | Callable[[int], Callable[[str], None]] | None = None
-          ) -> BuildReport:
+          progress: BuildProgress | Callable[[int], Callable[[str], None]] | None = None,
+          *, quick: bool = False) -> BuildReport:
     """Run a whole build. ``progress`` hears of each stage and how far it is
     (progress.BuildProgress); the older form, ``progress(total)`` returning a callback
     called once per file, works too.
+
+    ``quick`` is the preview's first pass after an edit (serve.py): the essays are read,
+    indexed and stored, so that search and the essays' pages show the edit at once, but
+    the related map and the outputs are left as the last build made them, and noted as
+    behind, so that the next build brings them up to date though no file changed since.
+    A quick build of a store that must be made from nothing is a whole one.
 
     Only one build of an index runs at a time: a second one waits up to
     ``options.lock_timeout`` seconds, then raises BuildError naming the lock.
@@ -99,7 +106,7 @@ def build(options: BuildOptions,
     try:
         with locking.exclusive(Path(options.index) / locking.LOCK_NAME,
                                options.lock_timeout) as lock:
-            report = _build_locked(options, as_progress(progress))
+            report = _build_locked(options, as_progress(progress), quick)
             if note := lock.note():
                 report.notes.insert(0, note)
     except locking.LockTimeout as exc:
@@ -119,7 +126,8 @@ def build(options: BuildOptions,
     return report
 
 
-def _build_locked(options: BuildOptions, progress: BuildProgress) -> BuildReport:
+def _build_locked(options: BuildOptions, progress: BuildProgress,
+                  quick: bool = False) -> BuildReport:
     state = _start(options)
     state.progress = progress
     writer = store.StoreWriter(options.index, replace_all=state.fresh)
@@ -128,6 +136,11 @@ def _build_locked(options: BuildOptions, progress: BuildProgress) -> BuildReport
         _read_and_index(state, writer, bodies)
         count_read(state)
         interrupts.check()
+        if quick and not state.fresh:
+            state.related = RelatedMap(options.index)  # the stored one, left as it is
+            progress.stage("saving the store", len(state.documents))
+            writer.finish(_changes(state, None))
+            return state.report
         progress.stage("related posts", len(state.documents))
         _find_related(state, bodies)
         rendered = render_outputs(state, bodies)
@@ -307,7 +320,8 @@ def _find_related(state: BuildState, bodies: Bodies) -> None:
     """The stored map when no essay and no setting changed; else the map computed again
     where changes can reach."""
     index, options = state.options.index, state.related_options
-    unchanged = not state.fresh and not state.changed and not state.removed
+    unchanged = not state.fresh and not state.changed and not state.removed and \
+        not state.previous.get(BEHIND)
     if unchanged and state.previous.get("related_options") == repr(options):
         state.related = RelatedMap(index)  # still exact: stored as it is
         return
@@ -324,16 +338,19 @@ def _find_related(state: BuildState, bodies: Bodies) -> None:
     state.related = RelatedMap(index, computed, related_state, previous)
 
 
-def _changes(state: BuildState, rendered: list[Rendered]) -> store.StoreChanges:
+def _changes(state: BuildState, rendered: list[Rendered] | None) -> store.StoreChanges:
     """The store's part of the build, the index's files as it leaves them included. The
     outputs are recorded with no key before their files are written, and with every file
     they wrote last time or will write now (an output disabled since keeps its record until
     its files are gone), so a build killed while writing leaves the next one all it must
-    render and clean up."""
-    from . import index  # loaded by the read stage
-
-    related = state.related
-    assert related is not None
+    render and clean up. A quick build (``rendered`` None) keeps the outputs' records and
+    the related map's settings as they were, and notes that both are behind."""
+    if rendered is None:
+        meta = _meta(state, state.previous.get("outputs", "{}"))
+        meta["related_options"] = state.previous.get("related_options", "")
+        if state.changed or state.removed or state.previous.get(BEHIND):
+            meta[BEHIND] = "1"
+        return _store_changes(state, meta)
     pending = {name: {key: record[key] for key in ("files", "folder") if key in record}
                      | {"key": "", "state": None}
                for name, record in records(state.previous).items()}
@@ -347,13 +364,24 @@ def _changes(state: BuildState, rendered: list[Rendered]) -> store.StoreChanges:
                                      "files": list(dict.fromkeys([*part.files, *earlier]))}
         if folder is not None:
             pending[part.output.name]["folder"] = folder
-    meta = {"fingerprint": state.fingerprint, "base_url": state.base_url,
+    return _store_changes(state, _meta(state, json.dumps(pending)))
+
+
+def _meta(state: BuildState, outputs: str) -> dict[str, str]:
+    from . import index  # loaded by the read stage
+
+    return {"fingerprint": state.fingerprint, "base_url": state.base_url,
             "title": state.options.title,
             "related_options": repr(state.related_options),
             "exports": json.dumps(state.read.exports),
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "outputs": json.dumps(pending),
+            "outputs": outputs,
             "index_files": index.files_signature(state.options.index)}
+
+
+def _store_changes(state: BuildState, meta: dict[str, str]) -> store.StoreChanges:
+    related = state.related
+    assert related is not None
     changes = store.StoreChanges(state.removed, meta, file_stats=state.read.stats,
                                  previous_stats=state.earlier.stats)
     if related.computed is not None:

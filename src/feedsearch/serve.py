@@ -83,28 +83,39 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = DEFAULT_PO
 
 
 class _Rebuilder:
-    """Runs a build (one at a time) and tells the pages a new one is in."""
+    """Runs a build (one at a time) and tells the pages a new one is in.
+
+    After an edit, a quick build comes first (build.build's ``quick``): the essay is read,
+    indexed and stored, and the pages show it, in about a second at 10,000 essays; then
+    the whole build brings related posts and the feeds up to date, and the pages reload
+    once more (docs/benchmarks.md, bench/serve_speed.py)."""
 
     def __init__(self, options: BuildOptions, preview: Preview, on_build, on_error) -> None:
         self.options, self.preview = options, preview
         self.on_build, self.on_error = on_build, on_error
         self.lock = threading.Lock()
 
-    def __call__(self) -> None:
+    def __call__(self, edited: bool = False) -> None:
+        with self.lock:
+            if edited and self._build(quick=True) is None:
+                return
+            report = self._build(quick=False)
+            if report is not None and self.on_build:
+                self.on_build(report)
+
+    def _build(self, quick: bool):
         from .build import BuildError, build
 
-        with self.lock:
-            try:
-                report = build(self.options)
-            except BuildError as exc:
-                self.preview.problem = str(exc)
-                if self.on_error:
-                    self.on_error(str(exc))
-                return
-            self.preview.problem = None
-            self.preview.build_id += 1
-            if self.on_build:
-                self.on_build(report)
+        try:
+            report = build(self.options, quick=quick)
+        except BuildError as exc:
+            self.preview.problem = str(exc)
+            if self.on_error:
+                self.on_error(str(exc))
+            return None
+        self.preview.problem = None
+        self.preview.build_id += 1
+        return report
 
 
 def _watch(options: BuildOptions, rebuild: _Rebuilder, stop_event: threading.Event) -> None:
@@ -122,7 +133,7 @@ def _watch(options: BuildOptions, rebuild: _Rebuilder, stop_event: threading.Eve
     for _changes in watchfiles.watch(options.source, watch_filter=wanted, debounce=150,
                                      step=50, stop_event=stop_event, raise_interrupt=False,
                                      yield_on_timeout=False):
-        rebuild()
+        rebuild(edited=True)
 
 
 def _bind(host: str, port: int, preview: Preview) -> ThreadingHTTPServer:
