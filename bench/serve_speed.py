@@ -9,7 +9,9 @@ filtered) as the search page (``/search?q=...``, the HTML a browser gets) and as
 from sending a request to the last byte. Then ``--edits`` times, one essay's title is
 changed and the time until the preview serves the essay with the new title is taken (what
 a writer waits for; an open page also polls every half second, so it reloads up to half a
-second later).
+second later), and the time until the whole build after it has ended (related posts and
+feeds up to date; the preview shows an edit after a quick build, and then builds whole).
+Each edit is made once the last one's whole build has ended.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import random
 import re
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -48,9 +51,12 @@ def query_string(text: str, filters) -> str:
     return urllib.parse.urlencode(pairs)
 
 
-def edit_times(served, essays: Path, documents, count: int) -> list[float]:
-    """Seconds from saving a new title to the preview serving it, ``count`` times."""
-    times = []
+def edit_times(served, essays: Path, documents, count: int,
+               whole_built: threading.Event) -> tuple[list[float], list[float]]:
+    """Seconds from saving a new title to the preview serving it, and to the end of the
+    whole build that follows (related posts and feeds up to date), ``count`` times; each
+    edit is made once the last one's whole build is done."""
+    times, wholes = [], []
     markdown = [d for d in documents if d.source.endswith(".md") and
                 re.search(r"(?m)^title:", (essays / d.source).read_text(encoding="utf-8"))]
     for number, document in enumerate(random.Random(9).sample(markdown, count)):
@@ -58,6 +64,7 @@ def edit_times(served, essays: Path, documents, count: int) -> list[float]:
         text = path.read_text(encoding="utf-8")
         title = f"Edited title number {number} at {time.time_ns()}"
         changed = re.sub(r"(?m)^title:.*$", f"title: {title}", text, count=1)
+        whole_built.clear()
         began = time.perf_counter()
         path.write_text(changed, encoding="utf-8")
         url = served.url + f"essays/{document.slug}/"
@@ -66,7 +73,10 @@ def edit_times(served, essays: Path, documents, count: int) -> list[float]:
                 raise SystemExit(f"the edit of {document.source} never showed")
             time.sleep(0.02)
         times.append(time.perf_counter() - began)
-    return times
+        if not whole_built.wait(120):
+            raise SystemExit(f"the whole build after the edit of {document.source} never ended")
+        wholes.append(time.perf_counter() - began)
+    return times, wholes
 
 
 def measure(count: int, work: Path, edits: int) -> list[str]:
@@ -75,7 +85,8 @@ def measure(count: int, work: Path, edits: int) -> list[str]:
         generate(count, work)
     options = BuildOptions(work / "essays", work / "out", work / "index")
     began = time.perf_counter()
-    served = start(options, port=0)
+    whole_built = threading.Event()
+    served = start(options, port=0, on_build=lambda report: whole_built.set())
     started = time.perf_counter() - began
     try:
         documents = list(store.iter_documents(options.index))
@@ -86,13 +97,14 @@ def measure(count: int, work: Path, edits: int) -> list[str]:
             pages.append(fetch(served.url + "search?" + query_string(text, filters))[0])
             api.append(fetch(served.url + "api/search?" + query_string(text, filters))[0])
         home = [fetch(served.url)[0] for _ in range(5)]
-        shown = edit_times(served, work / "essays", documents, edits)
+        shown, whole = edit_times(served, work / "essays", documents, edits, whole_built)
     finally:
         served.stop()
     return [f"{len(documents):,}", f"{started:.1f}",
             f"{1000 * percentile(pages, 0.5):.0f}", f"{1000 * percentile(pages, 0.95):.0f}",
             f"{1000 * percentile(api, 0.95):.0f}", f"{1000 * percentile(home, 0.5):.0f}",
-            f"{percentile(shown, 0.5):.2f} ({min(shown):.2f}–{max(shown):.2f})"]
+            f"{percentile(shown, 0.5):.2f} ({min(shown):.2f}–{max(shown):.2f})",
+            f"{percentile(whole, 0.5):.2f} ({min(whole):.2f}–{max(whole):.2f})"]
 
 
 def main() -> None:
@@ -109,7 +121,8 @@ def main() -> None:
             rows.append(measure(count, (args.work or Path(scratch)) / str(count), args.edits))
     text = table(["essays", "start (build, then listen), s", "search page p50, ms",
                   "search page p95, ms (goal < 100)", "/api/search p95, ms",
-                  "home page p50, ms", "edit shown, s: median (min–max) (goal < 2)"], rows)
+                  "home page p50, ms", "edit shown, s: median (min–max) (goal < 2)",
+                  "related posts and feeds updated, s: median (min–max)"], rows)
     print(text)
     if not args.no_write:
         counts = " ".join(str(count) for count in args.counts)
