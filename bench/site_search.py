@@ -2,8 +2,9 @@
 
 Bundle: for N generated essays (bench/synth.py; default 1,000 and 10,000), built once with
 feedsearch, the time and total size of (a) our bundle, the site-search output's render
-(one small HTML page an essay, made for Pagefind, streamed to it; its files returned), and (b) Pagefind's own CLI
-(``pagefind --site``, the binary of the ``pagefind_bin`` wheel) on the same essays written
+(one small HTML page an essay, made for Pagefind, streamed to it; its files returned), and
+(b) Pagefind's own CLI (``pagefind --site``, the binary of the ``pagefind_bin`` wheel) on
+the same essays written
 as plain HTML pages, one a page (title as ``<h1>``, date, the essay's HTML; no filters or
 metadata attributes), as a site generator would publish them. Writing those pages is not
 timed.

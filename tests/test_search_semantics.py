@@ -100,6 +100,14 @@ def test_a_hyphen_inside_a_word_joins_it_and_a_leading_one_excludes(small):
     assert _slugs(search(small.index, "tag:self-care")) == ["hyphen"]
 
 
+@pytest.mark.parametrize("query", ["ducks - canal (March 2021 - April 2021)",
+                                   "ducks + canal", "( - ) ducks", "ducks -", "ducks +"])
+def test_a_sign_standing_alone_is_punctuation_not_an_exclusion(small, query):
+    # A title typed as it is written: "Notes (2017 - 2018)". A sign applies only to the
+    # word it is attached to; on its own it is not an error, and takes nothing away.
+    assert _slugs(search(small.index, query))[0] == "ducks"
+
+
 def test_what_the_reader_asks_for_exactly_must_match(small):
     assert _slugs(search(small.index, '"grandfather clock" ducks')) == ["office"]
     assert _slugs(search(small.index, "title:again python")) == ["snakes"]

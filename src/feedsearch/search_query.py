@@ -141,8 +141,8 @@ def with_corrections(plan: QueryPlan, schema, words: list[str],
 _SYNTAX = re.compile(r'["():\[\]{}*?~^]|(^|\s)[-+]|\b(AND|OR|NOT|ANDNOT|ANDMAYBE)\b')
 # A sign that excludes or requires only at the start of a term: inside a word
 # (self-reliance, read-only) a hyphen joins its parts, which are searched as words.
-_PLUS = r"(?<![^\s(])\+"
-_MINUS = r"(?<![^\s(])-"
+_PLUS = r"(?<![^\s(])\+(?=[^\s)])"
+_MINUS = r"(?<![^\s(])-(?=[^\s)])"
 
 
 def plan_query(schema, text: str) -> QueryPlan:
