@@ -170,6 +170,37 @@ def test_an_edit_is_shown_after_the_build_it_starts(preview):
         "Grief Keeps No Calendar"
 
 
+def test_after_an_edit_the_whole_build_brings_related_posts_and_feeds_up_to_date(
+        tmp_path, corpus_dir):
+    # The edit shows after a quick build; then the whole build follows, and its report,
+    # the one printed, counts the edited essay.
+    source = tmp_path / "corpus"
+    subprocess.run(["cp", "-r", str(corpus_dir), str(source)], check=True)
+    options = build_options(source, tmp_path)
+    reports = []
+    served = start(options, port=0, on_build=reports.append)
+    try:
+        assert len(reports) == 1  # the first build, before it listens
+        essay = source / "2018-06-11-grief-has-no-schedule.md"
+        edited = essay.read_text().replace('title: "Grief Has No Schedule"',
+                                           'title: "Grief Keeps No Calendar"')
+        started = saved = time.monotonic()
+        essay.write_text(edited)
+        while len(reports) < 2:
+            assert time.monotonic() - started < 60, "no whole build after an edit"
+            if len(reports) == 1 and time.monotonic() - saved > 3:
+                # Saved again: the watcher may have begun watching after the first save.
+                essay.write_text(edited)
+                saved = time.monotonic()
+            time.sleep(0.05)
+        assert reports[1].updated == 1
+        related = json.loads((options.out / "related.json").read_text(encoding="utf-8"))
+        titles = {item["title"] for items in related.values() for item in items}
+        assert "Grief Keeps No Calendar" in titles and "Grief Has No Schedule" not in titles
+    finally:
+        served.stop()
+
+
 def test_a_port_in_use_is_one_clear_line(preview, tmp_path, corpus_dir):
     served, _, _ = preview
     port = served.url.rstrip("/").rsplit(":", 1)[1]

@@ -97,10 +97,18 @@ class _Rebuilder:
 
     def __call__(self, edited: bool = False) -> None:
         with self.lock:
-            if edited and self._build(quick=True) is None:
+            quick = self._build(quick=True) if edited else None
+            if edited and quick is None:
                 return
             report = self._build(quick=False)
-            if report is not None and self.on_build:
+            if report is None:
+                return
+            if quick is not None:  # the essays the edit changed were read by the quick one
+                report.added, report.updated, report.removed = \
+                    quick.added, quick.updated, quick.removed
+                report.unchanged = quick.unchanged
+                report.seconds += quick.seconds
+            if self.on_build:
                 self.on_build(report)
 
     def _build(self, quick: bool):
