@@ -26,7 +26,9 @@ page's own ranking options), the first 10 results' URLs sent back to the local s
 beside it
 ``feedsearch search`` (the library's search, first 10) on the same index, and Pagefind's
 CLI on the blog's essays as plain HTML pages, searched by the same ``find()``. hit@1: the
-share of queries whose expected post is first; MRR@10 as in devsets/score.py.
+share of queries whose expected post is first; MRR@10 as in devsets/score.py. Typed
+titles: the titles of 120 essays of each blog (a seeded sample), each searched as it is
+written by all three, and how often that essay comes first.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ import gzip
 import html
 import json
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -65,6 +68,7 @@ DEVSETS = ROOT.parent / "shared" / "devsets"
 CHROMIUM = "/usr/bin/chromium"
 BASE_URL = "https://blog.example/"
 COMPRESSIBLE = (".html", ".js", ".css", ".json")
+TITLES = 120  # essays of each blog whose title is also searched as it is written
 
 
 # --- the two bundles ----------------------------------------------------------------------
@@ -438,7 +442,7 @@ def metrics(results: list[list[str]], targets: list[str]) -> tuple[float, float]
 def measure_devsets(devsets: Path, work: Path) -> tuple[str, list[str]]:
     from feedsearch.search import SearchError, search
 
-    rows, notes, first_counts = [], [], []
+    rows, notes, first_counts, title_counts, title_sizes = [], [], [], [], []
     for folder in sorted(p for p in devsets.iterdir() if (p / "queries.tsv").is_file()):
         pairs = [line.split("\t") for line in
                  (folder / "queries.tsv").read_text(encoding="utf-8").splitlines()
@@ -453,21 +457,34 @@ def measure_devsets(devsets: Path, work: Path) -> tuple[str, list[str]]:
         seconds = time.perf_counter() - began
         documents = stored_documents(options.index)
         by_url = {d.url: d.source for d in documents}
+        # Besides the readers' descriptions, titles typed as they are written.
+        sample = random.Random(3).sample(documents, min(TITLES, len(documents)))
+        titles, title_targets = [d.title for d in sample], [d.source for d in sample]
         feedsearch = []
-        for query in queries:
+        for query in queries + titles:
             try:
                 hits = search(options.index, query, limit=10).results
             except SearchError:
                 hits = []
             feedsearch.append([hit.source for hit in hits])
         ours = [[by_url.get(url, url) for url in found]
-                for found in static_results(options.out, queries)]
+                for found in static_results(options.out, queries + titles)]
         site = here / "plain"
         urls = plain_site(documents, site)
         pagefind_cli(site)
         shutil.copytree(options.out / "search", site / "search")
         theirs = [[urls.get(url, url) for url in found]
-                  for found in static_results(site, queries)]
+                  for found in static_results(site, queries + titles)]
+        title_firsts = [sum(1 for found, target in zip(results[len(queries):], title_targets,
+                                                       strict=True) if found[:1] == [target])
+                        for results in (feedsearch, ours, theirs)]
+        title_counts.append(title_firsts)
+        title_sizes.append(len(titles))
+        notes.append(f"{folder.name}: typed titles ({len(titles)} essays' titles as queries) "
+                     f"first: feedsearch search {title_firsts[0]}, static search "
+                     f"{title_firsts[1]}, Pagefind CLI on plain pages {title_firsts[2]}")
+        feedsearch, ours, theirs = (feedsearch[:len(queries)], ours[:len(queries)],
+                                    theirs[:len(queries)])
         row = [folder.name, len(documents), len(queries)]
         firsts = []
         for found in (feedsearch, ours, theirs):
@@ -493,6 +510,10 @@ def measure_devsets(devsets: Path, work: Path) -> tuple[str, list[str]]:
     notes.insert(0, f"Bar, the static search puts the expected post first at least as often "
                     f"as feedsearch search: {verdict} ({totals[1]} of {queries} queries, "
                     f"against {totals[0]}).")
+    titled = [sum(counts) for counts in zip(*title_counts, strict=True)]
+    notes.insert(1, f"Typed titles, all blogs: first for {titled[0]} with feedsearch search, "
+                    f"{titled[1]} with the static search, {titled[2]} with Pagefind's CLI on "
+                    f"plain pages, of {sum(title_sizes)}.")
     text = table(["devset", "essays", "queries", "feedsearch search hit@1", "MRR@10",
                   "static search hit@1", "MRR@10", "Pagefind CLI, plain pages hit@1",
                   "MRR@10"], rows)

@@ -199,14 +199,14 @@ def test_an_essay_text_cannot_steer_pagefinds_weights():
     assert content == f"W. {text}."
 
 
-def test_the_page_pagefind_reads_weighs_title_and_headings_as_the_index_does():
+def test_the_page_pagefind_reads_weighs_the_title_and_headings_above_the_text():
     document = Document(
         slug="h", title="Tides <b>& harbours</b>", source="h.md", url=f"{BASE_URL}h/",
         tags=["sea", "a\"b"], authors=["Ann"], summary="About tides.",
         html='<h2 id="one">Neap</h2><p>Low water.</p><script>alert(1)</script>'
              '<h3>Spring</h3><p onclick="x()">High water.</p>')
     page = site_search.record_html(document)
-    assert '<h1 data-pagefind-weight="2">Tides &lt;b&gt;&amp; harbours&lt;/b&gt;</h1>' in page
+    assert '<h1 data-pagefind-weight="7">Tides &lt;b&gt;&amp; harbours&lt;/b&gt;</h1>' in page
     assert '<h2 data-pagefind-weight="2" id="one">Neap</h2>' in page
     assert '<h3 data-pagefind-weight="2">Spring</h3>' in page
     assert page.count("data-pagefind-weight") == 3  # the title and two headings, no more

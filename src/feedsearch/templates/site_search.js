@@ -9,12 +9,13 @@
 const BUNDLE = new URL("../pagefind/pagefind.js", import.meta.url).href;
 const PAGE_SIZE = 10;
 // Pagefind's ranking: a word's score saturates later than by default (termSaturation 2, the
-// most it takes; default 1.4), and metadata add nothing of their own (metaWeights 0), since
-// the title and tags are words of the page already, weighed as the build's own index weighs
-// them. Chosen on the real blogs of bench/site_search.py (docs/benchmarks.md).
+// most it takes; default 1.4), and metadata add little of their own (a title match a
+// quarter of a heading's; tags, summary and date nothing), since the title and tags are
+// words of the page already, weighed there (record_html in outputs/site_search.py). Chosen
+// on the real blogs of bench/site_search.py (docs/benchmarks.md).
 export const OPTIONS = {
   excerptLength: 30,
-  ranking: { termSaturation: 2, metaWeights: { title: 0, tags: 0, summary: 0, date: 0 } },
+  ranking: { termSaturation: 2, metaWeights: { title: 0.25, tags: 0, summary: 0, date: 0 } },
 };
 const SATURATION = 4; // Pagefind's score for one word at which it counts half
 const COVERAGE = 0.5; // holding every word of the query: the score and half again
