@@ -6,12 +6,14 @@ whole build would have made without it."""
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
 
+import pytest
 from conftest import build_options
 
-from feedsearch import store
-from feedsearch.build import build
+from feedsearch import interrupts, store
+from feedsearch.build import BuildInterrupted, build
 from feedsearch.search import search
 
 ESSAY = "2018-06-11-grief-has-no-schedule.md"
@@ -101,3 +103,24 @@ def test_a_quick_build_of_nothing_is_a_whole_build(corpus_copy, tmp_path):
     assert report.documents > 0
     assert (options.out / "atom.xml").is_file()
     assert store.load_related(options.index)
+
+
+def test_a_whole_build_given_up_for_a_newer_edit_leaves_the_last_build(corpus_copy,
+                                                                         tmp_path):
+    # The preview gives a whole build up when another edit is saved (serve.py): it stops
+    # at a safe point, as an interrupted build does, and the next whole build catches up.
+    options = build_options(corpus_copy, tmp_path)
+    build(options)
+    out_before = files_under(options.out)
+    edit(corpus_copy)
+    build(options, quick=True)
+    newer_edit = threading.Event()
+    newer_edit.set()
+    with interrupts.supersedable(newer_edit), pytest.raises(BuildInterrupted) as stopped:
+        build(options)
+    assert isinstance(stopped.value.__cause__, interrupts.Superseded)
+    assert files_under(options.out) == out_before
+    assert store.get_meta(options.index).get("behind") == "1"
+    build(options)  # outside: not given up
+    assert "behind" not in store.get_meta(options.index)
+    assert files_under(options.out) != out_before

@@ -201,6 +201,44 @@ def test_after_an_edit_the_whole_build_brings_related_posts_and_feeds_up_to_date
         served.stop()
 
 
+def test_edits_in_a_row_all_show_and_one_whole_build_catches_up(tmp_path, corpus_dir):
+    # The second edit is saved as soon as the first shows, while the whole build after it
+    # may be under way (it is given up then): both edits show, and the related map ends
+    # up with both.
+    source = tmp_path / "corpus"
+    subprocess.run(["cp", "-r", str(corpus_dir), str(source)], check=True)
+    options = build_options(source, tmp_path)
+    served = start(options, port=0)
+    edits = {"2018-06-11-grief-has-no-schedule.md": ("Grief Has No Schedule",
+                                                    "Grief Keeps No Calendar"),
+             "burnout-is-not-a-character-flaw.md": ("Burnout Is Not a Character Flaw",
+                                                    "Burnout Is Not a Failing")}
+    try:
+        for name, (old, new) in edits.items():
+            path = source / name
+            edited = path.read_text().replace(f'title: "{old}"', f'title: "{new}"')
+            slug = name.removesuffix(".md").removeprefix("2018-06-11-")
+            started = saved = time.monotonic()
+            path.write_text(edited)
+            while page(served.url + f"essays/{slug}/").h1.text != new:
+                assert time.monotonic() - started < 60, f"the edit of {name} never showed"
+                if time.monotonic() - saved > 3:  # the watcher may have begun after it
+                    path.write_text(edited)
+                    saved = time.monotonic()
+                time.sleep(0.05)
+        started = time.monotonic()
+        while True:
+            related = json.loads((options.out / "related.json").read_text(encoding="utf-8"))
+            titles = {item["title"] for items in related.values() for item in items}
+            if {new for _, new in edits.values()} <= titles:
+                break
+            assert time.monotonic() - started < 60, "related posts never caught up"
+            time.sleep(0.1)
+        assert not titles & {old for old, _ in edits.values()}
+    finally:
+        served.stop()
+
+
 def test_a_port_in_use_is_one_clear_line(preview, tmp_path, corpus_dir):
     served, _, _ = preview
     port = served.url.rstrip("/").rsplit(":", 1)[1]

@@ -10,10 +10,12 @@ there; a second one raises at once, for a build that does not reach a check soon
 from __future__ import annotations
 
 import signal
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 _pending: int | None = None  # the signal noted and not yet raised
+_thread = threading.local()  # .superseded: the event that gives up this thread's build
 
 
 class Terminated(KeyboardInterrupt):
@@ -25,10 +27,29 @@ def _raise(number: int) -> None:
     raise Terminated() if number == signal.SIGTERM else KeyboardInterrupt()
 
 
+class Superseded(KeyboardInterrupt):
+    """A build given up because a newer one is wanted (the preview, after another edit):
+    stopped at a safe point, as an interrupted build is."""
+
+
 def check() -> None:
-    """Raise the interrupt noted since :func:`deferred` began, if any."""
+    """Raise the interrupt noted since :func:`deferred` began, if any, or Superseded when
+    this thread's build is to be given up (:func:`supersedable`)."""
     if _pending is not None:
         _raise(_pending)
+    superseded = getattr(_thread, "superseded", None)
+    if superseded is not None and superseded.is_set():
+        raise Superseded()
+
+
+@contextmanager
+def supersedable(event: threading.Event) -> Iterator[None]:
+    """Within, :func:`check` in this thread raises Superseded once ``event`` is set."""
+    _thread.superseded = event
+    try:
+        yield
+    finally:
+        _thread.superseded = None
 
 
 @contextmanager

@@ -60,8 +60,10 @@ def start(options: BuildOptions, host: str = "127.0.0.1", port: int = DEFAULT_PO
     stop_event = threading.Event()
     threads = [threading.Thread(target=server.serve_forever, name="serve", daemon=True)]
     if watch:
-        threads.append(threading.Thread(target=_watch, args=(options, rebuild, stop_event),
-                                        name="watch", daemon=True))
+        threads += [threading.Thread(target=_watch, args=(options, rebuild, stop_event),
+                                     name="watch", daemon=True),
+                    threading.Thread(target=rebuild.run, args=(stop_event,), name="build",
+                                     daemon=True)]
     for thread in threads:
         thread.start()
     shown = f"[{host}]" if ":" in host else host
@@ -88,12 +90,30 @@ class _Rebuilder:
     After an edit, a quick build comes first (build.build's ``quick``): the essay is read,
     indexed and stored, and the pages show it, in about a second at 10,000 essays; then
     the whole build brings related posts and the feeds up to date, and the pages reload
-    once more (docs/benchmarks.md, bench/serve_speed.py)."""
+    once more (docs/benchmarks.md, bench/serve_speed.py). An edit saved while the whole
+    build runs gives that build up at its next safe point (interrupts.supersedable): the
+    next quick build shows the new edit, and one whole build follows for both."""
 
     def __init__(self, options: BuildOptions, preview: Preview, on_build, on_error) -> None:
         self.options, self.preview = options, preview
         self.on_build, self.on_error = on_build, on_error
         self.lock = threading.Lock()
+        self.wanted = threading.Event()  # files changed since the last build began
+        self.superseded = threading.Event()  # a whole build under way is to be given up
+
+    def request(self) -> None:
+        """Files changed: build again, giving up a whole build under way."""
+        self.superseded.set()
+        self.wanted.set()
+
+    def run(self, stop_event: threading.Event) -> None:
+        """The build thread: one quick build and one whole build after each request."""
+        while not stop_event.is_set():
+            if not self.wanted.wait(0.2):
+                continue
+            self.wanted.clear()
+            self.superseded.clear()
+            self(edited=True)
 
     def __call__(self, edited: bool = False) -> None:
         with self.lock:
@@ -112,10 +132,17 @@ class _Rebuilder:
                 self.on_build(report)
 
     def _build(self, quick: bool):
-        from .build import BuildError, build
+        from . import interrupts
+        from .build import BuildError, BuildInterrupted, build
 
         try:
-            report = build(self.options, quick=quick)
+            if quick:  # about a second: not given up, so an edit always shows
+                report = build(self.options, quick=True)
+            else:
+                with interrupts.supersedable(self.superseded):
+                    report = build(self.options)
+        except BuildInterrupted:  # given up for a newer edit, which builds next
+            return None
         except BuildError as exc:
             self.preview.problem = str(exc)
             if self.on_error:
@@ -141,7 +168,7 @@ def _watch(options: BuildOptions, rebuild: _Rebuilder, stop_event: threading.Eve
     for _changes in watchfiles.watch(options.source, watch_filter=wanted, debounce=150,
                                      step=50, stop_event=stop_event, raise_interrupt=False,
                                      yield_on_timeout=False):
-        rebuild(edited=True)
+        rebuild.request()
 
 
 def _bind(host: str, port: int, preview: Preview) -> ThreadingHTTPServer:
