@@ -5,9 +5,9 @@ small entry file, a WebAssembly module, and then only the chunks of the index an
 fragments (one per essay) that a query touches, so it works on any static host and from
 ``feedsearch serve``. It is fed from the essays themselves, not from crawled pages: one
 small HTML page each, made for Pagefind alone (:func:`record_html`: the title and headings
-weighed above the text; the title, date, summary and tags as
-metadata; tags and authors as filters), by the ``pagefind`` binary that the
-``pagefind_bin`` wheel ships: nothing is downloaded when a build runs.
+weighed above the text; the title, date, summary and tags as metadata; tags and authors as
+filters), by the ``pagefind`` binary that the ``pagefind_bin`` wheel ships: nothing is
+downloaded when a build runs.
 
 ``search/index.html`` is the page: the site's layout, a search box, and ``search.js``
 (templates/site_search.js), which loads ``../pagefind/pagefind.js`` on demand, runs the
@@ -79,10 +79,10 @@ def record(document: Document, language: str) -> dict[str, Any]:
     """What Pagefind is given of one essay (its ``AddFile`` request, less the index): the
     essay as an HTML page of its own, :func:`record_html`."""
     return {"type": "AddFile", "url": document.url or "", "file_path": None,
-            "file_contents": record_html(document)}
+            "file_contents": record_html(document, language)}
 
 
-def record_html(document: Document) -> str:
+def record_html(document: Document, language: str = "en") -> str:
     """One essay as Pagefind reads it. The title weighs as Pagefind weighs a page's
     ``<h1>`` (7 times a word of text), the headings twice, as the build's own index weighs
     them (index.py; Pagefind would weigh them 2 to 6 times by their level), the tags and
@@ -114,7 +114,7 @@ def record_html(document: Document) -> str:
                         feed_html(document.html, document.url or ""))
     words_of_tags = f"<p>{escape(', '.join(tags))}</p>" if tags else ""
     return _unsteered(
-        f"<!doctype html><html><head>{''.join(head)}</head><body>"
+        f'<!doctype html><html lang="{escape(language)}"><head>{"".join(head)}</head><body>'
         f'<h1 data-pagefind-weight="{TITLE_WEIGHT}">{escape(title)}</h1>'
         f"{words_of_tags}{body}</body></html>")
 
