@@ -37,9 +37,12 @@ class Served:
     server: ThreadingHTTPServer
     stop_event: threading.Event
     threads: list[threading.Thread]
+    rebuild: _Rebuilder | None = None
 
     def stop(self) -> None:
         self.stop_event.set()
+        if self.rebuild is not None:  # a whole build under way stops at its next safe point
+            self.rebuild.superseded.set()
         self.server.shutdown()
         self.server.server_close()
         for thread in self.threads:
@@ -67,7 +70,8 @@ def start(options: BuildOptions, host: str = "127.0.0.1", port: int = DEFAULT_PO
     for thread in threads:
         thread.start()
     shown = f"[{host}]" if ":" in host else host
-    return Served(f"http://{shown}:{server.server_address[1]}/", server, stop_event, threads)
+    return Served(f"http://{shown}:{server.server_address[1]}/", server, stop_event, threads,
+                  rebuild)
 
 
 def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
