@@ -68,8 +68,9 @@ def test_the_whole_build_after_a_quick_one_makes_what_a_whole_build_makes(corpus
     plain = build_options(other_source, tmp_path / "plain")
     build(preview)
     build(plain)
-    edit(corpus_copy)
-    edit(other_source)
+    for source in (corpus_copy, other_source):  # one essay edited, one removed
+        edit(source)
+        (source / "burnout-is-not-a-character-flaw.md").unlink()
 
     build(preview, quick=True)
     build(preview)
