@@ -485,3 +485,24 @@ def test_built_related_urls_match_the_feeds(built):
         for entry in entries:
             if entry["slug"] != "when-your-teenager-stops-talking":  # undated: not in feeds
                 assert entry["url"] in urls, entry
+
+
+def test_the_words_named_are_each_pairs_heaviest_in_order_ties_by_column():
+    import numpy as np
+
+    from feedsearch.related_why import heaviest_in_rows
+
+    rng = np.random.default_rng(7)
+    for _ in range(50):
+        lengths = rng.integers(0, 8, 30)
+        rows = np.repeat(np.arange(30), lengths)
+        columns = np.concatenate([np.sort(rng.choice(40, n, replace=False)) for n in lengths])
+        values = rng.integers(1, 4, len(rows)) / 4  # few values: many ties
+        want_rows, want_columns = [], []
+        for row in range(30):
+            entries = sorted((-v, c) for r, c, v in zip(rows, columns, values, strict=True)
+                             if r == row)[:3]
+            want_rows += [row] * len(entries)
+            want_columns += [c for _, c in entries]
+        got_rows, got_columns = heaviest_in_rows(rows, columns, values, 3)
+        assert got_rows.tolist() == want_rows and got_columns.tolist() == want_columns
