@@ -80,8 +80,11 @@ class Document:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict) -> Document:
-        data = dict(data)
+    def from_dict(cls, data: dict, *, own: bool = False) -> Document:
+        """The Document :meth:`to_dict` gave ``data`` for; ``own``: ``data`` is the
+        caller's to give away (a rebuild makes 100,000 of these: a copy each counts)."""
+        if not own:
+            data = dict(data)
         for key in ("date", "updated"):
             if data.get(key):
                 data[key] = datetime.fromisoformat(data[key])
