@@ -31,7 +31,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import __version__, faults, interrupts, locking, store
+from . import __version__, faults, interrupts, locking, store, unchanged
 from .buildstate import Bodies, BuildReport, BuildState, RelatedMap, count_read
 from .corpus import Archive, FileWarning, ReadOptions, read_archive
 from .model import Document
@@ -48,7 +48,7 @@ __all__ = ["BuildError", "BuildInterrupted", "BuildOptions", "BuildReport", "bui
 
 DEFAULT_BASE_URL = "http://localhost:8000/"
 STORE_FORMAT = "16"
-BEHIND = "behind"  # meta: a quick build left the related map and the outputs behind
+BEHIND = unchanged.BEHIND  # meta: a quick build left the related map and outputs behind
 
 
 class BuildError(Exception):
@@ -130,6 +130,9 @@ def _build_locked(options: BuildOptions, progress: BuildProgress,
                   quick: bool = False) -> BuildReport:
     state = _start(options)
     state.progress = progress
+    if (report := unchanged.unchanged_build(state)) is not None:
+        return report
+    _load_earlier(state)
     writer = store.StoreWriter(options.index, replace_all=state.fresh)
     try:
         bodies = Bodies(writer, state.earlier.documents.values())
@@ -181,19 +184,18 @@ def _start(options: BuildOptions) -> BuildState:
     fingerprint = (f"{__version__}|{STORE_FORMAT}|{base_url}|{options.default_tz}|{language}"
                    f"|{options.undated}|{options.permalink}"
                    f"|{site.fingerprint() if site is not None else ''}")
-    previous, earlier, problem = _earlier(options.index, fingerprint)
+    previous, problem = _earlier(options.index, fingerprint)
     fresh = options.rebuild or problem is not None or \
         previous.get("fingerprint") != fingerprint
     if problem is not None:
         report.notes.append(f"{problem}; rebuilt from the sources")
     elif options.rebuild:
         report.notes.append("rebuilt from the sources (--rebuild)")
-    if fresh:
-        earlier = Earlier()
-    state = BuildState(options, base_url, language, fingerprint, previous, fresh, earlier,
+    state = BuildState(options, base_url, language, fingerprint, previous, fresh, Earlier(),
                        report)
     state.site, state.data_dir = site, Path(data_dir) if data_dir is not None else None
     state.urls = EssayUrls(base_url, options.permalink, site)
+    state.start_notes = len(report.notes)
     return state
 
 
@@ -206,26 +208,43 @@ def _site(options: BuildOptions) -> Site | None:
     return site
 
 
-def _earlier(index_dir: Path, fingerprint: str) -> tuple[dict[str, str], Earlier, str | None]:
-    """The last build's meta and, when it was made with the same settings, its essays
-    (without bodies: a rebuild that finds nothing changed never needs them); and what is
-    wrong with the store or the index, if anything: then the build starts from nothing,
-    and heals them."""
+def _earlier(index_dir: Path, fingerprint: str) -> tuple[dict[str, str], str | None]:
+    """The last build's meta, and what is wrong with the store or the index, if anything:
+    then the build starts from nothing, and heals them."""
     try:
         previous = store.get_meta(index_dir)
-        if previous.get("fingerprint") != fingerprint:
-            return previous, Earlier(), None
-        earlier = Earlier(store.load_documents(index_dir, bodies=False),
-                          json.loads(previous.get("exports", "{}")),
-                          store.load_file_stats(index_dir))
-    except (store.DamagedStore, sqlite3.DatabaseError, ValueError):
+    except (store.DamagedStore, sqlite3.DatabaseError):
         store.remove_store(index_dir)
-        return {}, Earlier(), f"the document store in {index_dir} was damaged"
+        return {}, _damaged(index_dir)
+    if previous.get("fingerprint") != fingerprint:
+        return previous, None
     from . import index
 
     if previous.get("index_files") == index.files_signature(index_dir):
-        return previous, earlier, None  # as the last build left it
-    return previous, earlier, index.problem(index_dir)
+        return previous, None  # as the last build left it
+    return previous, index.problem(index_dir)
+
+
+def _load_earlier(state: BuildState) -> None:
+    """The last build's essays, when it was made with the same settings (without bodies:
+    a rebuild that finds nothing changed never needs them), its files of many essays and
+    its files' sizes and times. A store found damaged here is made anew, as in _earlier."""
+    if state.fresh:
+        return
+    index_dir = Path(state.options.index)
+    try:
+        state.earlier = Earlier(store.load_documents(index_dir, bodies=False),
+                                json.loads(state.previous.get("exports", "{}")),
+                                store.load_file_stats(index_dir))
+    except (store.DamagedStore, sqlite3.DatabaseError, ValueError):
+        store.remove_store(index_dir)
+        state.earlier, state.previous, state.fresh = Earlier(), {}, True
+        state.report.notes.append(f"{_damaged(index_dir)}; rebuilt from the sources")
+        state.start_notes = len(state.report.notes)
+
+
+def _damaged(index_dir: Path) -> str:
+    return f"the document store in {index_dir} was damaged"
 
 
 class _Intake:
@@ -298,6 +317,7 @@ def _read_and_index(state: BuildState, writer: store.StoreWriter, bodies: Bodies
     settings = ReadSettings(options.default_tz, options.include_drafts, options.include_pages,
                             options.max_file_size, state.language)
     update = index.IndexUpdate(options.index, recreate=state.fresh, language=state.language)
+    state.sources = archive.sources
     state.progress.stage(READING, len(archive.sources), "files")
     try:
         state.read = read_archive(
@@ -364,7 +384,10 @@ def _changes(state: BuildState, rendered: list[Rendered] | None) -> store.StoreC
                                      "files": list(dict.fromkeys([*part.files, *earlier]))}
         if folder is not None:
             pending[part.output.name]["folder"] = folder
-    return _store_changes(state, _meta(state, json.dumps(pending)))
+    meta = _meta(state, json.dumps(pending))
+    if (record := unchanged.record(state)) is not None:
+        meta[unchanged.RECORD] = record
+    return _store_changes(state, meta)
 
 
 def _meta(state: BuildState, outputs: str) -> dict[str, str]:

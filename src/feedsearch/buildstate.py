@@ -120,6 +120,9 @@ class BuildState:
     data_dir: Path | None = None  # where the related map also goes, keyed by path
     urls: EssayUrls | None = None  # how essay URLs are made
     url_warnings: list[FileWarning] = field(default_factory=list)
+    sources: list = field(default_factory=list)  # the archive's files, as walked
+    start_notes: int = 0  # the report's notes from before the read (see unchanged.py)
+    read_ends: tuple[int, int] = (0, 0)  # the report's warnings and notes once it is read
 
     @property
     def roots(self) -> tuple[Path, Path]:
@@ -161,6 +164,7 @@ def count_read(state: BuildState) -> None:
     report.notes += _undated_notes(state.documents)
     if empty := _empty_feeds(state):
         report.warnings.append(FileWarning(str(state.options.source), empty))
+    state.read_ends = (len(report.warnings), len(report.notes))
 
 
 def _undated_notes(documents: list[Document]) -> list[str]:

@@ -44,6 +44,7 @@ class Pending:
 
 
 P = TypeVar("P", bound=Pending)
+TIMED_OUT = "(--read-timeout)"  # in the warning of a file still being read when stopped
 
 
 def run_jobs(items: Iterable[P], workers: int, seconds: float | None = None) -> Iterator[P]:
@@ -144,7 +145,7 @@ def _call(job: Callable[[], Document],
     try:
         return _limited(job, seconds), None
     except TimeUp:
-        return None, (f"still being read after {seconds:g} s (--read-timeout); skipped, "
+        return None, (f"still being read after {seconds:g} s {TIMED_OUT}; skipped, "
                       "the rest is built")
     except Exception as exc:
         return None, str(as_read_error(exc))

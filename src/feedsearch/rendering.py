@@ -45,14 +45,14 @@ def render_outputs(state: BuildState, bodies: Bodies) -> list[Rendered]:
                             bodies.load, state.related.get, state.data_dir,
                             state.site.kind if state.site is not None else "")
     earlier = records(state.previous)
-    essays = _essays_digest(state.documents)
+    essays = essays_digest(state.documents)
     result = []
     outputs = [output for output in enabled_outputs(options)
                if output.root != "data" or state.data_dir is not None]
     state.progress.stage("feeds and files", len(outputs), "outputs")
     for output in outputs:
         state.progress.advance(output.name)
-        key = _output_key(output, state, essays)
+        key = output_key(output, state, essays)
         record = earlier.get(output.name, {})
         folder = context.folder(output.root).resolve() if output.root != "out" else None
         same_folder = record.get("folder") == (str(folder) if folder is not None else None)
@@ -138,14 +138,15 @@ def records(meta: dict[str, str]) -> dict[str, dict]:
     return found if isinstance(found, dict) else {}  # a list: a store before outputs
 
 
-def _essays_digest(documents: list[Document]) -> bytes:
+def essays_digest(documents: list[Document]) -> bytes:
+    """What the outputs take from the essays besides their settings (see output_key)."""
     digest = hashlib.sha256()
     for document in sorted(documents, key=lambda d: d.source):
         digest.update(document.output_identity())
     return digest.digest()
 
 
-def _output_key(output: Output, state: BuildState, essays: bytes) -> str:
+def output_key(output: Output, state: BuildState, essays: bytes) -> str:
     """What an output's files are made from; equal keys, equal files."""
     related = state.related_options if output.uses_related else None
     settings = output.settings(state.options, state.base_url)
