@@ -88,6 +88,10 @@ def unchanged_build(state: BuildState) -> BuildReport | None:
             previous.get("related_options") != repr(state.related_options) or \
             recorded.get("reading") != _reading(state):
         return None
+    from .index import files_signature
+
+    if previous.get("index_files") != files_signature(state.options.index):
+        return None  # the index is not as the last build left it
     archive = Archive(Path(state.options.source), state.never_read, state.site)
     stats = store.load_file_stats(state.options.index)
     others = recorded.get("others")
