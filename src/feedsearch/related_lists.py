@@ -26,7 +26,7 @@ from scipy import sparse
 
 from . import interrupts
 from .model import Document
-from .related_neighbours import Neighbours, best_of, neighbours_of
+from .related_neighbours import Neighbours, best_scored, neighbours_of
 from .related_processes import in_parts
 from .related_why import Explainer
 from .settings import RelatedOptions
@@ -175,12 +175,13 @@ class _Picker:
         allowed = self._allowed(i, blocked)
         wanted = max(0, options.limit - len(pinned))
         keep = (scores > options.min_score) & allowed(columns)
-        chosen = best_of(columns[keep], scores[keep], self.recency, wanted)
+        chosen, chosen_scores = best_scored(columns[keep], scores[keep], self.recency, wanted)
         if not chosen and not pinned and wanted and bool(prepared.has_text[i]) and \
                 options.min_score <= 0:
             chosen = self._nearest(i, wanted, allowed)
+            chosen_scores = [score_of.get(j, 0.0) for j in chosen]
         return [(j, pinned_scores[j], True) for j in pinned] + \
-            [(j, max(score_of.get(j, 0.0), 0.0), False) for j in chosen]
+            [(j, max(score, 0.0), False) for j, score in zip(chosen, chosen_scores, strict=True)]
 
     def _allowed(self, i: int, blocked: set[int]):
         """A test of which essays (an array of positions) may be on essay i's list."""

@@ -241,11 +241,10 @@ class _Table:
     def put(self, row: int, columns: np.ndarray, values: np.ndarray) -> None:
         wanted = values > 0
         columns, values = columns[wanted], values[wanted]
-        chosen = best_of(columns, values, self.recency, self.keep)
+        chosen, chosen_scores = best_scored(columns, values, self.recency, self.keep)
         if chosen:
-            found = dict(zip(columns.tolist(), values.tolist(), strict=True))
             self.ids[row, :len(chosen)] = chosen
-            self.scores[row, :len(chosen)] = [found[j] for j in chosen]
+            self.scores[row, :len(chosen)] = chosen_scores
 
     def done(self) -> Neighbours:
         return Neighbours(self.ids, self.scores)
@@ -278,11 +277,17 @@ def _threads() -> int | None:
 def best_of(columns: np.ndarray, scores: np.ndarray, recency: np.ndarray,
             wanted: int) -> list[int]:
     """The ``wanted`` best of ``columns``: by score, then newer, then position."""
+    return best_scored(columns, scores, recency, wanted)[0]
+
+
+def best_scored(columns: np.ndarray, scores: np.ndarray, recency: np.ndarray,
+                wanted: int) -> tuple[list[int], list[float]]:
+    """As :func:`best_of`, with each one's score."""
     if not wanted or not len(columns):
-        return []
+        return [], []
     if len(columns) > wanted:  # only those that can be among the best: ties kept whole
         threshold = np.partition(scores, len(scores) - wanted)[len(scores) - wanted]
         near = scores >= threshold
         columns, scores = columns[near], scores[near]
-    order = np.lexsort((columns, -recency[columns], -scores))
-    return columns[order][:wanted].tolist()
+    order = np.lexsort((columns, -recency[columns], -scores))[:wanted]
+    return columns[order].tolist(), scores[order].tolist()

@@ -54,6 +54,8 @@ class Explainer:
         self.matrix = texts.matrix
         words, self.links, self.authors = kinds(texts.terms)
         self.shown = texts.words or texts.terms
+        # Each essay's tags as compared (case aside), made once: an essay is on many lists.
+        self.folded = [[tag.casefold() for tag in d.tags] for d in prepared.ordered]
         # The columns whose word may be named, worked out once for the archive.
         self.telling = words.copy()
         self.telling[:len(self.shown)] &= np.fromiter(map(_telling, self.shown), dtype=bool,
@@ -69,14 +71,15 @@ class Explainer:
         of its essays: the words of all the pairs are weighed together."""
         pairs = [(i, j) for i, chosen in choices for j, _, _ in chosen]
         named, links, authors = self._shared([i for i, _ in pairs], [j for _, j in pairs])
-        ordered, shown = self.prepared.ordered, self.shown
+        ordered, shown, folded = self.prepared.ordered, self.shown, self.folded
         lists, at = [], 0
         for i, chosen in choices:
-            mine = {tag.casefold() for tag in ordered[i].tags}
+            mine = set(folded[i])
             made = []
             for j, score, pinned in chosen:
                 other = ordered[j]
-                tags = [tag for tag in other.tags if tag.casefold() in mine]
+                tags = [tag for tag, tag_folded in zip(other.tags, folded[j], strict=True)
+                        if tag_folded in mine] if mine else []
                 terms = [shown[c] for c in named[at]]
                 made.append({"slug": other.slug, "title": other.title, "url": other.url,
                              "score": round(score, 4), "shared_tags": tags,
