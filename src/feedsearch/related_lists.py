@@ -25,6 +25,7 @@ import numpy as np
 from scipy import sparse
 
 from . import interrupts
+from .collection import without_collection
 from .model import Document
 from .related_neighbours import Neighbours, best_scored, neighbours_of
 from .related_processes import in_parts
@@ -97,8 +98,9 @@ def lists_for(prepared: Prepared, rows) -> dict[str, list[dict]]:
     if prepared.neighbours is None:
         prepared.neighbours = neighbours_of(prepared, np.arange(len(prepared.ordered)))
     result: dict[str, list[dict]] = {}
-    for part in in_parts(prepared, rows, _lists_of):
-        result.update(part)
+    with without_collection():  # a list of dicts per essay: hundreds of thousands
+        for part in in_parts(prepared, rows, _lists_of):
+            result.update(part)
     return result
 
 

@@ -11,16 +11,16 @@ is related_store.py's.
 
 from __future__ import annotations
 
-import gc
 import json
 import sqlite3
 from collections.abc import Iterator
-from contextlib import closing, contextmanager, suppress
+from contextlib import closing, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
 
+from .collection import without_collection
 from .model import Document
 
 STORE_NAME = "documents.sqlite"
@@ -114,20 +114,6 @@ def load_documents(index_dir: Path, bodies: bool = True) -> dict[str, Document]:
         rows = db.execute(f"SELECT {columns} FROM documents ORDER BY source").fetchall()
     with without_collection():
         return {row[0]: _document(*row[1:]) for row in rows}
-
-
-@contextmanager
-def without_collection() -> Iterator[None]:
-    """No cyclic garbage collection while many objects that hold no cycles are made:
-    every few hundred of them set off a pass over those made before, a third of the time
-    of loading 100,000 essays' records."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _fill(db: sqlite3.Connection, documents: list[Document]) -> None:
