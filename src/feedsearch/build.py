@@ -235,7 +235,7 @@ def _load_earlier(state: BuildState) -> None:
     try:
         state.earlier = Earlier(store.load_documents(index_dir, bodies=False),
                                 json.loads(state.previous.get("exports", "{}")),
-                                store.load_file_stats(index_dir))
+                                state.earlier.stats or store.load_file_stats(index_dir))
     except (store.DamagedStore, sqlite3.DatabaseError, ValueError):
         store.remove_store(index_dir)
         state.earlier, state.previous, state.fresh = Earlier(), {}, True
@@ -313,7 +313,7 @@ def _read_and_index(state: BuildState, writer: store.StoreWriter, bodies: Bodies
     from . import index  # Whoosh; opened only when something changed
 
     options = state.options
-    archive = Archive(Path(options.source), state.never_read, state.site)
+    archive = state.archive or Archive(Path(options.source), state.never_read, state.site)
     settings = ReadSettings(options.default_tz, options.include_drafts, options.include_pages,
                             options.max_file_size, state.language)
     update = index.IndexUpdate(options.index, recreate=state.fresh, language=state.language)

@@ -120,6 +120,7 @@ class BuildState:
     data_dir: Path | None = None  # where the related map also goes, keyed by path
     urls: EssayUrls | None = None  # how essay URLs are made
     url_warnings: list[FileWarning] = field(default_factory=list)
+    archive: Any = None  # the archive, its files listed once (corpus.Archive)
     sources: list = field(default_factory=list)  # the archive's files, as walked
     start_notes: int = 0  # the report's notes from before the read (see unchanged.py)
     read_ends: tuple[int, int] = (0, 0)  # the report's warnings and notes once it is read

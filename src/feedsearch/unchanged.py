@@ -92,8 +92,9 @@ def unchanged_build(state: BuildState) -> BuildReport | None:
 
     if previous.get("index_files") != files_signature(state.options.index):
         return None  # the index is not as the last build left it
-    archive = Archive(Path(state.options.source), state.never_read, state.site)
-    stats = store.load_file_stats(state.options.index)
+    archive = state.archive = Archive(Path(state.options.source), state.never_read,
+                                      state.site)  # listed once: the read stage's too
+    stats = state.earlier.stats = store.load_file_stats(state.options.index)  # kept, too
     others = recorded.get("others")
     if len(stats) != recorded.get("files") or not isinstance(others, dict) or \
             not _files_as_recorded(state, archive, stats, others):
