@@ -1,4 +1,5 @@
-"""Two versions, one run: ``python bench/compare.py --a TREE --b TREE [--size 10000]``.
+"""Two versions, one run: ``python bench/compare.py --a TREE --b TREE [--size 10000]
+[--archive DIR]``.
 
 Each tree is a checkout of the project; its version runs as ``feedsearch build`` in a
 process of its own, ``PYTHONPATH=TREE/src python -m feedsearch build``, as a person or a
@@ -11,6 +12,12 @@ seconds of the whole process, after the disk is synced:
 - rebuild after one sentence is appended to one Markdown essay in the middle of the archive
   (the build's JSON report must say "updated": 1; the file is then restored and built
   again, unmeasured).
+
+With ``--archive DIR``, an archive built before (bench/large.py's ``DIR/<count>``, whose
+cold build takes most of an hour at 100,000 essays), both versions build that one archive
+in turn, with no cold build: each rebuild with nothing changed follows an unmeasured build
+by the same version, so that it finds what that version's own last build left. Both
+versions must read the other's store and index (the same store format).
 
 The machines are shared and their load drifts over minutes, so the versions alternate
 ABBA-style: each measure runs A then B in even rounds and B then A in odd ones, so that a
@@ -85,7 +92,10 @@ class Version:
         self.documents = report["documents"]
         self.times["cold build"].append(seconds)
 
-    def unchanged(self) -> None:
+    def unchanged(self, after_own_build: bool = False) -> None:
+        if after_own_build:
+            _, report = self.build()
+            self.documents = report["documents"]
         seconds, report = self.build()
         if report["unchanged"] != self.documents or report["updated"]:
             raise SystemExit(f"{self.name}: the rebuild with nothing changed reported {report}")
@@ -142,6 +152,9 @@ def main() -> None:
                         help="measured builds of each version per measure (default 5)")
     parser.add_argument("--work", type=Path,
                         help="keep the archive and the builds in DIR/<size>/, reuse the archive")
+    parser.add_argument("--archive", type=Path,
+                        help="an archive built before (its essays/, out/ and index/), built "
+                             "by both versions in turn, with no cold build")
     parser.add_argument("--write", action="store_true",
                         help="also record the table in docs/benchmarks.md")
     args = parser.parse_args()
@@ -154,26 +167,27 @@ def main() -> None:
     def step(what: str) -> None:
         print(f"[{args.size:,}] {what}", file=sys.stderr, flush=True)
 
+    shared = args.archive.resolve() if args.archive else None
     with tempfile.TemporaryDirectory(prefix="feedsearch-compare-") as scratch:
         root = (args.work or Path(scratch)).resolve() / str(args.size)
         archive = root / "archive"
-        versions = [Version(name, tree, root / name.lower())
+        versions = [Version(name, tree, shared or root / name.lower())
                     for name, tree in zip("AB", trees, strict=True)]
         for version in versions:
             version.root.mkdir(parents=True, exist_ok=True)
             version.check_import()
-        if not (archive / "topics.json").exists():  # written last: present means complete
+        if shared is None and not (archive / "topics.json").exists():  # written last
             step("generating the archive")
             shutil.rmtree(archive / "essays", ignore_errors=True)
             generate(args.size, archive)
-        for version in versions:
+        for version in versions if shared is None else []:
             step(f"cold build, {version.name}")
             version.cold(archive)
         for number in range(args.rounds):
             order = versions if number % 2 == 0 else versions[::-1]
             step(f"round {number + 1} of {args.rounds}: {''.join(v.name for v in order)}")
             for version in order:
-                version.unchanged()
+                version.unchanged(after_own_build=shared is not None)
             for version in order:
                 version.one_changed()
 
@@ -182,10 +196,13 @@ def main() -> None:
     rows = [[measure, seconds(statistics.median(a.times[measure])),
              seconds(statistics.median(b.times[measure])),
              f"{statistics.median(b.times[measure]) / statistics.median(a.times[measure]):.2f}",
-             spread(a.times[measure]), spread(b.times[measure])] for measure in MEASURES]
+             spread(a.times[measure]), spread(b.times[measure])] for measure in MEASURES
+            if a.times[measure]]
     text = table(headers, rows)
-    what = (f"A: {labels[0]}; B: {labels[1]}. {args.size:,} essays ({a.documents:,} built), "
-            f"{args.rounds} round{'s' * (args.rounds != 1)}, cold builds once each.")
+    what = (f"A: {labels[0]}; B: {labels[1]}. {a.documents:,} essays built, {args.rounds} "
+            f"round{'s' * (args.rounds != 1)}, "
+            + (f"both on {shared.name}/ of an archive built before." if shared else
+               f"a generated archive of {args.size:,}, cold builds once each."))
     print(what)
     print(text)
     if args.write:
