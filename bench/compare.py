@@ -165,7 +165,7 @@ def main() -> None:
     labels = [args.label_a or git_label(trees[0]), args.label_b or git_label(trees[1])]
 
     def step(what: str) -> None:
-        print(f"[{args.size:,}] {what}", file=sys.stderr, flush=True)
+        print(f"[{args.archive or f'{args.size:,}'}] {what}", file=sys.stderr, flush=True)
 
     shared = args.archive.resolve() if args.archive else None
     with tempfile.TemporaryDirectory(prefix="feedsearch-compare-") as scratch:
