@@ -55,7 +55,7 @@ def mixed_archive(root: Path) -> Path:
     """The sample essays with a little of everything a real archive holds besides: an
     export of many posts and a broken one, an undated essay, a draft, an untitled one, an
     empty file, a document no reader takes, a second essay with a taken slug, a link to
-    nowhere."""
+    nowhere, a file whose name is not UTF-8."""
     source = root / "essays"
     shutil.copytree(CORPUS, source)
     shutil.copy(EXPORTS / "wordpress-classic.xml", source / "wordpress-classic.xml")
@@ -70,6 +70,7 @@ def mixed_archive(root: Path) -> Path:
     (source / "again").mkdir()
     shutil.copy(source / ESSAY, source / "again" / ESSAY)
     os.symlink(root / "nowhere.md", source / "dangling.md")
+    (source / os.fsdecode(b"caf\xe9-latin1-name.md")).write_text("---\ntitle: Cafe\n---\n")
     return settled(source)
 
 

@@ -60,7 +60,7 @@ def record(state: BuildState) -> str | None:
                    "drafts": report.drafts,
                    "warnings": [[w.source, w.reason] for w in report.warnings[:warnings]],
                    "notes": report.notes[state.start_notes:notes]},
-    }, ensure_ascii=False)
+    })  # escaped: a file name that is not UTF-8 is kept as its escapes, and read back
 
 
 def _stat(location: str) -> list[int]:
