@@ -85,8 +85,7 @@ def read_and_index(state: BuildState, writer: store.StoreWriter, bodies: Bodies)
 
     options = state.options
     archive = state.archive or Archive(Path(options.source), state.never_read, state.site)
-    settings = ReadSettings(options.default_tz, options.include_drafts, options.include_pages,
-                            options.max_file_size, state.language)
+    settings = read_settings(state)
     update = index.IndexUpdate(options.index, recreate=state.fresh, language=state.language)
     state.sources = archive.sources
     state.progress.stage(READING, len(archive.sources), "files")
@@ -105,3 +104,10 @@ def read_and_index(state: BuildState, writer: store.StoreWriter, bodies: Bodies)
         raise
     state.progress.stage("writing the search index", len(state.documents))
     update.commit()  # the index first, the store second: a crash between heals later
+
+
+def read_settings(state: BuildState) -> ReadSettings:
+    """The build's settings as each file is read with them."""
+    options = state.options
+    return ReadSettings(options.default_tz, options.include_drafts, options.include_pages,
+                        options.max_file_size, state.language)

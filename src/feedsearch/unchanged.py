@@ -28,10 +28,10 @@ from pathlib import Path
 from . import store
 from .buildstate import BuildReport, BuildState, RelatedMap
 from .corpus import Archive, FileWarning
+from .intake import read_settings
 from .outputs import OutputContext, enabled_outputs
 from .pipeline import TIMED_OUT
 from .progress import READING
-from .readers import ReadSettings
 from .rendering import essays_digest, output_key, records
 from .sources import RECENT_NS
 
@@ -99,36 +99,43 @@ def unchanged_build(state: BuildState) -> BuildReport | None:
     if len(stats) != recorded.get("files") or not isinstance(others, dict) or \
             not _files_as_recorded(state, archive, stats, others):
         return None
+    outputs = _outputs_in_place(state, bytes.fromhex(recorded["essays"]))
+    if outputs is None:
+        return None
+    store.update_meta(state.options.index,
+                      {"built_at": datetime.now(UTC).isoformat(timespec="seconds")})
+    return _report(state, recorded["report"], outputs)
+
+
+def _outputs_in_place(state: BuildState, essays: bytes) -> list | None:
+    """Each enabled output (its folder when not OUT, and its files) when every one's key,
+    folder and files are as the last build recorded them (rendering.render_outputs' own
+    test), and no output was turned off since; else None."""
     context = OutputContext([], state.options, state.base_url, Path(state.options.out),
                             lambda documents: None, RelatedMap(state.options.index).get,
                             state.data_dir, state.site.kind if state.site else "")
-    essays = bytes.fromhex(recorded["essays"])
-    outputs = records(previous)
+    recorded = records(state.previous)
     found = []
     for output in enabled_outputs(state.options):
         if output.root == "data" and state.data_dir is None:
             continue
-        kept = outputs.get(output.name, {})
+        kept = recorded.get(output.name, {})
         folder = context.folder(output.root).resolve() if output.root != "out" else None
+        files = kept.get("files", [])
         if kept.get("key") != output_key(output, state, essays) or \
                 kept.get("folder") != (str(folder) if folder is not None else None) or \
-                not all(context.present(name, output.root) for name in kept.get("files", [])):
+                not all(context.present(name, output.root) for name in files):
             return None
-        found.append((output, folder, kept.get("files", [])))
-    if set(outputs) != {output.name for output, _, _ in found}:
+        found.append((output, folder, files))
+    if set(recorded) != {output.name for output, _, _ in found}:
         return None  # an output turned off: its files are to be removed
-    store.update_meta(state.options.index,
-                      {"built_at": datetime.now(UTC).isoformat(timespec="seconds")})
-    return _report(state, recorded["report"], found)
+    return found
 
 
 def _reading(state: BuildState) -> list:
     """The settings that change what reading the same files gives, beyond the store's
     fingerprint."""
-    options = state.options
-    settings = ReadSettings(options.default_tz, options.include_drafts, options.include_pages,
-                            options.max_file_size, state.language)
-    return [settings.key(), options.include_future]
+    return [read_settings(state).key(), state.options.include_future]
 
 
 def _files_as_recorded(state: BuildState, archive: Archive,
