@@ -91,7 +91,14 @@ def test_an_updated_map_equals_the_map_computed_whole(seed: int, options) -> Non
         _, fresh = update_related(documents, options, TermCache(), None, None)
         assert state.neighbours.ids.tolist() == fresh.neighbours.ids.tolist(), (seed, serial)
         assert state.neighbours.scores.tolist() == fresh.neighbours.scores.tolist()
+        assert _edges(state) == _edges(fresh)
         previous = updated
+
+
+def _edges(state) -> list[float] | None:
+    """The pools' edges kept for the next build (with candidates)."""
+    edges = state.neighbours.edges
+    return edges.tolist() if edges is not None else None
 
 
 def test_pins_and_exclusions_survive_an_update() -> None:
@@ -154,6 +161,33 @@ def test_an_essay_that_rises_into_full_neighbour_rows_is_found_there(seed: int,
         updated, state = update_related(documents, options, cache, previous, state)
         _, fresh = update_related(documents, options, TermCache(), None, None)
         assert state.neighbours.ids.tolist() == fresh.neighbours.ids.tolist(), (seed, serial)
+        assert _edges(state) == _edges(fresh)
+        assert related_json_bytes(updated) == related_json_bytes(
+            related_map(documents, options)), (seed, serial)
+        previous = updated
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_only_the_essays_in_a_pool_enter_its_neighbours(seed: int) -> None:
+    """Several essays edited at once, from candidates with small pools: an edited essay
+    may now score well against a row whose pool it is not in, and must stay out of that
+    row's neighbours, while another edited essay in the pool is merged in."""
+    options = RelatedOptions(exact_work=0, candidate_terms=3, candidate_pool=6)
+    rng = random.Random(seed)
+    documents = [essay(rng, n) for n in range(80)]
+    cache = TermCache()
+    previous, state = update_related(documents, options, cache, None, None)
+    for serial in range(4):
+        for at in rng.sample(range(len(documents)), 6):
+            old = documents[at]
+            words = old.text.split()
+            repeated = rng.sample(sorted(set(words)), 2)
+            documents[at] = replace(old, text=" ".join(words + repeated * 30),
+                                    content_hash=f"{old.content_hash}-{serial}")
+        updated, state = update_related(documents, options, cache, previous, state)
+        _, fresh = update_related(documents, options, TermCache(), None, None)
+        assert state.neighbours.ids.tolist() == fresh.neighbours.ids.tolist(), (seed, serial)
+        assert _edges(state) == _edges(fresh)
         assert related_json_bytes(updated) == related_json_bytes(
             related_map(documents, options)), (seed, serial)
         previous = updated

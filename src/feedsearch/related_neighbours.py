@@ -13,8 +13,9 @@ Two ways, one chosen for the whole archive by how much work the exact one is:
   exactly (all their terms), best kept. An essay can be missed only if it shares little
   of either essay's strongest words; bench/related_quality.py compares the two ways on
   the same archives. An essay's candidates depend only on its own vector and the others'
-  strongest terms, so a rebuild finds again exactly the rows a change can reach
-  (:func:`reached_by`).
+  strongest terms. Each row keeps the edge of its pool (the lowest candidate score that
+  got in), so that a rebuild can tell the rows whose pool a change left as it was
+  (related_update.py).
 
 Rows are ordered by score, then newer, then slug; scores are rounded to six places so
 that a score computed in a different block, or as part of a merge, is the same number.
@@ -23,7 +24,7 @@ that a score computed in a different block, or as part of a merge, is the same n
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -47,6 +48,9 @@ class Neighbours:
 
     ids: np.ndarray  # (essays, width) int64
     scores: np.ndarray  # (essays, width) float64
+    # From candidates: each row's pool edge, the lowest candidate score in its pool, or 0
+    # when fewer than ``candidate_pool`` essays scored above 0 (all of them are in it).
+    edges: np.ndarray | None = None
 
     def matrix(self) -> sparse.csr_matrix:
         """The scores as a sparse essays-by-essays matrix."""
@@ -84,9 +88,13 @@ def neighbours_of(prepared: Prepared, rows: np.ndarray) -> Neighbours:
         way = _from_candidates
     parts = in_parts(prepared, rows, way)
     keep = width(prepared.options)
+    edges = None
+    if way is _from_candidates:
+        edges = np.concatenate([part.edges for part in parts]) if parts else np.zeros(0)
     return Neighbours(
         np.concatenate([part.ids for part in parts]) if parts else np.zeros((0, keep), int),
-        np.concatenate([part.scores for part in parts]) if parts else np.zeros((0, keep)))
+        np.concatenate([part.scores for part in parts]) if parts else np.zeros((0, keep)),
+        edges)
 
 
 def _exact(prepared: Prepared, rows: np.ndarray) -> Neighbours:
@@ -104,12 +112,24 @@ def _from_candidates(prepared: Prepared, rows: np.ndarray) -> Neighbours:
     keep, pool = width(prepared.options), prepared.options.candidate_pool
     texts = prepared.texts.matrix
     table = _Table(len(rows), keep, prepared.recency)
+    edges = np.zeros(len(rows))
     scratch = _Scratch(texts)
     for position, i, columns, values in _best_scores(strongest_terms(prepared), rows, pool):
-        if len(values) > pool:  # the pool, ties at its edge kept whole
-            columns = columns[values >= np.sort(values)[-pool]]
+        if len(values) >= pool:  # the pool, ties at its edge kept whole
+            edge = np.partition(values, len(values) - pool)[len(values) - pool]
+            columns, edges[position] = columns[values >= edge], edge
         table.put(position, columns, _exact_scores(texts, i, columns, scratch))
-    return table.done()
+    return replace(table.done(), edges=edges)
+
+
+def candidate_scores(prepared: Prepared, strongest_of_others: sparse.csr_matrix
+                     ) -> sparse.csr_matrix:
+    """Every essay's candidate score (rounded as the pools' are) against each row of
+    ``strongest_of_others`` (strongest terms, in this archive's columns): essays by rows."""
+    scores = (strongest_terms(prepared) @ strongest_of_others.T).tocsr()
+    scores.data = np.round(scores.data, 6)
+    scores.eliminate_zeros()
+    return scores
 
 
 def _best_scores(vectors: sparse.csr_matrix, rows: np.ndarray, wanted: int):
@@ -163,15 +183,6 @@ def heaviest(matrix: sparse.csr_matrix, keep: int) -> sparse.csr_matrix:
         kept[start:end] = chosen
     pointers = np.concatenate(([0], np.cumsum(np.minimum(lengths, keep))))
     return sparse.csr_matrix((data[kept], matrix.indices[kept], pointers), shape=matrix.shape)
-
-
-def reached_by(prepared: Prepared, rows: sparse.csr_matrix) -> np.ndarray:
-    """The essays whose candidates a change to ``rows`` (vectors in this archive's
-    columns, as they are or as they were) can reach: those sharing one of their
-    strongest terms with one of the rows' strongest."""
-    strongest = strongest_terms(prepared)
-    reached = strongest @ heaviest(rows, prepared.options.candidate_terms).T
-    return np.flatnonzero(np.diff(reached.tocsr().indptr) > 0)
 
 
 def _exact_scores(texts: sparse.csr_matrix, i: int, columns: np.ndarray,

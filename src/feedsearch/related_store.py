@@ -58,6 +58,8 @@ def state_rows(state: RelatedState) -> list[tuple[str, bytes]]:
         rows += [("neighbours.shape", json.dumps(list(near.ids.shape)).encode()),
                  ("neighbours.ids", near.ids.astype("<i8").tobytes()),
                  ("neighbours.scores", near.scores.astype("<f8").tobytes())]
+        if near.edges is not None:
+            rows.append(("neighbours.edges", near.edges.astype("<f8").tobytes()))
     return rows
 
 
@@ -79,8 +81,10 @@ def _neighbours(values: dict[str, bytes]) -> Neighbours | None:
     if "neighbours.shape" not in values:
         return None
     shape = tuple(store.loads(values["neighbours.shape"]))
+    edges = values.get("neighbours.edges")
     return Neighbours(np.frombuffer(values["neighbours.ids"], dtype="<i8").reshape(shape),
-                      np.frombuffer(values["neighbours.scores"], dtype="<f8").reshape(shape))
+                      np.frombuffer(values["neighbours.scores"], dtype="<f8").reshape(shape),
+                      np.frombuffer(edges, dtype="<f8") if edges is not None else None)
 
 
 def _vectors(values: dict[str, bytes], name: str) -> Vectors | None:

@@ -7,7 +7,9 @@ rows *changed*. A score between two unchanged rows is unchanged, so:
 
 - an unchanged essay's neighbours (related_lists.py) are its old ones merged with its
   scores against the changed rows, unless they held a changed or removed essay and were
-  full (the next best is unknown): those, and the changed rows', are found whole;
+  full (the next best is unknown): those, and the changed rows', are found whole. With
+  neighbours from candidates, only the changed essays in a row's pool are merged, and a
+  row whose pool the change may have altered is found whole (:func:`_pools`);
 - an essay's list depends on its own neighbours and its closest neighbours' (smoothing):
   where any of those moved, and for the changed rows, a list is computed whole, as it is
   where the old list held a changed or removed essay or was short, and for lists with pins
@@ -28,8 +30,20 @@ from scipy import sparse
 from .model import Document
 from .related import Prepared, RelatedOptions, TermCache, Vectors, prepare
 from .related_lists import BLOCK_ROWS, closeness, lists_for, text_scores
-from .related_neighbours import Neighbours, best_of, by_candidates, neighbours_of, reached_by, width
+from .related_neighbours import (
+    Neighbours,
+    best_of,
+    by_candidates,
+    candidate_scores,
+    heaviest,
+    neighbours_of,
+    width,
+)
 from .related_why import Explainer
+
+# Candidate scores are rounded to six places; one computed with its terms summed in another
+# order may differ in the last of them.
+EDGE_SLACK = 2e-6
 
 
 @dataclass
@@ -97,17 +111,21 @@ def _update_neighbours(prepared: Prepared, state: RelatedState, changed: list[in
     the rows whose neighbours are not the old ones."""
     keep = width(prepared.options)
     candidates = by_candidates(prepared)
-    if state.neighbours.ids.shape[1] != keep or candidates != state.by_candidates:
+    if state.neighbours.ids.shape[1] != keep or candidates != state.by_candidates or \
+            candidates and state.neighbours.edges is None:  # kept before pools had edges
         return _all_neighbours(prepared)
     old = _OldRows(prepared, state, changed)
     targets = np.array(changed, dtype=np.int64)
     whole = ~old.have | old.is_changed[:len(old.have)] | (old.bad.any(axis=1) & old.full)
     moved = set(np.flatnonzero(~old.have).tolist())
     if candidates:
-        whole |= _reached(prepared, state, targets, old.position)
+        altered, allowed = _pools(prepared, state, targets, old)
+        whole |= altered
+        merged = np.flatnonzero(~whole & ((np.diff(allowed.indptr) > 0) | old.bad.any(axis=1)))
+        moved |= _merge_changed(prepared, old, targets, merged, allowed[merged])
     elif len(targets):
         moved |= _merge_changed(prepared, old, targets, np.flatnonzero(~whole))
-    ids, scores = old.ids, old.scores
+    ids, scores, edges = old.ids, old.scores, old.edges
     rows = np.flatnonzero(whole)
     if len(rows):
         fresh = neighbours_of(prepared, rows)
@@ -116,7 +134,9 @@ def _update_neighbours(prepared: Prepared, state: RelatedState, changed: list[in
                     np.array_equal(scores[i], fresh.scores[row])):
                 moved.add(i)
         ids[rows], scores[rows] = fresh.ids, fresh.scores
-    prepared.neighbours = Neighbours(ids, scores)
+        if candidates:
+            edges[rows] = fresh.edges
+    prepared.neighbours = Neighbours(ids, scores, edges if candidates else None)
     return moved
 
 
@@ -147,33 +167,67 @@ class _OldRows:
         self.bad[have] = (mapped < 0) & ~padded | self.is_changed[np.where(mapped < 0, n, mapped)]
         self.full = np.zeros(n, dtype=bool)
         self.full[have] = ~padded.any(axis=1)
+        self.edges = None  # the pools' edges, with candidates (related_neighbours.py)
+        if old.edges is not None:
+            self.edges = np.zeros(n)
+            self.edges[have] = old.edges[self.position[have]]
 
 
-def _reached(prepared: Prepared, state: RelatedState, targets: np.ndarray,
-             position: np.ndarray) -> np.ndarray:
-    """With candidates: the rows a change can reach (see related_neighbours.reached_by),
-    through the changed essays as they are and as they were, and the removed ones. No
-    other row's candidates, or their scores, changed."""
-    removed = [at for at, slug in enumerate(state.slugs) if slug not in prepared.index]
-    then = _in_columns(state.texts, position[targets[position[targets] >= 0]].tolist() + removed,
-                       prepared.texts.terms)
-    reached = np.zeros(len(prepared.ordered), dtype=bool)
-    for rows in (prepared.texts.matrix[targets], then):
-        if rows.shape[0]:
-            reached[reached_by(prepared, rows)] = True
-    return reached
+def _pools(prepared: Prepared, state: RelatedState, targets: np.ndarray,
+           old: _OldRows) -> tuple[np.ndarray, sparse.csr_matrix]:
+    """With candidates: the rows whose pool of candidates a change may have altered, and
+    for every row, the changed essays in its pool now (a sparse row of ones).
+
+    A row's pool is every essay whose candidate score reaches the row's edge. Only the
+    changed and removed essays' scores moved, so where each of them is above the edge
+    both before and after, or below it both times, the pool and its edge are as they
+    were: the changed essays in it are merged into the old neighbours. Otherwise (one
+    crossed the edge, or is at it) the row is found whole. Scores within a rounding step
+    of the edge count as at it, so a last digit summed in another order changes nothing."""
+    removed = np.array([at for at, slug in enumerate(state.slugs) if slug not in prepared.index],
+                       dtype=np.int64)
+    before = old.position[targets]
+    # Columns: the changed essays, then the removed ones (no score now).
+    essays = len(targets) + len(removed)
+    now = candidate_scores(prepared, heaviest(prepared.texts.matrix[targets],
+                                              prepared.options.candidate_terms))
+    now = sparse.csr_matrix((now.data, now.indices, now.indptr), shape=(now.shape[0], essays))
+    then_at = np.concatenate((np.flatnonzero(before >= 0), len(targets) + np.arange(len(removed))))
+    then_rows = heaviest(state.texts.matrix[np.concatenate((before[before >= 0], removed))],
+                         prepared.options.candidate_terms)
+    then = candidate_scores(prepared,
+                            _in_columns(state.texts, then_rows, prepared.texts.terms))
+    then = sparse.csr_matrix((then.data, then_at[then.indices], then.indptr),
+                             shape=(then.shape[0], essays))
+    # Each pair scored either time: its score before and now.
+    pattern = (abs(now) + abs(then)).tocoo()
+    rows, columns = pattern.row, pattern.col
+    was = np.asarray(then[rows, columns]).ravel()
+    is_now = np.asarray(now[rows, columns]).ravel()
+    edge = old.edges[rows]
+    near_edge = (np.abs(was - edge) <= EDGE_SLACK) | (np.abs(is_now - edge) <= EDGE_SLACK)
+    in_before, in_now = was > edge, is_now > edge
+    altered = np.zeros(len(old.have), dtype=bool)
+    altered[rows[near_edge | (in_before != in_now)]] = True
+    kept = in_now & ~near_edge
+    allowed = sparse.csr_matrix((np.ones(int(kept.sum())), (rows[kept], columns[kept])),
+                                shape=(len(old.have), essays))[:, :len(targets)].tocsr()
+    return altered, allowed
 
 
 def _merge_changed(prepared: Prepared, old: _OldRows, targets: np.ndarray,
-                   others: np.ndarray) -> set[int]:
-    """With the exact search: merge the changed essays' new scores into the neighbours of
-    the rows ``others`` (kept whole otherwise); return the rows that moved."""
+                   others: np.ndarray, allowed: sparse.csr_matrix | None = None) -> set[int]:
+    """Merge the changed essays' new scores into the neighbours of the rows ``others``
+    (kept whole otherwise); return the rows that moved. ``allowed``, with candidates: for
+    each of ``others``, the changed essays in its pool (no other may enter)."""
     if not len(others):
         return set()
     keep, recency = width(prepared.options), prepared.recency
     texts, ids, scores = prepared.texts.matrix, old.ids, old.scores
     against = (texts[others] @ texts[targets].T).tocsr()
     against.data = np.round(against.data, 6)
+    if allowed is not None:
+        against = against.multiply(allowed).tocsr()
     against.eliminate_zeros()
     # A changed essay enters a full row only by scoring at least its last score.
     best_new = against.max(axis=1).toarray().ravel() if against.nnz else np.zeros(len(others))
@@ -198,16 +252,16 @@ def _merge_changed(prepared: Prepared, old: _OldRows, targets: np.ndarray,
     return moved
 
 
-def _in_columns(old: Vectors, rows: list[int], terms: list[str]) -> sparse.csr_matrix:
-    """The old vectors at ``rows`` in the columns of ``terms`` (a term no longer there is
-    dropped: no essay holds it now)."""
+def _in_columns(old: Vectors, rows: sparse.csr_matrix, terms: list[str]) -> sparse.csr_matrix:
+    """``rows`` of ``old``'s columns in the columns of ``terms`` (a term no longer there
+    is dropped: no essay holds it now)."""
     position = {term: n for n, term in enumerate(terms)}
     columns = np.fromiter((position.get(term, -1) for term in old.terms), dtype=np.int64,
                           count=len(old.terms))
-    picked = old.matrix[np.array(rows, dtype=np.int64)].tocoo()
+    picked = rows.tocoo()
     kept = columns[picked.col] >= 0
     return sparse.csr_matrix((picked.data[kept], (picked.row[kept], columns[picked.col[kept]])),
-                             shape=(len(rows), max(1, len(terms))))
+                             shape=(rows.shape[0], max(1, len(terms))))
 
 
 def _all_neighbours(prepared: Prepared) -> set[int]:
