@@ -191,3 +191,48 @@ def test_only_the_essays_in_a_pool_enter_its_neighbours(seed: int) -> None:
         assert related_json_bytes(updated) == related_json_bytes(
             related_map(documents, options)), (seed, serial)
         previous = updated
+
+
+def test_an_essay_tied_through_a_neighbour_enters_when_it_becomes_newer() -> None:
+    """Essay "i" shares words with "k" and "k2" only; "c" shares words with "k", and "d"
+    in the same way with "k2". So "c" and "d" score the same against "i", each only
+    through a close neighbour's scores (smoothing), and the newer is listed. An edit that
+    makes "c" the newer changes no score and no neighbour row, and "c" must enter."""
+    texts = {"i": "apple berry", "k": "apple cedar cedar", "k2": "berry delta delta",
+             "c": "cedar", "d": "delta"} | {f"filler{n}": f"fig{n // 2} gum{n // 2}"
+                                            for n in range(6)}
+    days = {"c": 1, "d": 2}
+
+    def document(slug: str, day: int) -> Document:
+        return Document(slug=slug, title=f"untitled{slug}", source=f"{slug}.md",
+                        text=texts[slug], url=f"https://example.org/{slug}/",
+                        date=datetime(2021, 1, 1, tzinfo=UTC) + timedelta(days=day),
+                        content_hash=f"{slug}-{day}")
+
+    documents = [document(slug, days.get(slug, 0)) for slug in texts]
+    options = RelatedOptions(use_tags=False, limit=3, candidates=4, neighbours=3)
+    previous, state = update_related(documents, options, TermCache(), None, None)
+    assert [e["slug"] for e in previous["i"]] == ["k", "k2", "d"]
+    documents[3] = document("c", 3)
+    updated, _ = update_related(documents, options, TermCache(), previous, state)
+    assert updated == related_map(documents, options)
+    assert [e["slug"] for e in updated["i"]] == ["k", "k2", "c"]
+
+
+def test_an_essay_tied_on_tags_alone_enters_lists_when_it_becomes_newer() -> None:
+    """Essays that share no word and one tag all score the same: the newest come first. An
+    essay dated later by an edit must enter lists it shares nothing but the tag with."""
+    words = iter(f"solo{n}x" for n in range(10_000))
+    documents = [
+        Document(slug=f"essay-{n:02d}", title=next(words), source=f"essay-{n:02d}.md",
+                 text=" ".join(next(words) for _ in range(20)), tags=["notes"],
+                 date=datetime(2021, 1, 1, tzinfo=UTC) + timedelta(days=n),
+                 url=f"https://example.org/essay-{n:02d}/", content_hash=f"h{n}")
+        for n in range(20)]
+    options = RelatedOptions(limit=3)
+    previous, state = update_related(documents, options, TermCache(), None, None)
+    documents[0] = replace(documents[0], date=datetime(2022, 1, 1, tzinfo=UTC),
+                           content_hash="h0-later")
+    updated, _ = update_related(documents, options, TermCache(), previous, state)
+    assert updated == related_map(documents, options)
+    assert updated["essay-05"][0]["slug"] == "essay-00"

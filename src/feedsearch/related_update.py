@@ -29,7 +29,7 @@ from scipy import sparse
 
 from .model import Document
 from .related import Prepared, RelatedOptions, TermCache, Vectors, prepare
-from .related_lists import BLOCK_ROWS, closeness, lists_for, text_scores
+from .related_lists import BLOCK_ROWS, closeness, lists_for, smoothing, text_scores
 from .related_neighbours import (
     Neighbours,
     best_of,
@@ -355,6 +355,23 @@ def _differing(new: Vectors, old: Vectors, pairs: list[tuple[int, int]]) -> set[
     return set(new_rows[np.flatnonzero(np.diff(difference.indptr))].tolist())
 
 
+def _scoring_against(prepared: Prepared, targets: np.ndarray) -> np.ndarray:
+    """Which essays may score above 0 against one of ``targets``: any other keeps its list
+    as it was. A text score needs a target among the essay's own neighbours or its
+    closest neighbours' (smoothing); a tag score, a tag shared. With a date weight every
+    pair scores, and with a minimum score below 0 a score of 0 counts."""
+    options, ids = prepared.options, prepared.neighbours.ids
+    if options.date_weight or options.min_score < 0:
+        return np.ones(len(ids), dtype=bool)
+    scoring = np.isin(ids, targets).any(axis=1)
+    if smoothing(options):
+        scoring |= np.isin(ids[:, :options.neighbours], np.flatnonzero(scoring)).any(axis=1)
+    if prepared.tags is not None and options.tag_weight:
+        tags = prepared.tags.matrix
+        scoring |= np.diff((tags @ tags[targets].T).tocsr().indptr) > 0
+    return scoring
+
+
 def _merged(prepared: Prepared, rows: list[int], changed: list[int],
             previous: dict[str, list[dict]]) -> dict[str, list[dict]]:
     """Unchanged essays' lists: the old entries and the changed rows, best first."""
@@ -364,6 +381,9 @@ def _merged(prepared: Prepared, rows: list[int], changed: list[int],
     if not changed:
         return {ordered[i].slug: previous[ordered[i].slug] for i in rows}
     targets = np.array(changed, dtype=np.int64)
+    scoring = _scoring_against(prepared, targets)
+    result = {ordered[i].slug: previous[ordered[i].slug] for i in rows if not scoring[i]}
+    rows = [i for i in rows if scoring[i]]
     table = prepared.neighbours.matrix()
     explain = Explainer(prepared)
     tags = prepared.tags.matrix if prepared.tags is not None and options.tag_weight else None
