@@ -7,8 +7,10 @@ import math
 from datetime import UTC, datetime, timedelta, timezone
 
 import feedparser
+import numpy as np
 import pytest
 
+from feedsearch.analysis import TermCache
 from feedsearch.model import Document
 from feedsearch.related import RelatedOptions, related_map, tag_vectors, term_vectors
 
@@ -506,3 +508,44 @@ def test_the_words_named_are_each_pairs_heaviest_in_order_ties_by_column():
             want_columns += [c for _, c in entries]
         got_rows, got_columns = heaviest_in_rows(rows, columns, values, 3)
         assert got_rows.tolist() == want_rows and got_columns.tolist() == want_columns
+
+
+def test_counts_kept_out_of_term_order_are_sorted_once_and_kept_sorted() -> None:
+    """A store from before counts were kept in term order gives rows in the order terms
+    were first seen: the count matrix is the same, and the rows are put in order for the
+    store to keep, so that the next build need not sort."""
+    from feedsearch.related import count_matrix
+
+    documents = [Document(slug=f"e{n}", title=f"Zebra apple {n}", source=f"e{n}.md",
+                          text="zebra yak xylophone apple banana cherry " * (n + 1),
+                          content_hash=f"h{n}") for n in range(4)]
+    options = RelatedOptions()
+    cache = TermCache()
+    expected = count_matrix(documents, options, cache)[0].toarray()
+    _assert_in_term_order(cache)
+    for digest, (ids, counts) in list(cache.items()):  # as an older build kept them
+        order = np.argsort(ids)[::-1]
+        cache[digest] = (ids[order], counts[order])
+    cache.added.clear()
+    counts, _, _ = count_matrix(documents, options, cache)
+    assert (counts.toarray() == expected).all()
+    for row in range(counts.shape[0]):  # what later steps (heaviest, ties) rely on
+        columns = counts.indices[counts.indptr[row]:counts.indptr[row + 1]]
+        assert (np.diff(columns) > 0).all()
+    assert cache.added == {d.content_hash for d in documents}
+    _assert_in_term_order(cache)
+
+
+def _assert_in_term_order(cache: TermCache) -> None:
+    for ids, _ in cache.values():
+        terms = [cache.vocabulary[i] for i in ids]
+        assert terms == sorted(terms)
+
+
+def test_an_essays_counts_are_kept_in_the_order_of_their_terms() -> None:
+    from collections import Counter
+
+    from feedsearch.analysis import arrays
+
+    ids, counts = arrays(Counter({0: 3, 1: 2, 2: 1}), ["banana", "cherry", "apple"])
+    assert ids.tolist() == [2, 0, 1] and counts.tolist() == [1, 3, 2]

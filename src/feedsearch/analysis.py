@@ -54,7 +54,7 @@ class TermCache(dict):
         if self._analyser is None or self._analyser.language != language:
             self._analyser = Analyser(language, self.vocabulary, self.display)
         self[document.content_hash] = arrays(term_counts_of(self._analyser, document,
-                                                         TITLE_WEIGHT))
+                                                         TITLE_WEIGHT), self.vocabulary)
         self.summary_words.update(_TOKEN.findall(document.summary.lower()))
         self.added.add(document.content_hash)
 
@@ -125,9 +125,12 @@ class Analyser:
         return counts
 
 
-def arrays(counts: Counter[int]) -> tuple[np.ndarray, np.ndarray]:
-    ids = np.fromiter(counts.keys(), dtype=np.uint32, count=len(counts))
-    values = np.fromiter(counts.values(), dtype=np.uint32, count=len(counts))
+def arrays(counts: Counter[int], vocabulary: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Term numbers and counts, in the order of the terms themselves: the order of the
+    count matrix's columns (related.count_matrix), which then needs no sorting."""
+    numbers = sorted(counts, key=vocabulary.__getitem__)
+    ids = np.fromiter(numbers, dtype=np.uint32, count=len(numbers))
+    values = np.fromiter((counts[n] for n in numbers), dtype=np.uint32, count=len(numbers))
     return ids, values
 
 

@@ -41,7 +41,7 @@ from .related_lists import Prepared, lists_for
 from .related_neighbours import heaviest
 from .related_processes import processes_for
 from .settings import RelatedOptions
-from .vectors import Vectors
+from .vectors import Vectors, entries_by_row
 
 
 def _matrix(rows: list[Counter], weight, normalise: bool = True) -> Vectors:
@@ -91,9 +91,7 @@ def text_vectors(documents: list[Document], options: RelatedOptions,
             matrix = _with_rows(matrix, missing, fresh)
     # An essay has text if it had words when analysed (its text may since have been let go)
     # or has text now (perhaps only stop words).
-    entry_rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
-    worded = entry_rows[kinds(terms)[0][counts.indices]]
-    has_text = np.bincount(worded, minlength=len(documents)) > 0
+    has_text = np.diff(counts.indptr) > entries_by_row(counts, ~kinds(terms)[0])
     has_text |= np.array([bool(d.text) for d in documents], dtype=bool)
     return Vectors(matrix, terms, has_text, idf, words)
 
@@ -124,7 +122,7 @@ def count_matrix(documents: list[Document], options: RelatedOptions,
         if known is not None:
             rows.append(known)
             continue
-        row = arrays(term_counts_of(analyser, document, title_weight))
+        row = arrays(term_counts_of(analyser, document, title_weight), analyser.terms)
         rows.append(row)
         if cache is not None and document.content_hash:
             cache[document.content_hash] = row
@@ -138,10 +136,32 @@ def count_matrix(documents: list[Document], options: RelatedOptions,
     counts = _count_matrix(rows, len(terms))
     if len(terms):
         counts.indices = rank[counts.indices]
-        counts.has_sorted_indices = False
-        counts.sort_indices()
+        unsorted = _unsorted_rows(counts)
+        if len(unsorted):
+            counts.has_sorted_indices = False
+            counts.sort_indices()
+            if cache is not None:
+                _sort_cached(cache, [documents[i] for i in unsorted.tolist()], rank)
+        counts.has_sorted_indices = True
     display = analyser.display
     return counts, [terms[i] for i in order], [display.get(int(i), terms[i]) for i in order]
+
+
+def _unsorted_rows(matrix: sparse.csr_matrix) -> np.ndarray:
+    """The rows whose columns are not in increasing order."""
+    falls = np.flatnonzero(matrix.indices[1:] <= matrix.indices[:-1]) + 1
+    rows = np.searchsorted(matrix.indptr, falls, side="right") - 1
+    return np.unique(rows[matrix.indptr[rows] != falls])  # a row's first entry falls freely
+
+
+def _sort_cached(cache: TermCache, documents: list[Document], rank: np.ndarray) -> None:
+    """Put the counts kept in an older order (before rows were kept in term order) in
+    term order, and have the store keep them so, so that the next build need not sort."""
+    for digest in {d.content_hash for d in documents if d.content_hash in cache}:
+        ids, counts = cache[digest]
+        order = np.argsort(rank[ids], kind="stable")
+        cache[digest] = (ids[order], counts[order])
+        cache.added.add(digest)
 
 
 def term_weights(counts: sparse.csr_matrix, terms: list[str], total: int,

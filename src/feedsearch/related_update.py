@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from .collection import without_collection
 from .model import Document
 from .related import Prepared, RelatedOptions, TermCache, Vectors, prepare
 from .related_lists import BLOCK_ROWS, closeness, lists_for, smoothing, text_scores
@@ -40,6 +41,7 @@ from .related_neighbours import (
     width,
 )
 from .related_why import Explainer
+from .vectors import entries_by_row
 
 # Candidate scores are rounded to six places; one computed with its terms summed in another
 # order may differ in the last of them.
@@ -79,7 +81,8 @@ def update_related(documents: list[Document], options: RelatedOptions,
     usable = previous is not None and state is not None and state.options == repr(options)
     recomputed: list[np.ndarray] = []  # the text rows not taken from ``state``
     rows_from = _earlier_rows(documents, state, recomputed) if usable else None
-    prepared = prepare(documents, options, term_counts, rows_from)
+    with without_collection():  # arrays, and a row of counts per essay: nothing cyclic
+        prepared = prepare(documents, options, term_counts, rows_from)
     ordered = prepared.ordered
     if not usable or (state.tags is None) != (prepared.tags is None) or \
             state.neighbours is None:
@@ -307,28 +310,44 @@ def _earlier_rows(documents: list[Document], state: RelatedState | None,
                               dtype=np.int64, count=len(old.terms))
         old_idf = np.zeros(len(terms))
         old_idf[columns[columns >= 0]] = old.idf[columns >= 0]
-        reweighted = idf != old_idf
-        entry_rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
         missing = np.zeros(counts.shape[0], dtype=bool)
-        missing[entry_rows[reweighted[counts.indices]]] = True
+        missing[entries_by_row(counts, idf != old_idf) > 0] = True
         sources = np.full(len(ordered), -1, dtype=np.int64)
         for i, document in enumerate(ordered):
             known = identities.get(document.slug)
             if known is not None and known[1] == identity(document):
                 sources[i] = known[0]
         missing |= sources < 0
-        taken = old.matrix[sources[~missing]]
-        if len(taken.indices) and (columns[taken.indices] < 0).any():
-            return None  # a term the new vocabulary lacks: compute everything
+        taken = _rows_of(old.matrix, sources[~missing])
+        if not np.array_equal(columns, np.arange(len(terms))):  # terms came or went
+            if (columns < 0).any() and (columns[taken.indices] < 0).any():
+                return None  # a term the new vocabulary lacks: compute everything
+            taken.indices = columns[taken.indices]
         lengths = np.zeros(len(ordered), dtype=np.int64)
         lengths[~missing] = np.diff(taken.indptr)
         matrix = sparse.csr_matrix(
-            (taken.data, columns[taken.indices], np.concatenate(([0], np.cumsum(lengths)))),
+            (taken.data, taken.indices, np.concatenate(([0], np.cumsum(lengths)))),
             shape=(len(ordered), len(terms)))
         recomputed.append(np.flatnonzero(missing))
         return matrix, recomputed[0]
 
     return rows_from
+
+
+def _rows_of(matrix: sparse.csr_matrix, rows: np.ndarray) -> sparse.csr_matrix:
+    """``matrix[rows]``, copied a run of consecutive rows at a time: after a few changes
+    the rows kept are a few long runs, and a slice is copied far faster than rows picked
+    one by one."""
+    runs = [run for run in np.split(rows, np.flatnonzero(np.diff(rows) != 1) + 1) if len(run)]
+    if len(runs) > 64:  # many short runs: picking rows is as fast
+        return matrix[rows]
+    pieces = [slice(matrix.indptr[run[0]], matrix.indptr[run[-1] + 1]) for run in runs]
+    data = np.concatenate([matrix.data[piece] for piece in pieces] or [np.zeros(0)])
+    indices = np.concatenate([matrix.indices[piece] for piece in pieces] or
+                             [np.zeros(0, dtype=matrix.indices.dtype)])
+    lengths = np.diff(matrix.indptr)[rows]
+    return sparse.csr_matrix((data, indices, np.concatenate(([0], np.cumsum(lengths)))),
+                             shape=(len(rows), matrix.shape[1]))
 
 
 def _differing(new: Vectors, old: Vectors, pairs: list[tuple[int, int]]) -> set[int]:

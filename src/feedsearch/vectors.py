@@ -24,3 +24,12 @@ class Vectors:
             rows.append({self.terms[j]: float(w) for j, w in zip(row.indices, row.data,
                                                                  strict=True)})
         return rows
+
+
+def entries_by_row(matrix: sparse.csr_matrix, columns: np.ndarray) -> np.ndarray:
+    """How many entries each row of ``matrix`` has in the columns masked in ``columns``
+    (found from the entries' positions: no array of a row number per entry is made, which
+    at 100,000 essays is hundreds of megabytes)."""
+    at = np.flatnonzero(columns[matrix.indices])
+    rows = np.searchsorted(matrix.indptr, at, side="right") - 1
+    return np.bincount(rows, minlength=matrix.shape[0])
