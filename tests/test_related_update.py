@@ -236,3 +236,52 @@ def test_an_essay_tied_on_tags_alone_enters_lists_when_it_becomes_newer() -> Non
     updated, _ = update_related(documents, options, TermCache(), previous, state)
     assert updated == related_map(documents, options)
     assert updated["essay-05"][0]["slug"] == "essay-00"
+
+
+def test_an_added_essay_or_a_common_word_leaves_other_essays_weights_as_they_were() -> None:
+    """The weights move in steps and count the archive to two significant figures, so a
+    new essay, or a word held by many essays added to one more, changes the vectors of
+    few others: the lists a rebuild must compute again."""
+    from feedsearch.related import counted, stepped
+
+    assert [counted(n) for n in (99, 150, 151, 154, 155, 1_049, 100_499)] == \
+        [99, 150, 150, 150, 160, 1_000, 100_000]
+    assert stepped(1.3862) == pytest.approx(1.4)
+    rng = random.Random(3)
+    documents = [essay(rng, n) for n in range(150)]
+    options = RelatedOptions()
+    _, before = update_related(documents, options, TermCache(), None, None)
+
+    def kept(after) -> int:
+        pairs = [(after.texts.as_dicts(), before.texts.as_dicts()),
+                 (after.tags.as_dicts(), before.tags.as_dicts())]
+        return sum(all(now[i] == then[i] for now, then in pairs) for i in range(150))
+
+    newcomer = replace(essay(rng, 150), title="Zzq", text=" ".join(f"zz{n}q" for n in range(80)),
+                       tags=[])
+    _, after = update_related(documents + [newcomer], options, TermCache(), None, None)
+    assert kept(after) == 150
+
+
+def test_one_more_essay_holding_a_common_term_seldom_changes_its_weight() -> None:
+    """Terms held by 1,000 to 2,000 of 10,000 essays: one more essay holding each changes
+    the weight of about one in 75 (a step is 0.05; one more essay moves the weight by
+    about 1 / the essays holding it), where every weight would change unstepped."""
+    import numpy as np
+    from scipy import sparse
+
+    from feedsearch.related import term_weights
+
+    def holding(extra: int) -> sparse.csr_matrix:
+        held = 1_000 + np.arange(1_000) + extra  # column j held by the first held[j] rows
+        columns = np.repeat(np.arange(1_000), held)
+        rows = np.concatenate([np.arange(n) for n in held])
+        return sparse.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(10_000, 1_000))
+
+    terms = [f"term{j:04d}" for j in range(1_000)]
+    weights = term_weights(holding(0), terms, 10_000, RelatedOptions())
+    assert (weights > 0).all()
+    changed = (term_weights(holding(1), terms, 10_000, RelatedOptions()) != weights).sum()
+    assert 0 < changed <= 30, changed
+    # One more essay in the archive changes none of them.
+    assert (term_weights(holding(0), terms, 10_001, RelatedOptions()) == weights).all()

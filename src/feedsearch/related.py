@@ -177,12 +177,36 @@ def term_weights(counts: sparse.csr_matrix, terms: list[str], total: int,
     words, links, authors = kinds(terms)
     if options.plain_tfidf:
         return np.where(words, np.log(total / np.maximum(df, 1)), 0.0)
+    total = counted(total)
     # Smoothed, plus one: a term in many essays still counts for something.
-    idf = np.log((total + 1) / (df + 1)) + 1
+    idf = stepped(np.log((total + 1) / (df + 1)) + 1)
     idf[words & ((df < min_essays(total)) | (df > max(2, total // 2)))] = 0.0
     idf[links & ((df < 2) | (df > max(2, total // 5)))] = 0.0
     idf[authors & ((df < 2) | (df > max(2, total // 2)))] = 0.0
     return idf
+
+
+# Weights move in steps, and the archive's size is counted to two significant figures, so
+# that an essay changed, added or removed changes the weight of few terms and tags, and
+# with them the vectors of few other essays (the lists a rebuild computes again,
+# related_update.py): a term's weight changes with one more essay holding it about once
+# in 1 / (WEIGHT_STEP x its weight's change), so about 1 / WEIGHT_STEP essays' vectors
+# change for each term an edit adds or drops, however common the term.
+WEIGHT_STEP = 0.05
+
+
+def stepped(weights: np.ndarray) -> np.ndarray:
+    """``weights`` to the nearest WEIGHT_STEP."""
+    return np.round(np.asarray(weights) / WEIGHT_STEP) * WEIGHT_STEP
+
+
+def counted(total: int) -> int:
+    """The archive's size as the weights count it: to two significant figures (exact
+    below 100), so that it changes once in a hundred essays added, or more seldom."""
+    if total < 100:
+        return total
+    scale = 10 ** (len(str(total)) - 2)
+    return (total + scale // 2) // scale * scale
 
 
 def min_essays(total: int) -> int:
@@ -247,12 +271,14 @@ def _unit_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
 
 def tag_vectors_of(documents: list[Document]) -> Vectors:
     """Rows whose products are the rarity of the tags two essays share, summed: each tag's
-    entry is the square root of ln(1 + n / essays with the tag)."""
+    entry is the square root of ln(1 + n / essays with the tag), stepped as the terms'
+    weights are (see WEIGHT_STEP)."""
     rows = [Counter({tag.casefold(): 1 for tag in d.tags}) for d in documents]
     df = Counter(tag for counts in rows for tag in counts)
-    total = len(documents)
-    return _matrix(rows, lambda t, _c: math.sqrt(math.log(1 + total / df[t])),
-                   normalise=False)
+    total = counted(len(documents))
+    rarity = {tag: math.sqrt(float(stepped(math.log(1 + total / count))))
+              for tag, count in df.items()}
+    return _matrix(rows, lambda t, _c: rarity[t], normalise=False)
 
 
 def term_vectors(documents: list[Document], options: RelatedOptions | None = None):

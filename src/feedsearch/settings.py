@@ -133,7 +133,7 @@ class RelatedOptions:
     language: str = "en"  # analysed as the index analyses text
     # How scores are computed: a new method gets a new number, so that a map made by an
     # earlier one is computed again, never reused or merged (its repr is the map's key).
-    method: int = field(default=4, init=False)
+    method: int = field(default=5, init=False)
 
 
 @dataclass
