@@ -138,6 +138,46 @@ def test_a_rebuild_after_an_edit_writes_the_map_a_fresh_build_writes(corpus_dir,
         (tmp_path / "fresh/out/related.json").read_bytes()
 
 
+@pytest.mark.parametrize("escaped", [False, True], ids=["as-stored", "older-store"])
+def test_lists_kept_as_stored_are_written_as_a_fresh_build_writes_them(corpus_dir, tmp_path,
+                                                                      escaped: bool) -> None:
+    """related.json takes the lists a rebuild leaves as they were from the store's JSON;
+    an essay's title beyond ASCII comes out as a fresh build writes it, also from a store
+    that kept its lists escaped to ASCII (as older versions did)."""
+    import json
+    import shutil
+    import sqlite3
+
+    from feedsearch.store import store_path
+
+    archive = tmp_path / "corpus"
+    shutil.copytree(corpus_dir, archive)
+    (archive / "cafe.md").write_text(
+        '---\ntitle: "Café, rest, and grief: a Zürich morning"\ndate: 2019-03-02\n'
+        'tags: [rest, grief]\n---\n\nRest after grief, at a café in the morning, is not '
+        "a reward for work finished. Burnout and grief ask for rest.\n", encoding="utf-8")
+
+    def options(name: str) -> BuildOptions:
+        return BuildOptions(archive, tmp_path / name / "out", tmp_path / name / "index",
+                            base_url="https://example.org/", workers=0)
+
+    build(options("incremental"))
+    if escaped:
+        with sqlite3.connect(store_path(options("incremental").index)) as db:
+            rows = db.execute("SELECT slug, data FROM related").fetchall()
+            db.executemany("UPDATE related SET data = ? WHERE slug = ?",
+                           [(json.dumps(json.loads(data)), slug) for slug, data in rows])
+    # A new date changes no weight: only the lists that hold the essay are made again.
+    essay_path = archive / "asking-for-help.md"
+    essay_path.write_text(essay_path.read_text(encoding="utf-8").replace(
+        "date: 2016-03-14", "date: 2016-03-15"), encoding="utf-8")
+    assert build(options("incremental")).updated == 1
+    build(options("fresh"))
+    written = (tmp_path / "incremental/out/related.json").read_bytes()
+    assert "Zürich".encode() in written
+    assert written == (tmp_path / "fresh/out/related.json").read_bytes()
+
+
 @pytest.mark.parametrize("options", [
     RelatedOptions(), RelatedOptions(exact_work=0, candidate_terms=6, candidate_pool=12)],
     ids=["exact", "candidates"])

@@ -262,11 +262,12 @@ def _find_related(state: BuildState, bodies: Bodies) -> None:
     cache = state.term_cache()
     # Essays analysed by no earlier build (a store from before counts were kept).
     bodies.load([d for d in state.documents if d.content_hash not in cache])
-    previous = None if state.fresh else store.load_related(index)
+    texts: dict[str, str] = {}
+    previous = None if state.fresh else store.load_related(index, texts)
     computed, related_state = update_related(
         state.documents, options, cache, previous,
         None if state.fresh else load_related_state(index))
-    state.related = RelatedMap(index, computed, related_state, previous)
+    state.related = RelatedMap(index, computed, related_state, previous, texts=texts)
 
 
 def _changes(state: BuildState, rendered: list[Rendered] | None) -> store.StoreChanges:

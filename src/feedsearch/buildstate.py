@@ -80,20 +80,31 @@ class Bodies:
 @dataclass
 class RelatedMap:
     """The build's related map: ``computed`` by this build (with the state it was computed
-    from and the map it replaces), or else the stored one, loaded on first use."""
+    from and the map it replaces), or else the stored one, loaded on first use. ``texts``
+    are the stored lists' JSON, by slug, as loaded with ``previous`` or ``stored``."""
 
     index: Path
     computed: dict[str, list[dict]] | None = None
     state: Any = None
     previous: dict[str, list[dict]] | None = None
     stored: dict[str, list[dict]] | None = None
+    texts: dict[str, str] = field(default_factory=dict)
 
     def get(self) -> dict[str, list[dict]]:
         if self.computed is not None:
             return self.computed
         if self.stored is None:
-            self.stored = store.load_related(self.index)
+            self.stored = store.load_related(self.index, self.texts)
         return self.stored
+
+    def unchanged_texts(self) -> dict[str, str]:
+        """The JSON of each list this build left as stored (store.load_related): written
+        out as it is, a list need not be encoded again."""
+        related, loaded = self.get(), self.previous if self.computed is not None else self.stored
+        if not loaded:
+            return {}
+        return {slug: text for slug, text in self.texts.items()
+                if related.get(slug) is loaded.get(slug)}
 
 
 @dataclass

@@ -43,7 +43,8 @@ def render_outputs(state: BuildState, bodies: Bodies) -> list[Rendered]:
     assert state.related is not None
     context = OutputContext(state.documents, options, state.base_url, Path(options.out),
                             bodies.load, state.related.get, state.data_dir,
-                            state.site.kind if state.site is not None else "")
+                            state.site.kind if state.site is not None else "",
+                            state.related.unchanged_texts)
     earlier = records(state.previous)
     essays = essays_digest(state.documents)
     result = []

@@ -216,10 +216,15 @@ def load_blobs(index_dir: Path) -> dict[str, bytes]:
             return {}
 
 
-def load_related(index_dir: Path) -> dict[str, list[dict]]:
-    """The whole stored related map, by slug."""
+def load_related(index_dir: Path, texts: dict[str, str] | None = None
+                 ) -> dict[str, list[dict]]:
+    """The whole stored related map, by slug. ``texts``, if given, is filled with each
+    list's JSON as related.json writes it (not escaped to ASCII), where the store holds
+    it so (lists stored by older versions were escaped)."""
     with closing(_connect(index_dir)) as db:
         rows = db.execute("SELECT slug, data FROM related ORDER BY slug").fetchall()
+    if texts is not None:
+        texts.update((slug, data) for slug, data in rows if "\\u" not in data)
     with without_collection():
         return {slug: loads(data) for slug, data in rows}
 
@@ -358,7 +363,7 @@ def _save_related(db: sqlite3.Connection, related: dict[str, list[dict]],
     db.executemany("DELETE FROM related WHERE slug = ?",
                    [(slug,) for slug in previous if slug not in related])
     db.executemany("INSERT OR REPLACE INTO related (slug, data) VALUES (?, ?)",
-                   ((slug, json.dumps(items)) for slug, items in related.items()
+                   ((slug, json.dumps(items, ensure_ascii=False)) for slug, items in related.items()
                     if previous.get(slug) != items))
 
 
