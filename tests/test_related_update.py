@@ -325,3 +325,42 @@ def test_one_more_essay_holding_a_common_term_seldom_changes_its_weight() -> Non
     assert 0 < changed <= 30, changed
     # One more essay in the archive changes none of them.
     assert (term_weights(holding(0), terms, 10_001, RelatedOptions()) == weights).all()
+
+
+def test_the_kept_state_is_written_a_piece_at_a_time_and_read_back_whole() -> None:
+    """The state's long arrays are kept in pieces of rows: read back, they are the state;
+    after one edit only the pieces that hold a changed row are written again."""
+    from feedsearch.related_store import state_from, state_rows
+
+    rng = random.Random(11)
+    documents = [essay(rng, n) for n in range(40)]
+    options = RelatedOptions(exact_work=0, candidate_terms=6, candidate_pool=12)
+    previous, state = update_related(documents, options, TermCache(), None, None)
+    rows = state_rows(state, piece_rows=7)
+    assert [key for key, _ in rows.changed] == rows.keys  # nothing stored yet: all of it
+    values = dict(rows.changed)
+    assert {key for key in values if key.startswith("texts.data.")} == \
+        {f"texts.data.{n}" for n in range(6)}
+
+    def same(one, other) -> None:
+        for name in ("texts", "tags"):
+            a, b = getattr(one, name), getattr(other, name)
+            assert (a.matrix != b.matrix).nnz == 0 and a.terms == b.terms
+        assert one.neighbours.ids.tolist() == other.neighbours.ids.tolist()
+        assert one.neighbours.scores.tolist() == other.neighbours.scores.tolist()
+        assert one.neighbours.edges.tolist() == other.neighbours.edges.tolist()
+        assert (one.slugs, one.identities) == (other.slugs, other.identities)
+
+    loaded = state_from(values)
+    same(loaded, state)
+    # An edit that repeats a word the essay has: its own row changes, few others.
+    word = documents[20].text.split()[0]
+    documents[20] = replace(documents[20], text=documents[20].text + f" {word} {word}",
+                            content_hash="edited")
+    _, after = update_related(documents, options, TermCache(), previous, loaded)
+    rows = state_rows(after, piece_rows=7)
+    written = {key for key, _ in rows.changed}
+    assert "texts.data.2" in written and "texts.data.0" not in written, written
+    values = {key: value for key, value in values.items() if key in rows.keys} | \
+        dict(rows.changed)
+    same(state_from(values), after)

@@ -38,62 +38,101 @@ def term_rows(cache: TermCache) -> store.TermRows:
     return store.TermRows(new_terms, rows, cache.spelled_words())
 
 
-def state_rows(state: RelatedState) -> list[tuple[str, bytes]]:
+# The state's long arrays are kept in pieces of this many rows, so that a rebuild that
+# changed a few essays' rows writes only the pieces that hold them (at 100,000 essays the
+# whole state is hundreds of megabytes).
+PIECE_ROWS = 8192
+
+
+def state_rows(state: RelatedState, piece_rows: int = PIECE_ROWS) -> store.StateRows:
+    """The state as the store's rows: those whose bytes differ from the ones it was loaded
+    from (``state.stored``), and the keys of all of them."""
     rows = [("meta", json.dumps({"options": state.options, "slugs": state.slugs,
                                  "identities": state.identities,
-                                 "by_candidates": state.by_candidates}).encode())]
+                                 "by_candidates": state.by_candidates,
+                                 "pieces": piece_rows}).encode())]
     for name, vectors in (("texts", state.texts), ("tags", state.tags)):
         if vectors is None:
             continue
         matrix = vectors.matrix
         rows += [(f"{name}.terms", json.dumps(vectors.terms, ensure_ascii=False).encode()),
-                 (f"{name}.shape", json.dumps(list(matrix.shape)).encode()),
-                 (f"{name}.data", matrix.data.astype("<f8").tobytes()),
-                 (f"{name}.indices", matrix.indices.astype("<i8").tobytes()),
-                 (f"{name}.indptr", matrix.indptr.astype("<i8").tobytes())]
+                 (f"{name}.shape", json.dumps(list(matrix.shape)).encode())]
+        for piece, start in enumerate(range(0, matrix.shape[0], piece_rows)):
+            pointers = matrix.indptr[start:start + piece_rows + 1]
+            entries = slice(pointers[0], pointers[-1])
+            rows += [(f"{name}.data.{piece}", matrix.data[entries].astype("<f8").tobytes()),
+                     (f"{name}.indices.{piece}",
+                      matrix.indices[entries].astype("<i8").tobytes()),
+                     (f"{name}.indptr.{piece}", (pointers - pointers[0]).astype("<i8").tobytes())]
         if vectors.idf is not None:
             rows.append((f"{name}.idf", vectors.idf.astype("<f8").tobytes()))
     if state.neighbours is not None:
         near = state.neighbours
-        rows += [("neighbours.shape", json.dumps(list(near.ids.shape)).encode()),
-                 ("neighbours.ids", near.ids.astype("<i8").tobytes()),
-                 ("neighbours.scores", near.scores.astype("<f8").tobytes())]
+        rows.append(("neighbours.shape", json.dumps(list(near.ids.shape)).encode()))
+        arrays = [("ids", near.ids, "<i8"), ("scores", near.scores, "<f8")]
         if near.edges is not None:
-            rows.append(("neighbours.edges", near.edges.astype("<f8").tobytes()))
-    return rows
+            arrays.append(("edges", near.edges, "<f8"))
+        for piece, start in enumerate(range(0, near.ids.shape[0], piece_rows)):
+            rows += [(f"neighbours.{name}.{piece}",
+                      array[start:start + piece_rows].astype(kind).tobytes())
+                     for name, array, kind in arrays]
+    stored = state.stored or {}
+    return store.StateRows([(key, value) for key, value in rows if stored.get(key) != value],
+                           [key for key, _ in rows])
 
 
 def load_related_state(index_dir: Path) -> RelatedState | None:
     """What the stored related map was computed from (see related_update), or None."""
-    values = store.load_blobs(index_dir)
+    return state_from(store.load_blobs(index_dir))
+
+
+def state_from(values: dict[str, bytes]) -> RelatedState | None:
+    """The state from the store's rows (as :func:`state_rows` makes them), or None."""
     if "meta" not in values:
         return None
     meta = store.loads(values["meta"])
+    if not isinstance(meta.get("pieces"), int):  # kept whole, by an older version
+        return None
     texts = _vectors(values, "texts")
     if texts is None:
         return None
     return RelatedState(meta["options"], meta["slugs"], meta["identities"], texts,
                         _vectors(values, "tags"), _neighbours(values),
-                        bool(meta.get("by_candidates")))
+                        bool(meta.get("by_candidates")), stored=values)
+
+
+def _pieces(values: dict[str, bytes], key: str, kind: str) -> list[np.ndarray]:
+    found = []
+    while (value := values.get(f"{key}.{len(found)}")) is not None:
+        found.append(np.frombuffer(value, dtype=kind))
+    return found
+
+
+def _joined(pieces: list[np.ndarray], kind: str) -> np.ndarray:
+    return np.concatenate(pieces) if len(pieces) != 1 else pieces[0] if pieces else \
+        np.zeros(0, dtype=kind)
 
 
 def _neighbours(values: dict[str, bytes]) -> Neighbours | None:
     if "neighbours.shape" not in values:
         return None
     shape = tuple(store.loads(values["neighbours.shape"]))
-    edges = values.get("neighbours.edges")
-    return Neighbours(np.frombuffer(values["neighbours.ids"], dtype="<i8").reshape(shape),
-                      np.frombuffer(values["neighbours.scores"], dtype="<f8").reshape(shape),
-                      np.frombuffer(edges, dtype="<f8") if edges is not None else None)
+    edges = _pieces(values, "neighbours.edges", "<f8")
+    return Neighbours(_joined(_pieces(values, "neighbours.ids", "<i8"), "<i8").reshape(shape),
+                      _joined(_pieces(values, "neighbours.scores", "<f8"), "<f8").reshape(shape),
+                      _joined(edges, "<f8") if edges else None)
 
 
 def _vectors(values: dict[str, bytes], name: str) -> Vectors | None:
     if f"{name}.shape" not in values:
         return None
+    pointers = _pieces(values, f"{name}.indptr", "<i8")
+    offsets = np.cumsum([0] + [piece[-1] for piece in pointers])[:len(pointers)]
+    indptr = np.concatenate([[0]] + [piece[1:] + offset
+                                     for piece, offset in zip(pointers, offsets, strict=True)])
     matrix = sparse.csr_matrix(
-        (np.frombuffer(values[f"{name}.data"], dtype="<f8"),
-         np.frombuffer(values[f"{name}.indices"], dtype="<i8"),
-         np.frombuffer(values[f"{name}.indptr"], dtype="<i8")),
+        (_joined(_pieces(values, f"{name}.data", "<f8"), "<f8"),
+         _joined(_pieces(values, f"{name}.indices", "<i8"), "<i8"), indptr.astype(np.int64)),
         shape=tuple(store.loads(values[f"{name}.shape"])))
     idf = values.get(f"{name}.idf")
     return Vectors(matrix, store.loads(values[f"{name}.terms"]), None,

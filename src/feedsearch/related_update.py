@@ -59,6 +59,7 @@ class RelatedState:
     tags: Vectors | None
     neighbours: Neighbours | None = None
     by_candidates: bool = False  # how the neighbours were found (related_neighbours.py)
+    stored: dict[str, bytes] | None = None  # the store's rows it was loaded from, if any
 
 
 def identity(document: Document) -> str:
@@ -67,10 +68,13 @@ def identity(document: Document) -> str:
            f"{document.date.isoformat() if document.date else ''}|{'|'.join(document.tags)}"
 
 
-def state_of(prepared: Prepared) -> RelatedState:
+def state_of(prepared: Prepared, earlier: RelatedState | None = None) -> RelatedState:
+    """The state to keep; ``earlier``, the one it replaces (the store writes only what
+    changed)."""
     return RelatedState(repr(prepared.options), [d.slug for d in prepared.ordered],
                         [identity(d) for d in prepared.ordered], prepared.texts,
-                        prepared.tags, prepared.neighbours, by_candidates(prepared))
+                        prepared.tags, prepared.neighbours, by_candidates(prepared),
+                        earlier.stored if earlier is not None else None)
 
 
 def update_related(documents: list[Document], options: RelatedOptions,
@@ -86,7 +90,7 @@ def update_related(documents: list[Document], options: RelatedOptions,
     ordered = prepared.ordered
     if not usable or (state.tags is None) != (prepared.tags is None) or \
             state.neighbours is None:
-        return lists_for(prepared, range(len(ordered))), state_of(prepared)
+        return lists_for(prepared, range(len(ordered))), state_of(prepared, state)
     changed = _changed_rows(prepared, state, recomputed[0] if recomputed else None)
     changed_slugs = {ordered[i].slug for i in changed}
     gone = set(state.slugs) - set(prepared.index)
@@ -106,7 +110,7 @@ def update_related(documents: list[Document], options: RelatedOptions,
     result = lists_for(prepared, sorted(whole))
     kept = [i for i in range(len(ordered)) if i not in whole]
     result.update(_merged(prepared, kept, sorted(changed), previous))
-    return {d.slug: result[d.slug] for d in ordered}, state_of(prepared)
+    return {d.slug: result[d.slug] for d in ordered}, state_of(prepared, state)
 
 
 def _update_neighbours(prepared: Prepared, state: RelatedState, changed: list[int]) -> set[int]:

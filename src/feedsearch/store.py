@@ -258,6 +258,15 @@ class TermRows:
 
 
 @dataclass
+class StateRows:
+    """The related map's state (related_store.py): the rows that changed, and the keys of
+    all of them (any other row goes)."""
+
+    changed: list[tuple[str, bytes]]
+    keys: list[str]
+
+
+@dataclass
 class StoreChanges:
     """What a build commits besides the essays it stored as it read them. The related map
     (unless None) and meta are replaced whole; given what the store held
@@ -267,7 +276,7 @@ class StoreChanges:
     meta: dict[str, str]
     related: dict[str, list[dict]] | None = None
     previous_related: dict[str, list[dict]] | None = None
-    related_state: list[tuple[str, bytes]] = field(default_factory=list)
+    related_state: StateRows | None = None
     terms: TermRows | None = None
     file_stats: dict[str, tuple[int, int, str]] | None = None
     previous_stats: dict[str, tuple[int, int, str]] | None = None
@@ -312,9 +321,7 @@ class StoreWriter:
             if changes.related is not None:  # None: the stored map is still the build's
                 _save_related(db, changes.related,
                               None if fresh else changes.previous_related)
-                db.execute("DELETE FROM related_state")
-                db.executemany("INSERT INTO related_state (key, value) VALUES (?, ?)",
-                               changes.related_state)
+                _save_state(db, changes.related_state)
             if changes.terms is not None:
                 _save_terms(db, changes.terms)
             if changes.file_stats is not None:
@@ -332,6 +339,17 @@ class StoreWriter:
         with suppress(sqlite3.Error):
             self.db.execute("ROLLBACK")
         self.db.close()
+
+
+def _save_state(db: sqlite3.Connection, state: StateRows | None) -> None:
+    if state is None:
+        db.execute("DELETE FROM related_state")
+        return
+    kept = set(state.keys)
+    gone = [(key,) for (key,) in db.execute("SELECT key FROM related_state") if key not in kept]
+    db.executemany("DELETE FROM related_state WHERE key = ?", gone)
+    db.executemany("INSERT OR REPLACE INTO related_state (key, value) VALUES (?, ?)",
+                   state.changed)
 
 
 def _save_terms(db: sqlite3.Connection, terms: TermRows) -> None:
