@@ -35,6 +35,7 @@ from pathlib import Path
 
 from . import __version__, interrupts, locking, store, unchanged
 from .buildstate import Bodies, BuildReport, BuildState, RelatedMap, count_read
+from .collection import without_collection
 from .intake import read_and_index
 from .progress import BuildProgress, as_progress
 from .rendering import Rendered, publish, records, render_outputs
@@ -259,15 +260,19 @@ def _find_related(state: BuildState, bodies: Bodies) -> None:
     from .related_store import load_related_state
     from .related_update import update_related
 
-    cache = state.term_cache()
-    # Essays analysed by no earlier build (a store from before counts were kept).
-    bodies.load([d for d in state.documents if d.content_hash not in cache])
-    texts: dict[str, str] = {}
-    previous = None if state.fresh else store.load_related(index, texts)
-    computed, related_state = update_related(
-        state.documents, options, cache, previous,
-        None if state.fresh else load_related_state(index))
-    state.related = RelatedMap(index, computed, related_state, previous, texts=texts)
+    # Arrays, records and lists by the hundred thousand, none of them cyclic: a collection
+    # pass over them all, set off again and again, cost seconds at 100,000 essays.
+    with without_collection():
+        cache = state.term_cache()
+        # Essays analysed by no earlier build (a store from before counts were kept).
+        bodies.load([d for d in state.documents if d.content_hash not in cache])
+        texts: dict[str, str] = {}
+        previous = None if state.fresh else store.load_related(index, texts)
+        computed, related_state = update_related(
+            state.documents, options, cache, previous,
+            None if state.fresh else load_related_state(index))
+        state.related = RelatedMap(index, computed, related_state, previous,
+                                   texts=texts)
 
 
 def _changes(state: BuildState, rendered: list[Rendered] | None) -> store.StoreChanges:

@@ -63,17 +63,27 @@ def _matrix(rows: list[Counter], weight, normalise: bool = True) -> Vectors:
     return Vectors(matrix, list(vocabulary))
 
 
+TAKE_STEP = 1 << 20
+
+
 def _count_matrix(rows: list[tuple[np.ndarray, np.ndarray]], columns: int,
                   rank: np.ndarray | None = None) -> sparse.csr_matrix:
-    """The rows as a matrix, each term number put through ``rank`` (its column) if given.
-    Each array is copied once, straight into the type the matrix holds: at 100,000 essays
-    they are tens of millions of entries."""
+    """The rows as a matrix of counts (unsigned: the weights are computed from them in
+    floating point), each term number put through ``rank`` (its column) if given. At
+    100,000 essays the rows are tens of millions of entries: each is copied once, into
+    the types the sparse matrix keeps (32-bit positions where they fit), never converted
+    again."""
     lengths = np.fromiter((len(ids) for ids, _ in rows), dtype=np.int64, count=len(rows))
-    pointers = np.concatenate(([0], np.cumsum(lengths)))
+    total = int(lengths.sum())
+    position = np.int32 if max(total, columns) < 2**31 else np.int64
+    pointers = np.concatenate(([0], np.cumsum(lengths))).astype(position)
     empty = np.zeros(0, dtype=np.uint32)
-    indices = np.concatenate([ids for ids, _ in rows] or [empty])
-    indices = rank[indices] if rank is not None else indices.astype(np.int64)
-    data = np.concatenate([counts for _, counts in rows] or [empty], dtype=np.float64)
+    numbers = np.concatenate([ids for ids, _ in rows] or [empty])
+    indices = np.empty(len(numbers), dtype=position)
+    rank = rank.astype(position) if rank is not None else np.arange(columns, dtype=position)
+    for start in range(0, len(numbers), TAKE_STEP):  # a step's positions stay in the cache
+        np.take(rank, numbers[start:start + TAKE_STEP], out=indices[start:start + TAKE_STEP])
+    data = np.concatenate([counts for _, counts in rows] or [empty])
     return sparse.csr_matrix((data, indices, pointers), shape=(len(rows), max(1, columns)))
 
 
@@ -93,7 +103,7 @@ def text_vectors(documents: list[Document], options: RelatedOptions,
         matrix, missing = earlier
         if len(missing):
             fresh = unit_vectors(counts[missing], idf, terms, options)
-            matrix = _with_rows(matrix, missing, fresh)
+            matrix = _filled(matrix, missing, fresh)
     # An essay has text if it had words when analysed (its text may since have been let go)
     # or has text now (perhaps only stop words).
     has_text = np.diff(counts.indptr) > entries_by_row(counts, ~kinds(terms)[0])
@@ -251,13 +261,17 @@ def _entries(matrix: sparse.csr_matrix, columns: np.ndarray) -> sparse.csr_matri
                              shape=matrix.shape)
 
 
-def _with_rows(matrix: sparse.csr_matrix, positions: np.ndarray,
-               rows: sparse.csr_matrix) -> sparse.csr_matrix:
-    """``matrix`` with the rows at ``positions`` replaced by ``rows``, in order."""
-    stacked = sparse.vstack([matrix, rows], format="csr")
-    order = np.arange(matrix.shape[0])
-    order[positions] = matrix.shape[0] + np.arange(len(positions))
-    return stacked[order]
+def _filled(matrix: sparse.csr_matrix, positions: np.ndarray,
+            rows: sparse.csr_matrix) -> sparse.csr_matrix:
+    """``matrix``, whose rows at ``positions`` (in increasing order) are empty, with
+    ``rows`` there: each entry put in its place in one pass, where stacking and reordering
+    the rows copied the whole matrix twice."""
+    lengths = np.diff(matrix.indptr)
+    lengths[positions] = np.diff(rows.indptr)
+    at = np.repeat(matrix.indptr[positions], np.diff(rows.indptr))
+    return sparse.csr_matrix(
+        (np.insert(matrix.data, at, rows.data), np.insert(matrix.indices, at, rows.indices),
+         np.concatenate(([0], np.cumsum(lengths)))), shape=matrix.shape)
 
 
 def _unit_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:

@@ -84,8 +84,8 @@ def update_related(documents: list[Document], options: RelatedOptions,
     Returns the map, in slug order, and the state to keep for the next build."""
     usable = previous is not None and state is not None and state.options == repr(options)
     recomputed: list[np.ndarray] = []  # the text rows not taken from ``state``
-    rows_from = _earlier_rows(documents, state, recomputed) if usable else None
     with without_collection():  # arrays, and a row of counts per essay: nothing cyclic
+        rows_from = _earlier_rows(documents, state, recomputed) if usable else None
         prepared = prepare(documents, options, term_counts, rows_from)
     ordered = prepared.ordered
     if not usable or (state.tags is None) != (prepared.tags is None) or \
