@@ -95,10 +95,16 @@ def test_an_updated_map_equals_the_map_computed_whole(seed: int, options) -> Non
         previous = updated
 
 
-def _edges(state) -> list[float] | None:
-    """The pools' edges kept for the next build (with candidates)."""
-    edges = state.neighbours.edges
-    return edges.tolist() if edges is not None else None
+def _edges(state) -> tuple[list[float] | None, dict | None]:
+    """The pools' edges and the strongest terms kept for the next build (with
+    candidates)."""
+    edges, strongest = state.neighbours.edges, state.strongest
+    if strongest is not None:
+        strongest = strongest.tocoo()
+        strongest = {(int(r), state.texts.terms[c]): float(v)
+                     for r, c, v in zip(strongest.row, strongest.col, strongest.data,
+                                        strict=True)}
+    return (edges.tolist() if edges is not None else None), strongest
 
 
 def test_pins_and_exclusions_survive_an_update() -> None:

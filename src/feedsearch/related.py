@@ -103,7 +103,7 @@ def text_vectors(documents: list[Document], options: RelatedOptions,
         matrix, missing = earlier
         if len(missing):
             fresh = unit_vectors(counts[missing], idf, terms, options)
-            matrix = _filled(matrix, missing, fresh)
+            matrix = filled(matrix, missing, fresh)
     # An essay has text if it had words when analysed (its text may since have been let go)
     # or has text now (perhaps only stop words).
     has_text = np.diff(counts.indptr) > entries_by_row(counts, ~kinds(terms)[0])
@@ -183,7 +183,7 @@ def term_weights(counts: sparse.csr_matrix, terms: list[str], total: int,
     """Inverse document frequency per column; 0 for terms too rare to link or too common
     (a link to a page or site more than a fifth of the essays link to is the site's own
     furniture)."""
-    df = np.bincount(counts.indices, minlength=counts.shape[1])  # essays per term
+    df = column_counts(counts)  # essays per term
     words, links, authors = kinds(terms)
     if options.plain_tfidf:
         return np.where(words, np.log(total / np.maximum(df, 1)), 0.0)
@@ -217,6 +217,15 @@ def counted(total: int) -> int:
         return total
     scale = 10 ** (len(str(total)) - 2)
     return (total + scale // 2) // scale * scale
+
+
+def column_counts(matrix: sparse.csr_matrix) -> np.ndarray:
+    """The entries in each column, counted a cache-sized step at a time (counting all at
+    once first copies every position into a 64-bit array: hundreds of megabytes)."""
+    counts = np.zeros(matrix.shape[1], dtype=np.int64)
+    for start in range(0, len(matrix.indices), TAKE_STEP):
+        counts += np.bincount(matrix.indices[start:start + TAKE_STEP], minlength=matrix.shape[1])
+    return counts
 
 
 def min_essays(total: int) -> int:
@@ -261,7 +270,7 @@ def _entries(matrix: sparse.csr_matrix, columns: np.ndarray) -> sparse.csr_matri
                              shape=matrix.shape)
 
 
-def _filled(matrix: sparse.csr_matrix, positions: np.ndarray,
+def filled(matrix: sparse.csr_matrix, positions: np.ndarray,
             rows: sparse.csr_matrix) -> sparse.csr_matrix:
     """``matrix``, whose rows at ``positions`` (in increasing order) are empty, with
     ``rows`` there: each entry put in its place in one pass, where stacking and reordering

@@ -54,18 +54,12 @@ def state_rows(state: RelatedState, piece_rows: int = PIECE_ROWS) -> store.State
     for name, vectors in (("texts", state.texts), ("tags", state.tags)):
         if vectors is None:
             continue
-        matrix = vectors.matrix
-        rows += [(f"{name}.terms", json.dumps(vectors.terms, ensure_ascii=False).encode()),
-                 (f"{name}.shape", json.dumps(list(matrix.shape)).encode())]
-        for piece, start in enumerate(range(0, matrix.shape[0], piece_rows)):
-            pointers = matrix.indptr[start:start + piece_rows + 1]
-            entries = slice(pointers[0], pointers[-1])
-            rows += [(f"{name}.data.{piece}", matrix.data[entries].astype("<f8").tobytes()),
-                     (f"{name}.indices.{piece}",
-                      matrix.indices[entries].astype("<i8").tobytes()),
-                     (f"{name}.indptr.{piece}", (pointers - pointers[0]).astype("<i8").tobytes())]
+        rows.append((f"{name}.terms", json.dumps(vectors.terms, ensure_ascii=False).encode()))
+        rows += _matrix_rows(name, vectors.matrix, piece_rows)
         if vectors.idf is not None:
             rows.append((f"{name}.idf", vectors.idf.astype("<f8").tobytes()))
+    if state.strongest is not None:
+        rows += _matrix_rows("strongest", state.strongest, piece_rows)
     if state.neighbours is not None:
         near = state.neighbours
         rows.append(("neighbours.shape", json.dumps(list(near.ids.shape)).encode()))
@@ -79,6 +73,19 @@ def state_rows(state: RelatedState, piece_rows: int = PIECE_ROWS) -> store.State
     stored = state.stored or {}
     return store.StateRows([(key, value) for key, value in rows if stored.get(key) != value],
                            [key for key, _ in rows])
+
+
+def _matrix_rows(name: str, matrix: sparse.csr_matrix,
+                 piece_rows: int) -> list[tuple[str, bytes]]:
+    """A sparse matrix as rows of the store: its shape, and each piece of rows' entries."""
+    rows = [(f"{name}.shape", json.dumps(list(matrix.shape)).encode())]
+    for piece, start in enumerate(range(0, matrix.shape[0], piece_rows)):
+        pointers = matrix.indptr[start:start + piece_rows + 1]
+        entries = slice(pointers[0], pointers[-1])
+        rows += [(f"{name}.data.{piece}", matrix.data[entries].astype("<f8").tobytes()),
+                 (f"{name}.indices.{piece}", matrix.indices[entries].astype("<i8").tobytes()),
+                 (f"{name}.indptr.{piece}", (pointers - pointers[0]).astype("<i8").tobytes())]
+    return rows
 
 
 def load_related_state(index_dir: Path) -> RelatedState | None:
@@ -98,7 +105,8 @@ def state_from(values: dict[str, bytes]) -> RelatedState | None:
         return None
     return RelatedState(meta["options"], meta["slugs"], meta["identities"], texts,
                         _vectors(values, "tags"), _neighbours(values),
-                        bool(meta.get("by_candidates")), stored=values)
+                        bool(meta.get("by_candidates")), stored=values,
+                        strongest=_matrix(values, "strongest"))
 
 
 def _pieces(values: dict[str, bytes], key: str, kind: str) -> list[np.ndarray]:
@@ -123,17 +131,23 @@ def _neighbours(values: dict[str, bytes]) -> Neighbours | None:
                       _joined(edges, "<f8") if edges else None)
 
 
-def _vectors(values: dict[str, bytes], name: str) -> Vectors | None:
+def _matrix(values: dict[str, bytes], name: str) -> sparse.csr_matrix | None:
     if f"{name}.shape" not in values:
         return None
     pointers = _pieces(values, f"{name}.indptr", "<i8")
     offsets = np.cumsum([0] + [piece[-1] for piece in pointers])[:len(pointers)]
     indptr = np.concatenate([[0]] + [piece[1:] + offset
                                      for piece, offset in zip(pointers, offsets, strict=True)])
-    matrix = sparse.csr_matrix(
+    return sparse.csr_matrix(
         (_joined(_pieces(values, f"{name}.data", "<f8"), "<f8"),
          _joined(_pieces(values, f"{name}.indices", "<i8"), "<i8"), indptr.astype(np.int64)),
         shape=tuple(store.loads(values[f"{name}.shape"])))
+
+
+def _vectors(values: dict[str, bytes], name: str) -> Vectors | None:
+    matrix = _matrix(values, name)
+    if matrix is None:
+        return None
     idf = values.get(f"{name}.idf")
     return Vectors(matrix, store.loads(values[f"{name}.terms"]), None,
                    np.frombuffer(idf, dtype="<f8") if idf is not None else None)

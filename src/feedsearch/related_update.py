@@ -29,7 +29,7 @@ from scipy import sparse
 
 from .collection import without_collection
 from .model import Document
-from .related import Prepared, RelatedOptions, TermCache, Vectors, prepare
+from .related import Prepared, RelatedOptions, TermCache, Vectors, filled, prepare
 from .related_lists import BLOCK_ROWS, closeness, lists_for, smoothing, text_scores
 from .related_neighbours import (
     Neighbours,
@@ -60,6 +60,8 @@ class RelatedState:
     neighbours: Neighbours | None = None
     by_candidates: bool = False  # how the neighbours were found (related_neighbours.py)
     stored: dict[str, bytes] | None = None  # the store's rows it was loaded from, if any
+    # With candidates: each essay's strongest terms (related_neighbours.strongest_terms).
+    strongest: sparse.csr_matrix | None = None
 
 
 def identity(document: Document) -> str:
@@ -74,7 +76,7 @@ def state_of(prepared: Prepared, earlier: RelatedState | None = None) -> Related
     return RelatedState(repr(prepared.options), [d.slug for d in prepared.ordered],
                         [identity(d) for d in prepared.ordered], prepared.texts,
                         prepared.tags, prepared.neighbours, by_candidates(prepared),
-                        earlier.stored if earlier is not None else None)
+                        earlier.stored if earlier is not None else None, prepared.strongest)
 
 
 def update_related(documents: list[Document], options: RelatedOptions,
@@ -126,6 +128,7 @@ def _update_neighbours(prepared: Prepared, state: RelatedState, changed: list[in
     whole = ~old.have | old.is_changed[:len(old.have)] | (old.bad.any(axis=1) & old.full)
     moved = set(np.flatnonzero(~old.have).tolist())
     if candidates:
+        _strongest_from(prepared, state, old)
         altered, allowed = _pools(prepared, state, targets, old)
         whole |= altered
         merged = np.flatnonzero(~whole & ((np.diff(allowed.indptr) > 0) | old.bad.any(axis=1)))
@@ -178,6 +181,33 @@ class _OldRows:
         if old.edges is not None:
             self.edges = np.zeros(n)
             self.edges[have] = old.edges[self.position[have]]
+
+
+def _strongest_from(prepared: Prepared, state: RelatedState, old: _OldRows) -> None:
+    """Give ``prepared`` each essay's strongest terms: the kept ones of the essays whose
+    vector is unchanged (in the new rows and columns), found again for the others."""
+    if state.strongest is None:
+        return  # found whole when first needed
+    keep = old.have & ~old.is_changed[:len(old.have)]
+    columns = _column_map(state.texts.terms, prepared.texts.terms)
+    taken = _rows_of(state.strongest, old.position[keep])
+    if (columns[taken.indices] < 0).any():
+        return  # a term gone from the vocabulary: found whole
+    lengths = np.zeros(len(keep), dtype=np.int64)
+    lengths[keep] = np.diff(taken.indptr)
+    kept = sparse.csr_matrix((taken.data, columns[taken.indices],
+                              np.concatenate(([0], np.cumsum(lengths)))),
+                             shape=prepared.texts.matrix.shape)
+    missing = np.flatnonzero(~keep)
+    fresh = heaviest(prepared.texts.matrix[missing], prepared.options.candidate_terms)
+    prepared.strongest = filled(kept, missing, fresh)
+
+
+def _column_map(old_terms: list[str], terms: list[str]) -> np.ndarray:
+    """Each old term's column among ``terms`` (-1: no longer there)."""
+    position = {term: n for n, term in enumerate(terms)}
+    return np.fromiter((position.get(term, -1) for term in old_terms), dtype=np.int64,
+                       count=len(old_terms))
 
 
 def _pools(prepared: Prepared, state: RelatedState, targets: np.ndarray,
