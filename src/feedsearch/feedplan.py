@@ -61,10 +61,13 @@ def feed_specs(documents: list[Document], site: FeedSite) -> list[FeedSpec]:
 
 def _group(ordered: list[Document], labels_of) -> dict[str, tuple[str, list[Document]]]:
     groups: dict[str, tuple[str, list[Document]]] = {}
+    slugs: dict[str, str] = {}  # a few labels, on many essays: each made a key once
     for document in ordered:
         keys: dict[str, str] = {}
         for label in labels_of(document):
-            keys.setdefault(slugify(label), label)  # "Work & Rest" and "work rest" are one
+            if (key := slugs.get(label)) is None:
+                key = slugs[label] = slugify(label)
+            keys.setdefault(key, label)  # "Work & Rest" and "work rest" are one
         for key, label in keys.items():
             if key:
                 groups.setdefault(key, (label, []))[1].append(document)
