@@ -29,19 +29,35 @@ from scipy import sparse
 
 from .collection import without_collection
 from .model import Document
-from .related import Prepared, RelatedOptions, TermCache, Vectors, filled, prepare
+from .related import (
+    Prepared,
+    RelatedOptions,
+    TermCache,
+    Vectors,
+    column_counts,
+    filled,
+    prepare,
+)
 from .related_lists import BLOCK_ROWS, closeness, lists_for, smoothing, text_scores
 from .related_neighbours import (
     Neighbours,
     best_of,
+    best_scored,
     by_candidates,
     candidate_scores,
     heaviest,
     neighbours_of,
+    strongest_terms,
     width,
 )
 from .related_why import Explainer
 from .vectors import entries_by_row
+
+# An update compares its changed rows with every essay only while that makes at most this
+# many pairs per essay of the archive (or PAIR_BUDGET_LEAST): beyond it, finding every
+# essay's neighbours afresh is quicker and smaller (_pairs_over_budget).
+PAIR_BUDGET_PER_ESSAY = 40
+PAIR_BUDGET_LEAST = 1_000_000
 
 # Candidate scores are rounded to six places; one computed with its terms summed in another
 # order may differ in the last of them.
@@ -109,6 +125,8 @@ def update_related(documents: list[Document], options: RelatedOptions,
                 document.related_exclude or any(e["score"] <= options.min_score for e in old) \
                 or any(e["slug"] in stale for e in old):
             whole.add(i)
+    if 2 * len(whole) > len(ordered):  # merging the rest costs more than making them
+        return lists_for(prepared, range(len(ordered))), state_of(prepared, state)
     result = lists_for(prepared, sorted(whole))
     kept = [i for i in range(len(ordered)) if i not in whole]
     result.update(_merged(prepared, kept, sorted(changed), previous))
@@ -129,6 +147,10 @@ def _update_neighbours(prepared: Prepared, state: RelatedState, changed: list[in
     moved = set(np.flatnonzero(~old.have).tolist())
     if candidates:
         _strongest_from(prepared, state, old)
+    if _pairs_over_budget(strongest_terms(prepared) if candidates else prepared.texts.matrix,
+                          targets):
+        return _all_neighbours(prepared)
+    if candidates:
         altered, allowed = _pools(prepared, state, targets, old)
         whole |= altered
         merged = np.flatnonzero(~whole & ((np.diff(allowed.indptr) > 0) | old.bad.any(axis=1)))
@@ -181,6 +203,18 @@ class _OldRows:
         if old.edges is not None:
             self.edges = np.zeros(n)
             self.edges[have] = old.edges[self.position[have]]
+
+
+def _pairs_over_budget(vectors: sparse.csr_matrix, targets: np.ndarray) -> bool:
+    """Whether comparing the changed rows with every essay, as an update does, would make
+    more pairs than finding every essay's neighbours afresh is worth: at most the entries,
+    over the terms of the changed rows, of the essays holding each term. An essay added
+    to a dense archive changes the weights, and so the rows, of thousands of others."""
+    if not len(targets):
+        return False
+    held = column_counts(vectors)
+    pairs = int(held[vectors[targets].indices].sum())
+    return pairs > max(PAIR_BUDGET_LEAST, PAIR_BUDGET_PER_ESSAY * vectors.shape[0])
 
 
 def _strongest_from(prepared: Prepared, state: RelatedState, old: _OldRows) -> None:
@@ -237,10 +271,8 @@ def _pools(prepared: Prepared, state: RelatedState, targets: np.ndarray,
     then = sparse.csr_matrix((then.data, then_at[then.indices], then.indptr),
                              shape=(then.shape[0], essays))
     # Each pair scored either time: its score before and now.
-    pattern = (abs(now) + abs(then)).tocoo()
-    rows, columns = pattern.row, pattern.col
-    was = np.asarray(then[rows, columns]).ravel()
-    is_now = np.asarray(now[rows, columns]).ravel()
+    pairs, (was, is_now) = _aligned([then.tocoo(), now.tocoo()], essays)
+    rows, columns = pairs // essays, pairs % essays
     edge = old.edges[rows]
     near_edge = (np.abs(was - edge) <= EDGE_SLACK) | (np.abs(is_now - edge) <= EDGE_SLACK)
     in_before, in_now = was > edge, is_now > edge
@@ -250,6 +282,20 @@ def _pools(prepared: Prepared, state: RelatedState, targets: np.ndarray,
     allowed = sparse.csr_matrix((np.ones(int(kept.sum())), (rows[kept], columns[kept])),
                                 shape=(len(old.have), essays))[:, :len(targets)].tocsr()
     return altered, allowed
+
+
+def _aligned(matrices: list[sparse.coo_matrix], width: int
+             ) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The (row x ``width`` + column) of every entry of any of ``matrices`` (of one
+    shape), in order, and each matrix's value there (0 where it has none)."""
+    keys = [m.row.astype(np.int64) * width + m.col for m in matrices]
+    pairs = np.unique(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
+    values = []
+    for key, matrix in zip(keys, matrices, strict=True):
+        value = np.zeros(len(pairs))
+        value[np.searchsorted(pairs, key)] = matrix.data
+        values.append(value)
+    return pairs, values
 
 
 def _merge_changed(prepared: Prepared, old: _OldRows, targets: np.ndarray,
@@ -441,6 +487,7 @@ def _merged(prepared: Prepared, rows: list[int], changed: list[int],
     explain = Explainer(prepared)
     tags = prepared.tags.matrix if prepared.tags is not None and options.tag_weight else None
     tags_t = tags[targets].T.tocsr() if tags is not None else None
+    newest = np.nan_to_num(days, nan=-np.inf)  # an undated essay is never newer
     for start in range(0, len(rows), BLOCK_ROWS):
         block = np.array(rows[start:start + BLOCK_ROWS], dtype=np.int64)
         scores = options.text_weight * text_scores(prepared, table, block, targets).toarray()
@@ -457,12 +504,14 @@ def _merged(prepared: Prepared, rows: list[int], changed: list[int],
                 result[document.slug] = old
                 continue
             candidates = [(e["score"], index[e["slug"]], e) for e in old]
-            for column, j in enumerate(targets):
-                score = float(scores[row, column])
-                if j == i or score <= options.min_score or not options.include_newer and \
-                        not np.isnan(days[i]) and np.nan_to_num(days[j], nan=-np.inf) > days[i]:
-                    continue
-                candidates.append((score, int(j), None))
+            eligible = (scores[row] > options.min_score) & (targets != i)
+            if not options.include_newer and not np.isnan(days[i]):
+                eligible &= ~(newest[targets] > days[i])
+            # Of the changed essays, only the best ``limit`` can be on the list.
+            chosen, chosen_scores = best_scored(targets[eligible], scores[row][eligible],
+                                                recency, options.limit)
+            candidates += [(score, j, None) for j, score in zip(chosen, chosen_scores,
+                                                                strict=True)]
             candidates.sort(key=lambda c: (-c[0], -recency[c[1]], c[1]))
             result[document.slug] = [
                 kept if kept is not None else explain(int(i), j, score)
