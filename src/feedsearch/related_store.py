@@ -42,6 +42,8 @@ def term_rows(cache: TermCache) -> store.TermRows:
 # changed a few essays' rows writes only the pieces that hold them (at 100,000 essays the
 # whole state is hundreds of megabytes).
 PIECE_ROWS = 8192
+# Each array's shape is kept as "<name>.size": a version before the pieces looks for
+# "<name>.shape", finds none, and computes its map whole instead of misreading these.
 
 
 def state_rows(state: RelatedState, piece_rows: int = PIECE_ROWS) -> store.StateRows:
@@ -62,7 +64,7 @@ def state_rows(state: RelatedState, piece_rows: int = PIECE_ROWS) -> store.State
         rows += _matrix_rows("strongest", state.strongest, piece_rows)
     if state.neighbours is not None:
         near = state.neighbours
-        rows.append(("neighbours.shape", json.dumps(list(near.ids.shape)).encode()))
+        rows.append(("neighbours.size", json.dumps(list(near.ids.shape)).encode()))
         arrays = [("ids", near.ids, "<i8"), ("scores", near.scores, "<f8")]
         if near.edges is not None:
             arrays.append(("edges", near.edges, "<f8"))
@@ -78,7 +80,7 @@ def state_rows(state: RelatedState, piece_rows: int = PIECE_ROWS) -> store.State
 def _matrix_rows(name: str, matrix: sparse.csr_matrix,
                  piece_rows: int) -> list[tuple[str, bytes]]:
     """A sparse matrix as rows of the store: its shape, and each piece of rows' entries."""
-    rows = [(f"{name}.shape", json.dumps(list(matrix.shape)).encode())]
+    rows = [(f"{name}.size", json.dumps(list(matrix.shape)).encode())]
     for piece, start in enumerate(range(0, matrix.shape[0], piece_rows)):
         pointers = matrix.indptr[start:start + piece_rows + 1]
         entries = slice(pointers[0], pointers[-1])
@@ -122,9 +124,9 @@ def _joined(pieces: list[np.ndarray], kind: str) -> np.ndarray:
 
 
 def _neighbours(values: dict[str, bytes]) -> Neighbours | None:
-    if "neighbours.shape" not in values:
+    if "neighbours.size" not in values:
         return None
-    shape = tuple(store.loads(values["neighbours.shape"]))
+    shape = tuple(store.loads(values["neighbours.size"]))
     edges = _pieces(values, "neighbours.edges", "<f8")
     return Neighbours(_joined(_pieces(values, "neighbours.ids", "<i8"), "<i8").reshape(shape),
                       _joined(_pieces(values, "neighbours.scores", "<f8"), "<f8").reshape(shape),
@@ -132,7 +134,7 @@ def _neighbours(values: dict[str, bytes]) -> Neighbours | None:
 
 
 def _matrix(values: dict[str, bytes], name: str) -> sparse.csr_matrix | None:
-    if f"{name}.shape" not in values:
+    if f"{name}.size" not in values:
         return None
     pointers = _pieces(values, f"{name}.indptr", "<i8")
     offsets = np.cumsum([0] + [piece[-1] for piece in pointers])[:len(pointers)]
@@ -141,7 +143,7 @@ def _matrix(values: dict[str, bytes], name: str) -> sparse.csr_matrix | None:
     return sparse.csr_matrix(
         (_joined(_pieces(values, f"{name}.data", "<f8"), "<f8"),
          _joined(_pieces(values, f"{name}.indices", "<i8"), "<i8"), indptr.astype(np.int64)),
-        shape=tuple(store.loads(values[f"{name}.shape"])))
+        shape=tuple(store.loads(values[f"{name}.size"])))
 
 
 def _vectors(values: dict[str, bytes], name: str) -> Vectors | None:
