@@ -16,8 +16,11 @@ seconds of the whole process, after the disk is synced:
 With ``--archive DIR``, an archive built before (bench/large.py's ``DIR/<count>``, whose
 cold build takes most of an hour at 100,000 essays), both versions build that one archive
 in turn, with no cold build: each rebuild with nothing changed follows an unmeasured build
-by the same version, so that it finds what that version's own last build left. Both
-versions must read the other's store and index (the same store format).
+by the same version, so that it finds what that version's own last build left, and each
+rebuild with one file changed follows an unmeasured change and restore by the same
+version, so that it starts from the related map's state as that version keeps it (two
+versions may keep it in forms each reads as "none": the map is then computed whole).
+Both versions must read the other's store and index (the same store format).
 
 The machines are shared and their load drifts over minutes, so the versions alternate
 ABBA-style: each measure runs A then B in even rounds and B then A in odd ones, so that a
@@ -101,12 +104,19 @@ class Version:
             raise SystemExit(f"{self.name}: the rebuild with nothing changed reported {report}")
         self.times["rebuild, nothing changed"].append(seconds)
 
-    def one_changed(self) -> None:
-        """Append a sentence to one essay, build, then restore it and build again."""
+    def one_changed(self, after_own_change: bool = False) -> None:
+        """Append a sentence to one essay, build, then restore it and build again; first,
+        unmeasured, the same once over (``after_own_change``)."""
         files = sorted((self.root / "essays").rglob("*.md"))
         path = files[len(files) // 2]
         original, stat = path.read_bytes(), path.stat()
         try:
+            if after_own_change:
+                path.write_bytes(original + APPENDED.encode())
+                self.build()
+                path.write_bytes(original)
+                os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+                self.build()
             path.write_bytes(original + APPENDED.encode())
             seconds, changed = self.build()
         finally:
@@ -189,7 +199,7 @@ def main() -> None:
             for version in order:
                 version.unchanged(after_own_build=shared is not None)
             for version in order:
-                version.one_changed()
+                version.one_changed(after_own_change=shared is not None)
 
     a, b = versions
     headers = ["measure", "A median s", "B median s", "B / A", "A min-max s", "B min-max s"]
