@@ -370,3 +370,12 @@ def test_the_kept_state_is_written_a_piece_at_a_time_and_read_back_whole() -> No
     values = {key: value for key, value in values.items() if key in rows.keys} | \
         dict(rows.changed)
     same(state_from(values), after)
+
+
+def test_the_kept_state_of_an_archive_with_no_essays_is_read_back() -> None:
+    """Every essay removed: the state kept has no rows, and the next build reads it."""
+    from feedsearch.related_store import state_from, state_rows
+
+    _, state = update_related([], RelatedOptions(), TermCache(), None, None)
+    loaded = state_from(dict(state_rows(state).changed))
+    assert loaded is not None and loaded.texts.matrix.shape[0] == 0

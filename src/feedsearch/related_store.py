@@ -119,8 +119,10 @@ def _pieces(values: dict[str, bytes], key: str, kind: str) -> list[np.ndarray]:
 
 
 def _joined(pieces: list[np.ndarray], kind: str) -> np.ndarray:
-    return np.concatenate(pieces) if len(pieces) != 1 else pieces[0] if pieces else \
-        np.zeros(0, dtype=kind)
+    """The pieces as one array (none: a state of no rows)."""
+    if not pieces:
+        return np.zeros(0, dtype=kind)
+    return pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
 
 
 def _neighbours(values: dict[str, bytes]) -> Neighbours | None:
