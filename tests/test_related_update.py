@@ -199,17 +199,9 @@ def test_an_essay_that_rises_into_full_neighbour_rows_is_found_there(seed: int,
     previous, state = update_related(documents, options, cache, None, None)
     for serial in range(4):
         at = rng.randrange(len(documents))
-        old = documents[at]
-        words = old.text.split()
-        repeated = rng.sample(sorted(set(words)), 3)
-        documents[at] = replace(old, text=" ".join(words + repeated * 40),
-                                content_hash=f"{old.content_hash}-{serial}")
+        documents[at] = _repeating(rng, documents[at], 3, 40, serial)
         updated, state = update_related(documents, options, cache, previous, state)
-        _, fresh = update_related(documents, options, TermCache(), None, None)
-        assert state.neighbours.ids.tolist() == fresh.neighbours.ids.tolist(), (seed, serial)
-        assert _edges(state) == _edges(fresh)
-        assert related_json_bytes(updated) == related_json_bytes(
-            related_map(documents, options)), (seed, serial)
+        _assert_as_computed_afresh(documents, options, updated, state, (seed, serial))
         previous = updated
 
 
@@ -225,18 +217,31 @@ def test_only_the_essays_in_a_pool_enter_its_neighbours(seed: int) -> None:
     previous, state = update_related(documents, options, cache, None, None)
     for serial in range(4):
         for at in rng.sample(range(len(documents)), 6):
-            old = documents[at]
-            words = old.text.split()
-            repeated = rng.sample(sorted(set(words)), 2)
-            documents[at] = replace(old, text=" ".join(words + repeated * 30),
-                                    content_hash=f"{old.content_hash}-{serial}")
+            documents[at] = _repeating(rng, documents[at], 2, 30, serial)
         updated, state = update_related(documents, options, cache, previous, state)
-        _, fresh = update_related(documents, options, TermCache(), None, None)
-        assert state.neighbours.ids.tolist() == fresh.neighbours.ids.tolist(), (seed, serial)
-        assert _edges(state) == _edges(fresh)
-        assert related_json_bytes(updated) == related_json_bytes(
-            related_map(documents, options)), (seed, serial)
+        _assert_as_computed_afresh(documents, options, updated, state, (seed, serial))
         previous = updated
+
+
+def _repeating(rng: random.Random, document: Document, words: int, times: int,
+               serial: int) -> Document:
+    """The essay with ``words`` of its words repeated ``times`` more: the same terms, so no
+    term's weight changes, and another vector."""
+    text = document.text.split()
+    repeated = rng.sample(sorted(set(text)), words)
+    return replace(document, text=" ".join(text + repeated * times),
+                   content_hash=f"{document.content_hash}-{serial}")
+
+
+def _assert_as_computed_afresh(documents: list[Document], options: RelatedOptions,
+                               updated: dict, state, where: tuple) -> None:
+    """The updated map, and the neighbours, edges and strongest terms kept for the next
+    build, are those a computation from nothing gives."""
+    _, fresh = update_related(documents, options, TermCache(), None, None)
+    assert state.neighbours.ids.tolist() == fresh.neighbours.ids.tolist(), where
+    assert _edges(state) == _edges(fresh), where
+    assert related_json_bytes(updated) == related_json_bytes(
+        related_map(documents, options)), where
 
 
 def test_an_essay_tied_through_a_neighbour_enters_when_it_becomes_newer() -> None:
