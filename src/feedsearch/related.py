@@ -4,9 +4,11 @@ closeness in time.
 
 - Words: the index's own analysis (stemming, stop words), sublinear term frequency
   (1 + ln tf), the title counted three times, smoothed inverse document frequency,
-  ln((n + 1) / (df + 1)) + 1, terms pruned when they occur in more than half of the essays
-  or in too few to link more than a pair (fewer than three, in archives of twenty essays
-  or more; two, below); each essay's 200 strongest terms are compared.
+  ln((n + 1) / (df + 1)) + 1 to the nearest 0.05 with n to two significant figures (so
+  that one change re-weighs few essays: WEIGHT_STEP), terms pruned when they occur in more
+  than half of the essays or in too few to link more than a pair (fewer than three, in
+  archives of twenty essays or more; two, below); each essay's 200 strongest terms are
+  compared.
 - Links: the outside pages and sites and the essays of the site an essay links to
   (analysis.link_features), weighted the same way but pruned above a fifth of the
   essays, so that a site's own navigation says nothing; a shared author counts a
