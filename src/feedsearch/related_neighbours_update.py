@@ -28,7 +28,7 @@ from .related_neighbours import (
     strongest_terms,
     width,
 )
-from .vectors import rows_of
+from .vectors import column_map, rows_of
 
 if TYPE_CHECKING:
     from .related_update import RelatedState
@@ -134,7 +134,7 @@ def _strongest_from(prepared: Prepared, state: RelatedState, old: _OldRows) -> N
     if state.strongest is None:
         return  # found whole when first needed
     keep = old.have & ~old.is_changed[:len(old.have)]
-    columns = _column_map(state.texts.terms, prepared.texts.terms)
+    columns = column_map(state.texts.terms, prepared.texts.terms)
     taken = rows_of(state.strongest, old.position[keep])
     if (columns[taken.indices] < 0).any():
         return  # a term gone from the vocabulary: found whole
@@ -146,13 +146,6 @@ def _strongest_from(prepared: Prepared, state: RelatedState, old: _OldRows) -> N
     missing = np.flatnonzero(~keep)
     fresh = heaviest(prepared.texts.matrix[missing], prepared.options.candidate_terms)
     prepared.strongest = filled(kept, missing, fresh)
-
-
-def _column_map(old_terms: list[str], terms: list[str]) -> np.ndarray:
-    """Each old term's column among ``terms`` (-1: no longer there)."""
-    position = {term: n for n, term in enumerate(terms)}
-    return np.fromiter((position.get(term, -1) for term in old_terms), dtype=np.int64,
-                       count=len(old_terms))
 
 
 def _pools(prepared: Prepared, state: RelatedState, targets: np.ndarray,
@@ -249,9 +242,7 @@ def _merge_changed(prepared: Prepared, old: _OldRows, targets: np.ndarray,
 def _in_columns(old: Vectors, rows: sparse.csr_matrix, terms: list[str]) -> sparse.csr_matrix:
     """``rows`` of ``old``'s columns in the columns of ``terms`` (a term no longer there
     is dropped: no essay holds it now)."""
-    position = {term: n for n, term in enumerate(terms)}
-    columns = np.fromiter((position.get(term, -1) for term in old.terms), dtype=np.int64,
-                          count=len(old.terms))
+    columns = column_map(old.terms, terms)
     picked = rows.tocoo()
     kept = columns[picked.col] >= 0
     return sparse.csr_matrix((picked.data[kept], (picked.row[kept], columns[picked.col[kept]])),

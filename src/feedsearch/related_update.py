@@ -35,7 +35,7 @@ from .related_lists import BLOCK_ROWS, closeness, lists_for, smoothing, text_sco
 from .related_neighbours import Neighbours, best_scored, by_candidates
 from .related_neighbours_update import update_neighbours
 from .related_why import Explainer
-from .vectors import entries_by_row, rows_of
+from .vectors import column_map, entries_by_row, rows_of
 
 
 @dataclass
@@ -140,9 +140,7 @@ def _earlier_rows(documents: list[Document], state: RelatedState | None,
         if old is None or old.idf is None:
             return None
         ordered = sorted(documents, key=lambda d: d.slug)
-        position = {term: n for n, term in enumerate(terms)}
-        columns = np.fromiter((position.get(term, -1) for term in old.terms),
-                              dtype=np.int64, count=len(old.terms))
+        columns = column_map(old.terms, terms)
         old_idf = np.zeros(len(terms))
         old_idf[columns[columns >= 0]] = old.idf[columns >= 0]
         missing = np.zeros(counts.shape[0], dtype=bool)
@@ -175,10 +173,7 @@ def _differing(new: Vectors, old: Vectors, pairs: list[tuple[int, int]]) -> set[
         return set()
     # Old columns in new positions; a term the new vocabulary lacks goes to a column of
     # its own past the end, so any weight on it counts as a difference.
-    position = {term: n for n, term in enumerate(new.terms)}
-    missing = len(new.terms)
-    columns = np.fromiter((position.get(term, missing) for term in old.terms),
-                          dtype=np.int64, count=len(old.terms))
+    columns = column_map(old.terms, new.terms, missing=len(new.terms))
     new_rows = np.array([i for i, _ in pairs], dtype=np.int64)
     old_rows = np.array([o for _, o in pairs], dtype=np.int64)
     width = len(new.terms) + 1

@@ -49,3 +49,11 @@ def rows_of(matrix: sparse.csr_matrix, rows: np.ndarray) -> sparse.csr_matrix:
     lengths = np.diff(matrix.indptr)[rows]
     return sparse.csr_matrix((data, indices, np.concatenate(([0], np.cumsum(lengths)))),
                              shape=(len(rows), matrix.shape[1]))
+
+
+def column_map(old_terms: list[str], terms: list[str], missing: int = -1) -> np.ndarray:
+    """Each of ``old_terms``' column among ``terms`` (``missing`` for one no longer there):
+    vectors kept by an earlier build, put in this build's columns."""
+    position = {term: n for n, term in enumerate(terms)}
+    return np.fromiter((position.get(term, missing) for term in old_terms), dtype=np.int64,
+                       count=len(old_terms))
