@@ -10,9 +10,9 @@ FUZZ_SECONDS ?= 1800
 
 .PHONY: demo test test-all lint bench clean fuzz generators
 
+# The venv's own pip (Python 3.11's, 22.3 or newer) installs the project editable.
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .

@@ -85,6 +85,16 @@ def test_an_open_page_shows_an_edit_by_itself(chromium, preview, tmp_path):
     tab.assert_clean()
 
 
+def searched(page) -> None:
+    """Wait until the static search page has shown its results for the query in its
+    address, and nothing it shows is still loading (a payload made markup would load its
+    image, or run, by then)."""
+    page.wait_for_function(
+        "() => { const status = document.querySelector('[role=status]');"
+        " return status && status.textContent && status.textContent !== 'Searching…'; }")
+    page.wait_for_load_state("networkidle")
+
+
 def heading(page) -> list[str]:
     """The page's headings, or none while it is reloading itself."""
     from playwright.sync_api import Error
@@ -98,7 +108,7 @@ def heading(page) -> list[str]:
 def hostile_archive(source, title_end: str) -> None:
     """The project's hostile archive, and one essay per payload with it in its title
     (followed by ``title_end``), tag, author and text."""
-    make_hostile_archive(source)
+    make_hostile_archive(source, sizes=False)
     (source / "xss").mkdir()
     for number, payload in enumerate(PAYLOADS):
         quoted = payload.replace("'", "''")
@@ -217,7 +227,7 @@ def test_a_hostile_archive_runs_no_script_in_the_static_search(chromium, tmp_pat
     with static_server(tmp_path / "public") as url:
         for query in ["kettle", "quillfeather", *PAYLOADS]:
             page.goto(url + "search/?q=" + page.evaluate("encodeURIComponent", query))
-            page.wait_for_timeout(1500)
+            searched(page)
             assert page.evaluate("window.owned") is None, query
         page.goto(url + "search/?q=kettle")
         page.locator("ol.essays li").first.wait_for(timeout=15000)

@@ -22,6 +22,13 @@ WORDS = ("garden river winter letter kitchen anxious brother silence promise har
 TAGS = ["grief", "work", "rest", "family", "friends", "sleep", "music", "school"]
 
 
+def seeds(count: int, fast: int = 2) -> list:
+    """Seeds of a property test: the first ``fast`` run in make test, every one in make
+    test-all (each seed is a few dozen computations of the map)."""
+    return [seed if seed < fast else pytest.param(seed, marks=pytest.mark.slow)
+            for seed in range(count)]
+
+
 def essay(rng: random.Random, n: int) -> Document:
     focus = rng.sample(WORDS[:30], 4) + rng.sample(WORDS[30:], 8)
     text = " ".join(rng.choice(focus if rng.random() < 0.6 else WORDS) for _ in range(120))
@@ -75,7 +82,7 @@ OPTION_SETS = [
 
 @pytest.mark.parametrize("options", OPTION_SETS,
                          ids=["default", "dates", "older", "notags", "candidates"])
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", seeds(6))
 def test_an_updated_map_equals_the_map_computed_whole(seed: int, options) -> None:
     rng = random.Random(seed)
     documents = [essay(rng, n) for n in range(60)]
@@ -187,7 +194,7 @@ def test_lists_kept_as_stored_are_written_as_a_fresh_build_writes_them(corpus_di
 @pytest.mark.parametrize("options", [
     RelatedOptions(), RelatedOptions(exact_work=0, candidate_terms=6, candidate_pool=12)],
     ids=["exact", "candidates"])
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", seeds(6))
 def test_an_essay_that_rises_into_full_neighbour_rows_is_found_there(seed: int,
                                                                     options) -> None:
     """An edit that keeps an essay's words but repeats some changes no term's weight, so
@@ -205,7 +212,7 @@ def test_an_essay_that_rises_into_full_neighbour_rows_is_found_there(seed: int,
         previous = updated
 
 
-@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("seed", seeds(8))
 def test_only_the_essays_in_a_pool_enter_its_neighbours(seed: int) -> None:
     """Several essays edited at once, from candidates with small pools: an edited essay
     may now score well against a row whose pool it is not in, and must stay out of that
