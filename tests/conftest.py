@@ -17,6 +17,13 @@ CORPUS = ROOT / "corpus"
 BASE_URL = "https://marenholt.example/"
 
 
+def first_in_make_test(values, count: int = 2) -> list:
+    """Parameters of a test that runs once per kind or seed: the first ``count`` in make
+    test, the rest marked slow (make test-all, which CI runs, runs every one)."""
+    return [value if n < count else pytest.param(value, marks=pytest.mark.slow)
+            for n, value in enumerate(values)]
+
+
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     return CORPUS

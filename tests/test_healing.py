@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from feedsearch.build import build
 from feedsearch.cli import cli
-from tests.conftest import build_options
+from tests.conftest import build_options, first_in_make_test
 
 
 def run(*args: str):
@@ -47,7 +47,7 @@ DAMAGES = {
 }
 
 
-@pytest.mark.parametrize("damage", list(DAMAGES))
+@pytest.mark.parametrize("damage", first_in_make_test(DAMAGES))
 def test_a_damaged_index_or_store_is_rebuilt_with_a_note(corpus_dir, tmp_path, damage):
     options = build_options(corpus_dir, tmp_path)
     build(options)

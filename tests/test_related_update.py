@@ -14,19 +14,13 @@ from feedsearch.model import Document
 from feedsearch.outputs.related_json import related_json_bytes
 from feedsearch.related import RelatedOptions, TermCache, related_map
 from feedsearch.related_update import update_related
+from tests.conftest import first_in_make_test
 
 WORDS = ("garden river winter letter kitchen anxious brother silence promise harbour "
          "window journey quiet lantern orchard morning patience courage friend sister "
          "market music teacher storm bridge meadow chapel violin ladder pocket").split() + \
     [f"word{letter}{n}" for letter in "abcdefgh" for n in range(25)]  # rarer terms
 TAGS = ["grief", "work", "rest", "family", "friends", "sleep", "music", "school"]
-
-
-def seeds(count: int, fast: int = 2) -> list:
-    """Seeds of a property test: the first ``fast`` run in make test, every one in make
-    test-all (each seed is a few dozen computations of the map)."""
-    return [seed if seed < fast else pytest.param(seed, marks=pytest.mark.slow)
-            for seed in range(count)]
 
 
 def essay(rng: random.Random, n: int) -> Document:
@@ -82,7 +76,7 @@ OPTION_SETS = [
 
 @pytest.mark.parametrize("options", OPTION_SETS,
                          ids=["default", "dates", "older", "notags", "candidates"])
-@pytest.mark.parametrize("seed", seeds(6))
+@pytest.mark.parametrize("seed", first_in_make_test(range(6)))
 def test_an_updated_map_equals_the_map_computed_whole(seed: int, options) -> None:
     rng = random.Random(seed)
     documents = [essay(rng, n) for n in range(60)]
@@ -194,7 +188,7 @@ def test_lists_kept_as_stored_are_written_as_a_fresh_build_writes_them(corpus_di
 @pytest.mark.parametrize("options", [
     RelatedOptions(), RelatedOptions(exact_work=0, candidate_terms=6, candidate_pool=12)],
     ids=["exact", "candidates"])
-@pytest.mark.parametrize("seed", seeds(6))
+@pytest.mark.parametrize("seed", first_in_make_test(range(6)))
 def test_an_essay_that_rises_into_full_neighbour_rows_is_found_there(seed: int,
                                                                     options) -> None:
     """An edit that keeps an essay's words but repeats some changes no term's weight, so
@@ -212,7 +206,7 @@ def test_an_essay_that_rises_into_full_neighbour_rows_is_found_there(seed: int,
         previous = updated
 
 
-@pytest.mark.parametrize("seed", seeds(8))
+@pytest.mark.parametrize("seed", first_in_make_test(range(8)))
 def test_only_the_essays_in_a_pool_enter_its_neighbours(seed: int) -> None:
     """Several essays edited at once, from candidates with small pools: an edited essay
     may now score well against a row whose pool it is not in, and must stay out of that
