@@ -96,8 +96,9 @@ def text_vectors(documents: list[Document], options: RelatedOptions,
     changed essays. ``rows_from(counts, terms, idf)``, if given, may return unit rows
     computed before together with the positions of the rows it could not give; only those
     are computed here (see related_update)."""
-    counts, terms, words = count_matrix(documents, options, term_counts)
-    idf = term_weights(counts, terms, len(documents), options)
+    counts, terms, words, numbers = counted_terms(documents, options, term_counts)
+    df = column_counts(counts)
+    idf = weights_of(df, kinds(terms), len(documents), options)
     earlier = rows_from(counts, terms, idf) if rows_from is not None else None
     if earlier is None:
         matrix = unit_vectors(counts, idf, terms, options)
@@ -110,7 +111,7 @@ def text_vectors(documents: list[Document], options: RelatedOptions,
     # or has text now (perhaps only stop words).
     has_text = np.diff(counts.indptr) > entries_by_row(counts, ~kinds(terms)[0])
     has_text |= np.array([bool(d.text) for d in documents], dtype=bool)
-    return Vectors(matrix, terms, has_text, idf, words)
+    return Vectors(matrix, terms, has_text, idf, words, df, numbers)
 
 
 def kinds(terms: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -128,6 +129,14 @@ def count_matrix(documents: list[Document], options: RelatedOptions,
                  ) -> tuple[sparse.csr_matrix, list[str], list[str]]:
     """Each essay's term counts as a row; columns are terms in their own sorted order. Also
     the word shown for each column (see Analyser.display)."""
+    return counted_terms(documents, options, term_counts)[:3]
+
+
+def counted_terms(documents: list[Document], options: RelatedOptions,
+                  term_counts: TermCache | None = None
+                  ) -> tuple[sparse.csr_matrix, list[str], list[str], np.ndarray]:
+    """:func:`count_matrix`, and each column's term number (in the analyser's
+    vocabulary, and ``term_counts``')."""
     cache = term_counts if term_counts is not None and not options.plain_tfidf else None
     analyser = Analyser(options.language, cache.vocabulary if cache is not None else None,
                         cache.display if cache is not None else None)
@@ -159,8 +168,13 @@ def count_matrix(documents: list[Document], options: RelatedOptions,
             if cache is not None:
                 _sort_cached(cache, [documents[i] for i in unsorted.tolist()], rank)
         counts.has_sorted_indices = True
-    display = analyser.display
-    return counts, [terms[i] for i in order], [display.get(int(i), terms[i]) for i in order]
+    return counts, [terms[i] for i in order], shown_words(analyser.display, terms, order), order
+
+
+def shown_words(display: dict[int, str], vocabulary: list[str],
+                numbers: np.ndarray) -> list[str]:
+    """The word shown for each column, whose term numbers are ``numbers``."""
+    return [display.get(n, vocabulary[n]) for n in numbers.tolist()]
 
 
 def _unsorted_rows(matrix: sparse.csr_matrix) -> np.ndarray:
@@ -185,8 +199,14 @@ def term_weights(counts: sparse.csr_matrix, terms: list[str], total: int,
     """Inverse document frequency per column; 0 for terms too rare to link or too common
     (a link to a page or site more than a fifth of the essays link to is the site's own
     furniture)."""
-    df = column_counts(counts)  # essays per term
-    words, links, authors = kinds(terms)
+    return weights_of(column_counts(counts), kinds(terms), total, options)
+
+
+def weights_of(df: np.ndarray, masks: tuple[np.ndarray, np.ndarray, np.ndarray], total: int,
+               options: RelatedOptions) -> np.ndarray:
+    """:func:`term_weights` from the essays holding each term (``df``) and the masks of
+    the terms that are words, links and authors (:func:`kinds`)."""
+    words, links, authors = (mask[:len(df)] for mask in masks)
     if options.plain_tfidf:
         return np.where(words, np.log(total / np.maximum(df, 1)), 0.0)
     total = counted(total)
@@ -318,11 +338,13 @@ def tag_vectors(documents: list[Document]) -> list[dict[str, float]]:
 
 def prepare(documents: list[Document], options: RelatedOptions,
             term_counts: TermCache | None = None, rows_from=None,
-            processes: int | None = None) -> Prepared:
+            processes: int | None = None, texts: Vectors | None = None) -> Prepared:
     """What the lists are computed from. ``processes``: how many share the work (by
-    default one per core for a large archive: related_processes.py)."""
+    default one per core for a large archive: related_processes.py). ``texts``: the text
+    vectors of the essays in slug order, when already made (related_texts_update.py)."""
     ordered = sorted(documents, key=lambda d: d.slug)
-    texts = text_vectors(ordered, options, term_counts, rows_from)
+    if texts is None:
+        texts = text_vectors(ordered, options, term_counts, rows_from)
     return Prepared(
         ordered, {d.slug: i for i, d in enumerate(ordered)}, texts,
         tag_vectors_of(ordered) if options.use_tags else None,

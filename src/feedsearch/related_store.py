@@ -60,6 +60,10 @@ def state_rows(state: RelatedState, piece_rows: int = PIECE_ROWS) -> store.State
         rows += _matrix_rows(name, vectors.matrix, piece_rows)
         if vectors.idf is not None:
             rows.append((f"{name}.idf", vectors.idf.astype("<f8").tobytes()))
+        if vectors.df is not None and vectors.numbers is not None:
+            rows += [(f"{name}.df", vectors.df.astype("<i8").tobytes()),
+                     (f"{name}.numbers", vectors.numbers.astype("<i8").tobytes()),
+                     (f"{name}.has_text", vectors.has_text.astype("u1").tobytes())]
     if state.strongest is not None:
         rows += _matrix_rows("strongest", state.strongest, piece_rows)
     if state.neighbours is not None:
@@ -152,6 +156,11 @@ def _vectors(values: dict[str, bytes], name: str) -> Vectors | None:
     matrix = _matrix(values, name)
     if matrix is None:
         return None
-    idf = values.get(f"{name}.idf")
-    return Vectors(matrix, store.loads(values[f"{name}.terms"]), None,
-                   np.frombuffer(idf, dtype="<f8") if idf is not None else None)
+    idf, df = values.get(f"{name}.idf"), values.get(f"{name}.df")
+    numbers, has_text = values.get(f"{name}.numbers"), values.get(f"{name}.has_text")
+    counted = df is not None and numbers is not None and has_text is not None
+    return Vectors(matrix, store.loads(values[f"{name}.terms"]),
+                   np.frombuffer(has_text, dtype="u1").astype(bool) if counted else None,
+                   np.frombuffer(idf, dtype="<f8") if idf is not None else None,
+                   df=np.frombuffer(df, dtype="<i8") if counted else None,
+                   numbers=np.frombuffer(numbers, dtype="<i8") if counted else None)

@@ -34,6 +34,7 @@ from .related import Prepared, RelatedOptions, TermCache, Vectors, prepare
 from .related_lists import BLOCK_ROWS, closeness, lists_for, smoothing, text_scores
 from .related_neighbours import Neighbours, best_scored, by_candidates
 from .related_neighbours_update import update_neighbours
+from .related_texts_update import updated_texts
 from .related_why import Explainer
 from .vectors import column_map, entries_by_row, rows_of
 
@@ -60,11 +61,14 @@ def identity(document: Document) -> str:
            f"{document.date.isoformat() if document.date else ''}|{'|'.join(document.tags)}"
 
 
-def state_of(prepared: Prepared, earlier: RelatedState | None = None) -> RelatedState:
+def state_of(prepared: Prepared, earlier: RelatedState | None = None,
+             identities: list[str] | None = None) -> RelatedState:
     """The state to keep; ``earlier``, the one it replaces (the store writes only what
-    changed)."""
+    changed); ``identities``, the essays', when already made."""
+    if identities is None:
+        identities = [identity(d) for d in prepared.ordered]
     return RelatedState(repr(prepared.options), [d.slug for d in prepared.ordered],
-                        [identity(d) for d in prepared.ordered], prepared.texts,
+                        identities, prepared.texts,
                         prepared.tags, prepared.neighbours, by_candidates(prepared),
                         earlier.stored if earlier is not None else None, prepared.strongest)
 
@@ -75,15 +79,22 @@ def update_related(documents: list[Document], options: RelatedOptions,
     """The related map of ``documents``, reusing the ``previous`` map where it still holds.
     Returns the map, in slug order, and the state to keep for the next build."""
     usable = previous is not None and state is not None and state.options == repr(options)
+    ordered = sorted(documents, key=lambda d: d.slug)
+    current = [identity(d) for d in ordered]
     recomputed: list[np.ndarray] = []  # the text rows not taken from ``state``
     with without_collection():  # arrays, and a row of counts per essay: nothing cyclic
-        rows_from = _earlier_rows(documents, state, recomputed) if usable else None
-        prepared = prepare(documents, options, term_counts, rows_from)
-    ordered = prepared.ordered
+        texts = updated_texts(ordered, options, term_counts, state.texts, state.slugs,
+                              state.identities, current) if usable else None
+        if texts is not None:
+            recomputed.append(texts.recomputed)
+            prepared = prepare(ordered, options, texts=texts.vectors)
+        else:
+            rows_from = _earlier_rows(ordered, state, current, recomputed) if usable else None
+            prepared = prepare(ordered, options, term_counts, rows_from)
     if not usable or (state.tags is None) != (prepared.tags is None) or \
             state.neighbours is None:
-        return lists_for(prepared, range(len(ordered))), state_of(prepared, state)
-    changed = _changed_rows(prepared, state, recomputed[0] if recomputed else None)
+        return lists_for(prepared, range(len(ordered))), state_of(prepared, state, current)
+    changed = _changed_rows(prepared, state, current, recomputed[0] if recomputed else None)
     changed_slugs = {ordered[i].slug for i in changed}
     gone = set(state.slugs) - set(prepared.index)
     stale = changed_slugs | gone
@@ -100,21 +111,21 @@ def update_related(documents: list[Document], options: RelatedOptions,
                 or any(e["slug"] in stale for e in old):
             whole.add(i)
     if 2 * len(whole) > len(ordered):  # merging the rest costs more than making them
-        return lists_for(prepared, range(len(ordered))), state_of(prepared, state)
+        return lists_for(prepared, range(len(ordered))), state_of(prepared, state, current)
     result = lists_for(prepared, sorted(whole))
     kept = [i for i in range(len(ordered)) if i not in whole]
     result.update(_merged(prepared, kept, sorted(changed), previous))
-    return {d.slug: result[d.slug] for d in ordered}, state_of(prepared, state)
+    return {d.slug: result[d.slug] for d in ordered}, state_of(prepared, state, current)
 
 
-def _changed_rows(prepared: Prepared, state: RelatedState,
+def _changed_rows(prepared: Prepared, state: RelatedState, current: list[str],
                   recomputed: np.ndarray | None) -> list[int]:
-    """Rows that are new, whose essay changed, or whose text or tag vector changed. Text
-    rows taken whole from ``state`` are unchanged; only ``recomputed`` ones may differ."""
+    """Rows that are new, whose essay changed (``current``: the essays' identities), or
+    whose text or tag vector changed. Text rows taken whole from ``state`` are unchanged;
+    only ``recomputed`` ones may differ."""
     old_rows = {slug: n for n, slug in enumerate(state.slugs)}
     pairs = [(i, old_rows.get(d.slug)) for i, d in enumerate(prepared.ordered)]
-    changed = {i for i, old in pairs if old is None or
-               state.identities[old] != identity(prepared.ordered[i])}
+    changed = {i for i, old in pairs if old is None or state.identities[old] != current[i]}
     same = [(i, old) for i, old in pairs if i not in changed]
     if recomputed is not None:
         redone = set(recomputed.tolist())
@@ -127,19 +138,18 @@ def _changed_rows(prepared: Prepared, state: RelatedState,
     return sorted(changed)
 
 
-def _earlier_rows(documents: list[Document], state: RelatedState | None,
+def _earlier_rows(ordered: list[Document], state: RelatedState, current: list[str],
                   recomputed: list[np.ndarray]):
     """For text_vectors: the rows of ``state`` that are still exact, in the new row and
     column order, and the positions of those that must be computed: new and changed
-    essays, and essays that use a term whose weight changed."""
-    identities = {slug: (n, state.identities[n]) for n, slug in enumerate(state.slugs)} \
-        if state is not None else {}
+    essays, and essays that use a term whose weight changed. ``ordered``: the essays in
+    slug order, ``current`` their identities."""
+    identities = {slug: (n, state.identities[n]) for n, slug in enumerate(state.slugs)}
 
     def rows_from(counts: sparse.csr_matrix, terms: list[str], idf: np.ndarray):
-        old = state.texts if state is not None else None
-        if old is None or old.idf is None:
+        old = state.texts
+        if old.idf is None:
             return None
-        ordered = sorted(documents, key=lambda d: d.slug)
         columns = column_map(old.terms, terms)
         old_idf = np.zeros(len(terms))
         old_idf[columns[columns >= 0]] = old.idf[columns >= 0]
@@ -148,7 +158,7 @@ def _earlier_rows(documents: list[Document], state: RelatedState | None,
         sources = np.full(len(ordered), -1, dtype=np.int64)
         for i, document in enumerate(ordered):
             known = identities.get(document.slug)
-            if known is not None and known[1] == identity(document):
+            if known is not None and known[1] == current[i]:
                 sources[i] = known[0]
         missing |= sources < 0
         taken = rows_of(old.matrix, sources[~missing])

@@ -11,9 +11,15 @@ class Vectors:
 
     def __init__(self, matrix: sparse.csr_matrix, terms: list[str],
                  has_text: np.ndarray | None = None, idf: np.ndarray | None = None,
-                 words: list[str] | None = None) -> None:
+                 words: list[str] | None = None, df: np.ndarray | None = None,
+                 numbers: np.ndarray | None = None) -> None:
         self.matrix, self.terms, self.idf = matrix, terms, idf
         self.words = words  # the word shown for each column's term, when known
+        # Text vectors made from term counts: the essays holding each column's term, and
+        # the term's number in the term-count cache (analysis.TermCache), so that the
+        # next build can weigh a few changed essays' counts in and out
+        # (related_texts_update.py).
+        self.df, self.numbers = df, numbers
         # Rows with any words before pruning; an essay of only stop words has none.
         self.has_text = has_text if has_text is not None else np.diff(matrix.indptr) > 0
 
