@@ -6,6 +6,8 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
+import numpy as np
+
 from feedsearch.model import Document
 from feedsearch.related import RelatedOptions, TermCache, text_vectors
 from feedsearch.related_store import state_from, state_rows
@@ -132,3 +134,33 @@ def test_a_cache_that_numbers_terms_otherwise_is_not_used() -> None:
     assert other.vocabulary != cache.vocabulary
     _, update = _updated(documents, state, other, options)
     assert update is None
+
+
+def test_rows_spliced_from_two_matrices_are_in_their_places(monkeypatch) -> None:
+    """Kept rows (some moved, their columns shifted) and fresh rows, in runs or picked
+    one by one: the rows the spliced matrix holds."""
+    from scipy import sparse
+
+    from feedsearch import vectors
+
+    rng = np.random.default_rng(1)
+    old = sparse.random(30, 8, density=0.4, format="csr", random_state=2)
+    fresh = sparse.random(6, 10, density=0.4, format="csr", random_state=3)
+    sources = np.array([0, 1, 2, -1, 3, 4, 9, 10, -1, -1, 5, 6, 7, 8, -1, 20, 21, 22, -1, -1])
+    moved = np.array([0, 1, 3, 4, 5, 7, 8, 9])  # two new columns, at 2 and 6
+    expected = np.zeros((len(sources), 10))
+    taken = 0
+    for i, source in enumerate(sources):
+        if source >= 0:
+            expected[i, moved] = old[source].toarray()[0]
+        else:
+            expected[i] = fresh[taken].toarray()[0]
+            taken += 1
+    for runs in (vectors.SPLICE_RUNS, 0):  # in runs, then picked
+        monkeypatch.setattr(vectors, "SPLICE_RUNS", runs)
+        made = vectors.spliced(old, sources, fresh, 10, moved)
+        assert np.array_equal(made.toarray(), expected), runs
+        assert made.has_sorted_indices or (made.indices == made.sorted_indices().indices).all()
+        order = rng.permutation(30)
+        assert np.array_equal(vectors.spliced(old, order, fresh[:0], 8).toarray(),
+                              old.toarray()[order]), runs

@@ -32,7 +32,6 @@ can pin and exclude essays (``related: {pin: [...], exclude: [...]}``).
 from __future__ import annotations
 
 import math
-from collections import Counter
 
 import numpy as np
 from scipy import sparse
@@ -44,26 +43,6 @@ from .related_neighbours import heaviest
 from .related_processes import processes_for
 from .settings import RelatedOptions
 from .vectors import Vectors, entries_by_row
-
-
-def _matrix(rows: list[Counter], weight, normalise: bool = True) -> Vectors:
-    """Rows of ``weight(term, count)`` (unit length unless ``normalise`` is False); terms
-    with weight <= 0 are dropped."""
-    vocabulary: dict[str, int] = {}
-    data, indices, pointers = [], [], [0]
-    for counts in rows:
-        entries = [(term, w) for term, count in counts.items() if (w := weight(term, count)) > 0]
-        norm = (math.sqrt(sum(w * w for _, w in entries)) or 1.0) if normalise else 1.0
-        for term, w in entries:
-            indices.append(vocabulary.setdefault(term, len(vocabulary)))
-            data.append(w / norm)
-        pointers.append(len(indices))
-    matrix = sparse.csr_matrix((np.array(data, dtype=np.float64),
-                                np.array(indices, dtype=np.int64),
-                                np.array(pointers, dtype=np.int64)),
-                               shape=(len(rows), max(1, len(vocabulary))))
-    return Vectors(matrix, list(vocabulary))
-
 
 TAKE_STEP = 1 << 20
 
@@ -318,12 +297,22 @@ def tag_vectors_of(documents: list[Document]) -> Vectors:
     """Rows whose products are the rarity of the tags two essays share, summed: each tag's
     entry is the square root of ln(1 + n / essays with the tag), stepped as the terms'
     weights are (see WEIGHT_STEP)."""
-    rows = [Counter({tag.casefold(): 1 for tag in d.tags}) for d in documents]
-    df = Counter(tag for counts in rows for tag in counts)
+    vocabulary: dict[str, int] = {}
+    numbers: list[int] = []
+    pointers = [0]
+    for document in documents:  # each tag once, in the order the essay gives them
+        numbers += [vocabulary.setdefault(tag, len(vocabulary))
+                    for tag in dict.fromkeys(tag.casefold() for tag in document.tags)]
+        pointers.append(len(numbers))
+    columns = np.array(numbers, dtype=np.int64)
     total = counted(len(documents))
-    rarity = {tag: math.sqrt(float(stepped(math.log(1 + total / count))))
-              for tag, count in df.items()}
-    return _matrix(rows, lambda t, _c: rarity[t], normalise=False)
+    rarity = np.array([math.sqrt(float(stepped(math.log(1 + total / count))))
+                       for count in np.bincount(columns, minlength=len(vocabulary)).tolist()],
+                      dtype=np.float64)
+    matrix = sparse.csr_matrix((rarity[columns] if len(columns) else np.zeros(0), columns,
+                                np.array(pointers, dtype=np.int64)),
+                               shape=(len(documents), max(1, len(vocabulary))))
+    return Vectors(matrix, list(vocabulary))
 
 
 def term_vectors(documents: list[Document], options: RelatedOptions | None = None):

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy import sparse
 
-from .related import Prepared, Vectors, column_counts, filled
+from .related import Prepared, Vectors, column_counts
 from .related_neighbours import (
     Neighbours,
     best_of,
@@ -28,7 +28,7 @@ from .related_neighbours import (
     strongest_terms,
     width,
 )
-from .vectors import column_map, rows_of
+from .vectors import column_map, rows_of, spliced
 
 if TYPE_CHECKING:
     from .related_update import RelatedState
@@ -134,18 +134,16 @@ def _strongest_from(prepared: Prepared, state: RelatedState, old: _OldRows) -> N
     if state.strongest is None:
         return  # found whole when first needed
     keep = old.have & ~old.is_changed[:len(old.have)]
+    sources = np.where(keep, old.position, -1)
     columns = column_map(state.texts.terms, prepared.texts.terms)
-    taken = rows_of(state.strongest, old.position[keep])
-    if (columns[taken.indices] < 0).any():
+    if (columns < 0).any() and \
+            (columns[rows_of(state.strongest, sources[keep]).indices] < 0).any():
         return  # a term gone from the vocabulary: found whole
-    lengths = np.zeros(len(keep), dtype=np.int64)
-    lengths[keep] = np.diff(taken.indptr)
-    kept = sparse.csr_matrix((taken.data, columns[taken.indices],
-                              np.concatenate(([0], np.cumsum(lengths)))),
-                             shape=prepared.texts.matrix.shape)
-    missing = np.flatnonzero(~keep)
-    fresh = heaviest(prepared.texts.matrix[missing], prepared.options.candidate_terms)
-    prepared.strongest = filled(kept, missing, fresh)
+    same = np.array_equal(columns, np.arange(len(columns)))
+    fresh = heaviest(prepared.texts.matrix[np.flatnonzero(~keep)],
+                     prepared.options.candidate_terms)
+    prepared.strongest = spliced(state.strongest, sources, fresh,
+                                 prepared.texts.matrix.shape[1], None if same else columns)
 
 
 def _pools(prepared: Prepared, state: RelatedState, targets: np.ndarray,

@@ -21,14 +21,13 @@ from .model import Document
 from .related import (
     _count_matrix,
     counted,
-    filled,
     kinds,
     shown_words,
     unit_vectors,
     weights_of,
 )
 from .settings import RelatedOptions
-from .vectors import Vectors, entries_by_row, rows_of
+from .vectors import Vectors, entries_by_row, spliced
 
 
 @dataclass
@@ -87,8 +86,8 @@ def updated_texts(ordered: list[Document], options: RelatedOptions, cache: TermC
     counts = _count_matrix(counts_of, width, columns.rank)
     counts.has_sorted_indices = False
     counts.sort_indices()
-    matrix = filled(_kept_rows(old.matrix, sources, columns), redo,
-                    unit_vectors(counts, idf, columns.terms, options))
+    matrix = spliced(old.matrix, sources, unit_vectors(counts, idf, columns.terms, options),
+                     width, columns.moved)
     has_text = np.zeros(len(ordered), dtype=bool)
     has_text[sources >= 0] = old.has_text[sources[sources >= 0]]
     has_text[redo] = _has_words(counts, columns.terms) | \
@@ -159,18 +158,6 @@ def _held(rows: list[tuple[np.ndarray, np.ndarray]], rank: np.ndarray,
     if not rows:
         return np.zeros(width, dtype=np.int64)
     return np.bincount(rank[np.concatenate([ids for ids, _ in rows])], minlength=width)
-
-
-def _kept_rows(matrix: sparse.csr_matrix, sources: np.ndarray,
-               columns: _Columns) -> sparse.csr_matrix:
-    """The earlier rows of the essays at ``sources`` >= 0, in the new columns; the other
-    rows empty."""
-    taken = rows_of(matrix, sources[sources >= 0])
-    indices = columns.moved[taken.indices] if columns.moved is not None else taken.indices
-    lengths = np.zeros(len(sources), dtype=np.int64)
-    lengths[sources >= 0] = np.diff(taken.indptr)
-    return sparse.csr_matrix((taken.data, indices, np.concatenate(([0], np.cumsum(lengths)))),
-                             shape=(len(sources), len(columns.terms)))
 
 
 def _has_words(counts: sparse.csr_matrix, terms: list[str]) -> np.ndarray:

@@ -60,6 +60,58 @@ def rows_of(matrix: sparse.csr_matrix, rows: np.ndarray) -> sparse.csr_matrix:
 def column_map(old_terms: list[str], terms: list[str], missing: int = -1) -> np.ndarray:
     """Each of ``old_terms``' column among ``terms`` (``missing`` for one no longer there):
     vectors kept by an earlier build, put in this build's columns."""
+    if old_terms is terms or old_terms == terms:  # the same columns: no term to look up
+        return np.arange(len(terms), dtype=np.int64)
     position = {term: n for n, term in enumerate(terms)}
     return np.fromiter((position.get(term, missing) for term in old_terms), dtype=np.int64,
                        count=len(old_terms))
+
+
+SPLICE_RUNS = 4096  # past this many runs of rows, rows are picked one by one
+
+
+def spliced(old: sparse.csr_matrix, sources: np.ndarray, fresh: sparse.csr_matrix,
+            width: int, moved: np.ndarray | None = None) -> sparse.csr_matrix:
+    """Rows of ``old`` and ``fresh``: row i is ``old``'s row ``sources[i]`` (its columns
+    put through ``moved``, if given) where that is >= 0, else the next row of ``fresh``.
+    After a few changes the rows are a few long runs: each run is copied as one slice, so
+    the whole is copied once."""
+    kept = sources >= 0
+    lengths = np.zeros(len(sources), dtype=np.int64)
+    lengths[kept] = np.diff(old.indptr)[sources[kept]]
+    lengths[~kept] = np.diff(fresh.indptr)
+    pointers = np.concatenate(([0], np.cumsum(lengths)))
+    breaks = np.flatnonzero((kept[1:] != kept[:-1]) |
+                            (kept[1:] & (sources[1:] != sources[:-1] + 1))) + 1
+    starts, ends = np.concatenate(([0], breaks)), np.concatenate((breaks, [len(sources)]))
+    if len(sources) == 0 or len(starts) > SPLICE_RUNS:
+        return _picked(old, sources, fresh, width, moved)
+    data, indices, taken = [], [], 0
+    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+        if kept[start]:
+            piece = slice(old.indptr[sources[start]], old.indptr[sources[end - 1] + 1])
+            data.append(old.data[piece])
+            indices.append(old.indices[piece] if moved is None else moved[old.indices[piece]])
+        else:
+            piece = slice(fresh.indptr[taken], fresh.indptr[taken + end - start])
+            data.append(fresh.data[piece])
+            indices.append(fresh.indices[piece])
+            taken += end - start
+    kind = np.int32 if max(pointers[-1], width) < 2**31 else np.int64
+    return sparse.csr_matrix((np.concatenate(data), np.concatenate(indices).astype(kind),
+                              pointers.astype(kind)), shape=(len(sources), width))
+
+
+def _picked(old: sparse.csr_matrix, sources: np.ndarray, fresh: sparse.csr_matrix,
+            width: int, moved: np.ndarray | None) -> sparse.csr_matrix:
+    """:func:`spliced` for rows in many short runs: all rows stacked, then put in order."""
+    kept = sources >= 0
+    taken = old[sources[kept]].tocoo()
+    columns = taken.col if moved is None else moved[taken.col]
+    stacked = sparse.vstack([sparse.csr_matrix((taken.data, (taken.row, columns)),
+                                               shape=(int(kept.sum()), width)),
+                             sparse.csr_matrix(fresh, shape=(fresh.shape[0], width))]).tocsr()
+    order = np.empty(len(sources), dtype=np.int64)
+    order[np.flatnonzero(kept)] = np.arange(int(kept.sum()))
+    order[np.flatnonzero(~kept)] = int(kept.sum()) + np.arange(int((~kept).sum()))
+    return stacked[order]
