@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -68,6 +69,11 @@ def test_rebuild_after_edit_add_and_delete(corpus_copy, tmp_path):
     assert "new-essay" in related
     exported = {d.slug for d in store.iter_documents(options.index)}
     assert "saying-no-at-work" not in exported and "new-essay" in exported
+    # The store keeps the term counts of the essays it holds, and only theirs.
+    with sqlite3.connect(options.index / store.STORE_NAME) as db:
+        counted = {digest for (digest,) in db.execute("SELECT hash FROM term_counts")}
+        held = {digest for (digest,) in db.execute("SELECT hash FROM documents")}
+    assert counted == held and len(held) == 27
 
 
 def test_incremental_equals_fresh_build(corpus_copy, tmp_path):

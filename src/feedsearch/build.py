@@ -333,6 +333,11 @@ def _store_changes(state: BuildState, meta: dict[str, str]) -> store.StoreChange
         from .related_store import term_rows
 
         changes.terms = term_rows(state.terms)
+        if not state.fresh:
+            earlier = state.earlier.documents
+            changes.terms.stale = [earlier[source].content_hash for source in
+                                   [d.source for d in state.changed] + state.removed
+                                   if source in earlier]
     return changes
 
 

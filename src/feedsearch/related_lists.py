@@ -52,6 +52,7 @@ class Prepared:
     strongest: sparse.csr_matrix | None = None  # related_neighbours.strongest_terms
     processes: int = 1  # how many to share the work (related_processes.py)
     picker: _Picker | None = None  # made by the first lists computed from the neighbours
+    candidates: bool | None = None  # related_neighbours.by_candidates, once found
 
     @property
     def recency(self) -> np.ndarray:

@@ -75,8 +75,11 @@ def exact_work(texts: sparse.csr_matrix) -> float:
 
 
 def by_candidates(prepared: Prepared) -> bool:
-    """Whether this archive's neighbours come from candidates (see the module)."""
-    return exact_work(prepared.texts.matrix) > prepared.options.exact_work
+    """Whether this archive's neighbours come from candidates (see the module); found
+    once (it counts every entry of the vectors)."""
+    if prepared.candidates is None:
+        prepared.candidates = exact_work(prepared.texts.matrix) > prepared.options.exact_work
+    return prepared.candidates
 
 
 def neighbours_of(prepared: Prepared, rows: np.ndarray) -> Neighbours:

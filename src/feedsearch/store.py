@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
     hash TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS documents_slug ON documents (slug);
+CREATE INDEX IF NOT EXISTS documents_hash ON documents (hash);
 CREATE TABLE IF NOT EXISTS related (slug TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS related_state (key TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -255,6 +256,9 @@ class TermRows:
     new_terms: list[tuple[int, str, str]] = field(default_factory=list)  # id, term, word
     rows: list[tuple[str, bytes, bytes]] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
+    # The content hashes whose counts may no longer be any essay's (those of essays changed
+    # or removed in this build); None: look at every stored count.
+    stale: list[str] | None = None
 
 
 @dataclass
@@ -359,7 +363,13 @@ def _save_terms(db: sqlite3.Connection, terms: TermRows) -> None:
                    terms.new_terms)
     db.executemany("INSERT OR REPLACE INTO term_counts (hash, ids, counts) VALUES (?, ?, ?)",
                    terms.rows)
-    db.execute("DELETE FROM term_counts WHERE hash NOT IN (SELECT hash FROM documents)")
+    if terms.stale is None:
+        db.execute("DELETE FROM term_counts WHERE hash NOT IN (SELECT hash FROM documents)")
+    else:
+        gone = sorted(set(terms.stale) | {digest for digest, _, _ in terms.rows})
+        db.executemany("DELETE FROM term_counts WHERE hash = ? AND NOT EXISTS "
+                       "(SELECT 1 FROM documents WHERE hash = ?)",
+                       [(digest, digest) for digest in gone])
     db.executemany("INSERT OR IGNORE INTO words (word) VALUES (?)",
                    ((word,) for word in terms.words))
 
