@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import random
+from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -93,7 +95,15 @@ def test_an_updated_map_equals_the_map_computed_whole(seed: int, options) -> Non
         assert state.neighbours.ids.tolist() == fresh.neighbours.ids.tolist(), (seed, serial)
         assert state.neighbours.scores.tolist() == fresh.neighbours.scores.tolist()
         assert _edges(state) == _edges(fresh)
+        assert _facts(state) == _facts(fresh), (seed, serial)
         previous = updated
+
+
+def _facts(state) -> tuple[list, list]:
+    """What the state keeps of each list (related_list_facts.py), with each row's essays
+    up to its last (the width kept may differ)."""
+    ids = [[n for n in row if n >= 0] for row in state.lists.ids.tolist()]
+    return ids, [None if value != value else value for value in state.lists.lowest.tolist()]
 
 
 def _edges(state) -> tuple[list[float] | None, dict | None]:
@@ -241,6 +251,7 @@ def _assert_as_computed_afresh(documents: list[Document], options: RelatedOption
     _, fresh = update_related(documents, options, TermCache(), None, None)
     assert state.neighbours.ids.tolist() == fresh.neighbours.ids.tolist(), where
     assert _edges(state) == _edges(fresh), where
+    assert _facts(state) == _facts(fresh), where
     assert related_json_bytes(updated) == related_json_bytes(
         related_map(documents, options)), where
 
@@ -362,6 +373,7 @@ def test_the_kept_state_is_written_a_piece_at_a_time_and_read_back_whole() -> No
         assert one.neighbours.scores.tolist() == other.neighbours.scores.tolist()
         assert one.neighbours.edges.tolist() == other.neighbours.edges.tolist()
         assert (one.slugs, one.identities) == (other.slugs, other.identities)
+        assert _facts(one) == _facts(other)
 
     loaded = state_from(values)
     same(loaded, state)
@@ -385,3 +397,38 @@ def test_the_kept_state_of_an_archive_with_no_essays_is_read_back() -> None:
     _, state = update_related([], RelatedOptions(), TermCache(), None, None)
     loaded = state_from(dict(state_rows(state).changed))
     assert loaded is not None and loaded.texts.matrix.shape[0] == 0
+
+
+def test_lists_left_as_stored_are_not_decoded() -> None:
+    """After one edit the map is the whole computation's, and of the stored lists only
+    those the edited essay may enter were decoded (the rest are written as stored)."""
+    from feedsearch.related_map import StoredLists, UpdatedLists, unchanged_texts
+
+    options = RelatedOptions(use_tags=False)  # eight tags: each essay shares one with most
+    rng = random.Random(8)
+    documents = [essay(rng, n) for n in range(400)]
+    cache = TermCache()
+    made, state = update_related(documents, options, cache, None, None)
+    stored = StoredLists({slug: json.dumps(items, ensure_ascii=False)
+                          for slug, items in made.items()})
+    words = documents[40].text.split()
+    documents[40] = replace(documents[40], text=" ".join(words + words[:1]),
+                            content_hash="repeated")
+    updated, state = update_related(documents, options, cache, stored, state)
+    assert isinstance(updated, UpdatedLists)
+    assert len(stored._decoded) < len(stored) // 2, len(stored._decoded)
+    kept = unchanged_texts(updated, stored)
+    assert len(stored._decoded) < len(stored) // 2  # their JSON is taken as it is
+    assert related_json_bytes(updated) == related_json_bytes(related_map(documents, options))
+    assert len(kept) == len(updated) - len(updated.made) > len(updated) // 2
+    assert related_json_bytes(updated, kept) == related_json_bytes(updated)
+    # The next build, after the slug of the essay on fewest lists changed to one that
+    # sorts first (rows move): the facts kept of the lists left as they were are in their
+    # new rows.
+    on_lists = Counter(entry["slug"] for items in made.values() for entry in items)
+    at = min(range(len(documents)), key=lambda n: (on_lists[documents[n].slug], n))
+    documents[at] = replace(documents[at], slug="a-first")
+    again, state = update_related(documents, options, cache, updated, state)
+    assert isinstance(again, UpdatedLists)
+    _, fresh = update_related(documents, options, TermCache(), None, None)
+    assert _facts(state) == _facts(fresh)

@@ -257,6 +257,7 @@ def _find_related(state: BuildState, bodies: Bodies) -> None:
     if unchanged and state.previous.get("related_options") == repr(options):
         state.related = RelatedMap(index)  # still exact: stored as it is
         return
+    from .related_map import load_lists
     from .related_store import load_related_state
     from .related_update import update_related
 
@@ -266,13 +267,11 @@ def _find_related(state: BuildState, bodies: Bodies) -> None:
         cache = state.term_cache()
         # Essays analysed by no earlier build (a store from before counts were kept).
         bodies.load([d for d in state.documents if d.content_hash not in cache])
-        texts: dict[str, str] = {}
-        previous = None if state.fresh else store.load_related(index, texts)
+        previous = None if state.fresh else load_lists(index)
         computed, related_state = update_related(
             state.documents, options, cache, previous,
             None if state.fresh else load_related_state(index))
-        state.related = RelatedMap(index, computed, related_state, previous,
-                                   texts=texts)
+        state.related = RelatedMap(index, computed, related_state, previous)
 
 
 def _changes(state: BuildState, rendered: list[Rendered] | None) -> store.StoreChanges:

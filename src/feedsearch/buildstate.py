@@ -5,7 +5,7 @@ computed or stored)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -80,31 +80,32 @@ class Bodies:
 @dataclass
 class RelatedMap:
     """The build's related map: ``computed`` by this build (with the state it was computed
-    from and the map it replaces), or else the stored one, loaded on first use. ``texts``
-    are the stored lists' JSON, by slug, as loaded with ``previous`` or ``stored``."""
+    from and the stored map it replaces, ``previous``), or else the stored one, loaded on
+    first use. Stored lists are decoded only when looked at (related_map.py)."""
 
     index: Path
-    computed: dict[str, list[dict]] | None = None
+    computed: Mapping[str, list[dict]] | None = None
     state: Any = None
-    previous: dict[str, list[dict]] | None = None
-    stored: dict[str, list[dict]] | None = None
-    texts: dict[str, str] = field(default_factory=dict)
+    previous: Mapping[str, list[dict]] | None = None
+    stored: Mapping[str, list[dict]] | None = None
 
-    def get(self) -> dict[str, list[dict]]:
+    def get(self) -> Mapping[str, list[dict]]:
         if self.computed is not None:
             return self.computed
         if self.stored is None:
-            self.stored = store.load_related(self.index, self.texts)
+            from .related_map import load_lists
+
+            self.stored = load_lists(self.index)
         return self.stored
 
     def unchanged_texts(self) -> dict[str, str]:
-        """The JSON of each list this build left as stored (store.load_related): written
-        out as it is, a list need not be encoded again."""
-        related, loaded = self.get(), self.previous if self.computed is not None else self.stored
-        if not loaded:
-            return {}
-        return {slug: text for slug, text in self.texts.items()
-                if related.get(slug) is loaded.get(slug)}
+        """The JSON of each list this build left as stored: written out as it is, a list
+        need not be encoded again."""
+        from .related_map import unchanged_texts
+
+        related = self.get()
+        return unchanged_texts(related, self.previous if self.computed is not None
+                               else self.stored)
 
 
 @dataclass

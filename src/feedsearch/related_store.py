@@ -14,6 +14,7 @@ from scipy import sparse
 from . import store
 from .analysis import TermCache
 from .related import Vectors
+from .related_list_facts import ListFacts
 from .related_neighbours import Neighbours
 from .related_update import RelatedState
 
@@ -76,6 +77,14 @@ def state_rows(state: RelatedState, piece_rows: int = PIECE_ROWS) -> store.State
             rows += [(f"neighbours.{name}.{piece}",
                       array[start:start + piece_rows].astype(kind).tobytes())
                      for name, array, kind in arrays]
+    if state.lists is not None:
+        facts = state.lists
+        rows.append(("lists.size", json.dumps(list(facts.ids.shape)).encode()))
+        for piece, start in enumerate(range(0, facts.ids.shape[0], piece_rows)):
+            rows += [(f"lists.ids.{piece}", facts.ids[start:start + piece_rows].astype("<i8")
+                      .tobytes()),
+                     (f"lists.lowest.{piece}", facts.lowest[start:start + piece_rows]
+                      .astype("<f8").tobytes())]
     stored = state.stored or {}
     return store.StateRows([(key, value) for key, value in rows if stored.get(key) != value],
                            [key for key, _ in rows])
@@ -112,7 +121,15 @@ def state_from(values: dict[str, bytes]) -> RelatedState | None:
     return RelatedState(meta["options"], meta["slugs"], meta["identities"], texts,
                         _vectors(values, "tags"), _neighbours(values),
                         bool(meta.get("by_candidates")), stored=values,
-                        strongest=_matrix(values, "strongest"))
+                        strongest=_matrix(values, "strongest"), lists=_facts(values))
+
+
+def _facts(values: dict[str, bytes]) -> ListFacts | None:
+    if "lists.size" not in values:
+        return None
+    shape = tuple(store.loads(values["lists.size"]))
+    return ListFacts(_joined(_pieces(values, "lists.ids", "<i8"), "<i8").reshape(shape),
+                     _joined(_pieces(values, "lists.lowest", "<f8"), "<f8"))
 
 
 def _pieces(values: dict[str, bytes], key: str, kind: str) -> list[np.ndarray]:

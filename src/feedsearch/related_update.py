@@ -23,6 +23,7 @@ neighbours or the lists are found afresh.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,7 +32,9 @@ from scipy import sparse
 from .collection import without_collection
 from .model import Document
 from .related import Prepared, RelatedOptions, TermCache, Vectors, prepare
+from .related_list_facts import ListFacts, facts_of, owed_whole
 from .related_lists import BLOCK_ROWS, closeness, lists_for, smoothing, text_scores
+from .related_map import UpdatedLists
 from .related_neighbours import Neighbours, best_scored, by_candidates
 from .related_neighbours_update import update_neighbours
 from .related_texts_update import updated_texts
@@ -53,6 +56,7 @@ class RelatedState:
     stored: dict[str, bytes] | None = None  # the store's rows it was loaded from, if any
     # With candidates: each essay's strongest terms (related_neighbours.strongest_terms).
     strongest: sparse.csr_matrix | None = None
+    lists: ListFacts | None = None  # what the next build asks of each list it keeps
 
 
 def identity(document: Document) -> str:
@@ -62,22 +66,38 @@ def identity(document: Document) -> str:
 
 
 def state_of(prepared: Prepared, earlier: RelatedState | None = None,
-             identities: list[str] | None = None) -> RelatedState:
+             identities: list[str] | None = None,
+             related: Mapping[str, list[dict]] | None = None) -> RelatedState:
     """The state to keep; ``earlier``, the one it replaces (the store writes only what
-    changed); ``identities``, the essays', when already made."""
+    changed); ``identities``, the essays', when already made; ``related``, the map made
+    from it, when it is to be kept too."""
     if identities is None:
         identities = [identity(d) for d in prepared.ordered]
-    return RelatedState(repr(prepared.options), [d.slug for d in prepared.ordered],
-                        identities, prepared.texts,
+    slugs = [d.slug for d in prepared.ordered]
+    facts = facts_of(slugs, prepared.index, related,
+                     earlier.slugs if earlier is not None else None,
+                     earlier.lists if earlier is not None else None) \
+        if related is not None else None
+    return RelatedState(repr(prepared.options), slugs, identities, prepared.texts,
                         prepared.tags, prepared.neighbours, by_candidates(prepared),
-                        earlier.stored if earlier is not None else None, prepared.strongest)
+                        earlier.stored if earlier is not None else None, prepared.strongest,
+                        facts)
+
+
+def _whole(prepared: Prepared, state: RelatedState, current: list[str]
+           ) -> tuple[dict[str, list[dict]], RelatedState]:
+    """Every list made, and the state they were made from."""
+    made = lists_for(prepared, range(len(prepared.ordered)))
+    return made, state_of(prepared, state, current, made)
 
 
 def update_related(documents: list[Document], options: RelatedOptions,
-                   term_counts: TermCache | None, previous: dict[str, list[dict]] | None,
-                   state: RelatedState | None) -> tuple[dict[str, list[dict]], RelatedState]:
-    """The related map of ``documents``, reusing the ``previous`` map where it still holds.
-    Returns the map, in slug order, and the state to keep for the next build."""
+                   term_counts: TermCache | None, previous: Mapping[str, list[dict]] | None,
+                   state: RelatedState | None
+                   ) -> tuple[Mapping[str, list[dict]], RelatedState]:
+    """The related map of ``documents``, reusing the ``previous`` map where it still holds
+    (a list left as it was is ``previous``'s own, not decoded: related_map.py). Returns
+    the map, in slug order, and the state to keep for the next build."""
     usable = previous is not None and state is not None and state.options == repr(options)
     ordered = sorted(documents, key=lambda d: d.slug)
     current = [identity(d) for d in ordered]
@@ -93,7 +113,7 @@ def update_related(documents: list[Document], options: RelatedOptions,
             prepared = prepare(ordered, options, term_counts, rows_from)
     if not usable or (state.tags is None) != (prepared.tags is None) or \
             state.neighbours is None:
-        return lists_for(prepared, range(len(ordered))), state_of(prepared, state, current)
+        return _whole(prepared, state, current)
     changed = _changed_rows(prepared, state, current, recomputed[0] if recomputed else None)
     changed_slugs = {ordered[i].slug for i in changed}
     gone = set(state.slugs) - set(prepared.index)
@@ -104,18 +124,35 @@ def update_related(documents: list[Document], options: RelatedOptions,
     if moved:
         moved_array = np.fromiter(moved, dtype=np.int64, count=len(moved))
         whole |= set(np.flatnonzero(np.isin(near, moved_array).any(axis=1)).tolist())
+    whole |= _owed_whole(prepared, state, previous, stale)
+    if 2 * len(whole) > len(ordered):  # merging the rest costs more than making them
+        return _whole(prepared, state, current)
+    made = lists_for(prepared, sorted(whole))
+    kept = [i for i in range(len(ordered)) if i not in whole]
+    made.update(_merged(prepared, kept, sorted(changed), previous))
+    result = UpdatedLists([d.slug for d in ordered], made, previous)
+    return result, state_of(prepared, state, current, result)
+
+
+def _owed_whole(prepared: Prepared, state: RelatedState, previous: Mapping[str, list[dict]],
+                stale: set[str]) -> set[int]:
+    """The essays whose lists are made whole (see the module), besides the changed ones
+    and those whose neighbours moved: pinned or excluding, or with a stored list that
+    cannot take a merge (related_list_facts.py; decoded here only when the state kept no
+    facts of them)."""
+    options, ordered = prepared.options, prepared.ordered
+    whole = {i for i, d in enumerate(ordered) if d.related_pins or d.related_exclude}
+    if state.lists is not None:
+        owed = owed_whole([d.slug for d in ordered], state.slugs, state.lists, options.limit,
+                          options.min_score, stale)
+        return whole | set(np.flatnonzero(owed).tolist())
     for i, document in enumerate(ordered):
         old = previous.get(document.slug)
-        if old is None or len(old) < options.limit or document.related_pins or \
-                document.related_exclude or any(e["score"] <= options.min_score for e in old) \
-                or any(e["slug"] in stale for e in old):
+        if old is None or len(old) < options.limit or \
+                any(e["score"] <= options.min_score for e in old) or \
+                any(e["slug"] in stale for e in old):
             whole.add(i)
-    if 2 * len(whole) > len(ordered):  # merging the rest costs more than making them
-        return lists_for(prepared, range(len(ordered))), state_of(prepared, state, current)
-    result = lists_for(prepared, sorted(whole))
-    kept = [i for i in range(len(ordered)) if i not in whole]
-    result.update(_merged(prepared, kept, sorted(changed), previous))
-    return {d.slug: result[d.slug] for d in ordered}, state_of(prepared, state, current)
+    return whole
 
 
 def _changed_rows(prepared: Prepared, state: RelatedState, current: list[str],
@@ -216,16 +253,16 @@ def _scoring_against(prepared: Prepared, targets: np.ndarray) -> np.ndarray:
 
 
 def _merged(prepared: Prepared, rows: list[int], changed: list[int],
-            previous: dict[str, list[dict]]) -> dict[str, list[dict]]:
-    """Unchanged essays' lists: the old entries and the changed rows, best first."""
+            previous: Mapping[str, list[dict]]) -> dict[str, list[dict]]:
+    """Unchanged essays' lists: the old entries and the changed rows, best first; only the
+    lists a changed row may enter (every other stays as stored)."""
     options, ordered, index = prepared.options, prepared.ordered, prepared.index
     recency, days = prepared.recency, prepared.days
     result: dict[str, list[dict]] = {}
     if not changed:
-        return {ordered[i].slug: previous[ordered[i].slug] for i in rows}
+        return result
     targets = np.array(changed, dtype=np.int64)
     scoring = _scoring_against(prepared, targets)
-    result = {ordered[i].slug: previous[ordered[i].slug] for i in rows if not scoring[i]}
     rows = [i for i in rows if scoring[i]]
     table = prepared.neighbours.matrix()
     explain = Explainer(prepared)
@@ -245,7 +282,6 @@ def _merged(prepared: Prepared, rows: list[int], changed: list[int],
             document = ordered[i]
             old = previous[document.slug]
             if old and scores[row].max() < old[-1]["score"]:  # no changed essay can enter
-                result[document.slug] = old
                 continue
             candidates = [(e["score"], index[e["slug"]], e) for e in old]
             eligible = (scores[row] > options.min_score) & (targets != i)

@@ -230,6 +230,13 @@ def load_related(index_dir: Path, texts: dict[str, str] | None = None
         return {slug: loads(data) for slug, data in rows}
 
 
+def related_texts(index_dir: Path) -> dict[str, str]:
+    """Each stored related list's JSON, by slug, in slug order (related_map.StoredLists
+    decodes them)."""
+    with closing(_connect(index_dir)) as db:
+        return dict(db.execute("SELECT slug, data FROM related ORDER BY slug").fetchall())
+
+
 def get_related(index_dir: Path, slug: str) -> list[dict] | None:
     with closing(_connect(index_dir)) as db:
         row = db.execute("SELECT data FROM related WHERE slug = ?", (slug,)).fetchone()
@@ -390,9 +397,11 @@ def _save_related(db: sqlite3.Connection, related: dict[str, list[dict]],
         previous = {}
     db.executemany("DELETE FROM related WHERE slug = ?",
                    [(slug,) for slug in previous if slug not in related])
+    from .related_map import changed_lists
+
     db.executemany("INSERT OR REPLACE INTO related (slug, data) VALUES (?, ?)",
-                   ((slug, json.dumps(items, ensure_ascii=False)) for slug, items in related.items()
-                    if previous.get(slug) != items))
+                   ((slug, json.dumps(items, ensure_ascii=False))
+                    for slug, items in changed_lists(related, previous)))
 
 
 def _save_file_stats(db: sqlite3.Connection, stats: dict[str, tuple[int, int, str]],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 from ..settings import BuildOptions
@@ -11,15 +12,16 @@ from . import Output, OutputContext, Rendered, register
 NAME = "related.json"
 
 
-def related_json_bytes(related: dict[str, list], texts: dict[str, str] | None = None) -> bytes:
+def related_json_bytes(related: Mapping[str, list], texts: dict[str, str] | None = None
+                       ) -> bytes:
     """The related map as JSON, one essay's list per line: as readable as indented JSON
     and as easy to diff, and written by the json module's C encoder, several times faster
     (a tenth of a second for 10,000 essays). ``texts``: lists already encoded, by slug
     (those the store holds as they are), taken as they are."""
     texts = texts or {}
     lines = [f"  {json.dumps(slug, ensure_ascii=False)}: "
-             f"{texts.get(slug) or json.dumps(items, ensure_ascii=False)}"
-             for slug, items in related.items()]
+             f"{texts.get(slug) or json.dumps(related[slug], ensure_ascii=False)}"
+             for slug in related]
     return ("{\n" + ",\n".join(lines) + "\n}\n" if lines else "{}\n").encode("utf-8")
 
 

@@ -24,7 +24,7 @@ class SiteData(Output):
         return Rendered({self.path: self.encode(context.related())})
 
     def encode(self, related: dict[str, list[dict]]) -> bytes:
-        return (json.dumps(related, ensure_ascii=False, indent=2) + "\n").encode()
+        return (json.dumps(dict(related), ensure_ascii=False, indent=2) + "\n").encode()
 
     def summary(self, out: Path, names: list[str]) -> list[str]:
         return [f"Data:    {out / self.path}"]
@@ -47,7 +47,7 @@ class Jekyll(SiteData):
     def encode(self, related: dict[str, list[dict]]) -> bytes:
         import yaml
 
-        return yaml.safe_dump(related, sort_keys=False, allow_unicode=True,
+        return yaml.safe_dump(dict(related), sort_keys=False, allow_unicode=True,
                               width=1000).encode("utf-8")
 
 
