@@ -164,3 +164,22 @@ def test_rows_spliced_from_two_matrices_are_in_their_places(monkeypatch) -> None
         order = rng.permutation(30)
         assert np.array_equal(vectors.spliced(old, order, fresh[:0], 8).toarray(),
                               old.toarray()[order]), runs
+
+
+def test_stored_counts_are_loaded_as_they_are_asked_for(corpus_dir, tmp_path) -> None:
+    from feedsearch.build import build
+    from feedsearch.related_store import load_term_counts, stored_term_counts
+    from tests.conftest import build_options
+
+    options = build_options(corpus_dir, tmp_path)
+    build(options)
+    every = load_term_counts(options.index)
+    lazy = stored_term_counts(options.index)
+    assert lazy.vocabulary == every.vocabulary and lazy.display == every.display
+    digest = sorted(every)[3]
+    assert digest in lazy and dict.__len__(lazy) == 0  # known, not loaded
+    assert [a.tolist() for a in lazy[digest]] == [a.tolist() for a in every[digest]]
+    assert dict.__len__(lazy) == 1 and "no such hash" not in lazy
+    lazy.load_all()
+    assert {d: [a.tolist() for a in row] for d, row in lazy.items()} == \
+        {d: [a.tolist() for a in row] for d, row in every.items()}

@@ -27,6 +27,14 @@ AUTHOR = "author "  # the prefix of an author's term
 _HREF = re.compile(r'<a\s[^>]*?href="([^"]*)"', re.IGNORECASE)
 
 
+class StoredCounts:
+    """The term counts a store holds: their content hashes, and ``load(hashes)``, which
+    gives those hashes' (term numbers, counts) arrays."""
+
+    def __init__(self, hashes: set[str], load) -> None:
+        self.hashes, self.load = hashes, load
+
+
 class TermCache(dict):
     """Each essay's analysed term counts by content hash, as (term numbers, counts) arrays,
     and the terms those numbers stand for, so that a rebuild analyses only new and changed
@@ -35,8 +43,13 @@ class TermCache(dict):
 
     def __init__(self, vocabulary: list[str] | None = None,
                  rows: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
-                 display: dict[int, str] | None = None) -> None:
+                 display: dict[int, str] | None = None,
+                 stored: StoredCounts | None = None) -> None:
         super().__init__(rows or {})
+        # Counts the store holds and has not given yet: a rebuild after a few changes
+        # looks at a few essays' counts, and loading all of them cost most of a second
+        # at 100,000 essays.
+        self._stored = stored
         self.vocabulary: list[str] = vocabulary if vocabulary is not None else []
         self.saved_terms = len(self.vocabulary)
         # Term number -> the word shown for it (see Analyser.display).
@@ -45,6 +58,34 @@ class TermCache(dict):
         self.added: set[str] = set()
         self.summary_words: set[str] = set()
         self._analyser: Analyser | None = None
+
+    def __contains__(self, digest: object) -> bool:
+        return super().__contains__(digest) or \
+            (self._stored is not None and digest in self._stored.hashes)
+
+    def get(self, digest, default=None):
+        if super().__contains__(digest):
+            return super().__getitem__(digest)
+        if self._stored is not None and digest in self._stored.hashes:
+            row = self._stored.load([digest])[digest]
+            super().__setitem__(digest, row)
+            return row
+        return default
+
+    def __getitem__(self, digest: str) -> tuple[np.ndarray, np.ndarray]:
+        row = self.get(digest)
+        if row is None:
+            raise KeyError(digest)
+        return row
+
+    def load_all(self) -> None:
+        """Every count the store holds, loaded at once (for a count matrix of every
+        essay)."""
+        if self._stored is not None:
+            missing = [digest for digest in self._stored.hashes
+                       if not dict.__contains__(self, digest)]
+            self.update(self._stored.load(missing))
+            self._stored = None
 
     def count(self, document: Document, language: str = "en") -> None:
         """Analyse one essay now (as a build reads it), so that its text need not be kept

@@ -33,7 +33,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import __version__, interrupts, locking, store, unchanged
+from . import __version__, faults, interrupts, locking, store, unchanged
 from .buildstate import Bodies, BuildReport, BuildState, RelatedMap, count_read
 from .collection import without_collection
 from .intake import read_and_index
@@ -103,6 +103,7 @@ def build(options: BuildOptions,
     ``options.lock_timeout`` seconds, then raises BuildError naming the lock.
     """
     started = time.perf_counter()
+    faults.arm()
     check_folders(options)
     try:
         with locking.exclusive(Path(options.index) / locking.LOCK_NAME,

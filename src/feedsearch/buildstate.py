@@ -153,9 +153,9 @@ class BuildState:
     def term_cache(self):
         if self.terms is None:
             from .analysis import TermCache
-            from .related_store import load_term_counts
+            from .related_store import stored_term_counts
 
-            self.terms = TermCache() if self.fresh else load_term_counts(self.options.index)
+            self.terms = TermCache() if self.fresh else stored_term_counts(self.options.index)
         return self.terms
 
 

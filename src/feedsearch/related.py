@@ -117,6 +117,8 @@ def counted_terms(documents: list[Document], options: RelatedOptions,
     """:func:`count_matrix`, and each column's term number (in the analyser's
     vocabulary, and ``term_counts``')."""
     cache = term_counts if term_counts is not None and not options.plain_tfidf else None
+    if cache is not None:
+        cache.load_all()
     analyser = Analyser(options.language, cache.vocabulary if cache is not None else None,
                         cache.display if cache is not None else None)
     rows: list[tuple[np.ndarray, np.ndarray]] = []

@@ -86,7 +86,8 @@ def unchanged_texts(related: Mapping[str, list[dict]],
         slugs = iter(stored)
     else:
         return {}
-    return {slug: text for slug in slugs if (text := stored.text(slug)) is not None}
+    texts = stored.texts  # as StoredLists.text gives them, looked up once per list
+    return {slug: text for slug in slugs if "\\u" not in (text := texts[slug])}
 
 
 def changed_lists(related: Mapping[str, list[dict]],

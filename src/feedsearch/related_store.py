@@ -12,7 +12,7 @@ import numpy as np
 from scipy import sparse
 
 from . import store
-from .analysis import TermCache
+from .analysis import StoredCounts, TermCache
 from .related import Vectors
 from .related_list_facts import ListFacts
 from .related_neighbours import Neighbours
@@ -25,6 +25,18 @@ def load_term_counts(index_dir: Path) -> TermCache:
     return TermCache(vocabulary, {
         digest: (np.frombuffer(ids, dtype=np.uint32), np.frombuffer(counts, dtype=np.uint32))
         for digest, ids, counts in rows}, display)
+
+
+def stored_term_counts(index_dir: Path) -> TermCache:
+    """The stored terms, and each essay's counts loaded as they are asked for."""
+    vocabulary, display, hashes = store.load_vocabulary(index_dir)
+
+    def load(digests: list[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        return {digest: (np.frombuffer(ids, dtype=np.uint32),
+                         np.frombuffer(counts, dtype=np.uint32))
+                for digest, ids, counts in store.load_term_rows(index_dir, digests)}
+
+    return TermCache(vocabulary, None, display, StoredCounts(hashes, load))
 
 
 def term_rows(cache: TermCache) -> store.TermRows:

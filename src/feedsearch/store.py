@@ -197,6 +197,30 @@ def load_terms(index_dir: Path) -> tuple[list[str], list[tuple[str, bytes, bytes
     return vocabulary, rows, display
 
 
+def load_vocabulary(index_dir: Path) -> tuple[list[str], dict[int, str], set[str]]:
+    """The numbered terms (in number order), the word shown for each, and the content
+    hashes whose term counts are stored (load_term_rows gives them)."""
+    if not store_path(index_dir).exists():
+        return [], {}, set()
+    with closing(_connect(index_dir)) as db:
+        numbered = db.execute("SELECT term, word FROM terms ORDER BY id").fetchall()
+        hashes = {digest for (digest,) in db.execute("SELECT hash FROM term_counts")}
+    return [term for term, _ in numbered], \
+        {n: word for n, (_, word) in enumerate(numbered) if word}, hashes
+
+
+def load_term_rows(index_dir: Path, hashes: list[str]) -> list[tuple[str, bytes, bytes]]:
+    """The stored term-count rows of ``hashes`` (content hash, term numbers, counts)."""
+    if len(hashes) > TERM_ROWS_ONE_BY_ONE:
+        return [row for row in load_terms(index_dir)[1] if row[0] in set(hashes)]
+    with closing(_connect(index_dir)) as db:
+        return [row for digest in hashes for row in db.execute(
+            "SELECT hash, ids, counts FROM term_counts WHERE hash = ?", (digest,))]
+
+
+TERM_ROWS_ONE_BY_ONE = 2000  # past this many, every row is read in one pass
+
+
 def words_starting(index_dir: Path, prefix: str) -> list[str]:
     """The words as written that essays have held, beginning with ``prefix`` (a range of
     the table's key, read in order)."""
