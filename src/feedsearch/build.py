@@ -237,7 +237,8 @@ def _load_earlier(state: BuildState) -> None:
     try:
         state.earlier = Earlier(store.load_documents(index_dir, bodies=False),
                                 json.loads(state.previous.get("exports", "{}")),
-                                state.earlier.stats or store.load_file_stats(index_dir))
+                                state.earlier.stats or store.load_file_stats(index_dir),
+                                state.earlier.seen)
     except (store.DamagedStore, sqlite3.DatabaseError, ValueError):
         store.remove_store(index_dir)
         state.earlier, state.previous, state.fresh = Earlier(), {}, True

@@ -49,6 +49,9 @@ class Earlier:
     documents: dict[str, Document] = field(default_factory=dict)
     records: dict[str, dict] = field(default_factory=dict)
     stats: dict[str, tuple[int, int, str]] = field(default_factory=dict)
+    # Files this build has already looked at (unchanged.py), before reading any: their
+    # stat, taken once.
+    seen: dict[str, os.stat_result] = field(default_factory=dict)
 
 
 @dataclass
@@ -82,7 +85,9 @@ def file_items(location: str | Path, relpath: str, settings: ReadSettings, earli
     """The items of one file, reusing what ``earlier`` knows; the file's size, time and
     hash go to ``stats``. Raises ReadError for a file that cannot be read at all."""
     faults.inject("read", relpath)  # the file as a whole (its essays' sources are later)
-    before = _stat(location)  # before reading: a later change shows in the next build
+    before = earlier.seen.get(relpath)  # before reading: a later change shows next build
+    if before is None:
+        before = _stat(location)
     if before is not None and (kind := not_regular(before.st_mode)) is not None:
         raise ReadError(f"{kind}, not a file; skipped, never read")
     max_bytes = settings.max_bytes

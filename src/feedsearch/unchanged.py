@@ -147,24 +147,24 @@ def _files_as_recorded(state: BuildState, archive: Archive,
     progress.stage(READING, len(sources), "files")
     if len(sources) != len(stats) + len(others):
         return False
+    # Each file is looked at even past the first changed one: the read stage then takes
+    # the stats from here (sources.Earlier.seen), and no file is looked at twice.
+    seen, same = state.earlier.seen, True
     for source in sources:
         progress.advance(source.relpath)
         known = stats.get(source.relpath)
         if known is None:
             other = others.get(source.relpath)
-            if other is None or other[1] < 0 and other[0] >= 0 or \
-                    _stat(source.location) != other:
-                return False
+            same = same and other is not None and not (other[1] < 0 and other[0] >= 0) \
+                and _stat(source.location) == other
             continue
-        if known[1] < 0:
-            return False
         try:
-            now = os.stat(source.location)
+            now = seen[source.relpath] = os.stat(source.location)
         except OSError:
-            return False
-        if (now.st_size, now.st_mtime_ns) != (known[0], known[1]):
-            return False
-    return True
+            same = False
+            continue
+        same = same and known[1] >= 0 and (now.st_size, now.st_mtime_ns) == (known[0], known[1])
+    return same
 
 
 def _report(state: BuildState, recorded: dict, outputs: list) -> BuildReport:
