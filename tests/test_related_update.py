@@ -432,3 +432,32 @@ def test_lists_left_as_stored_are_not_decoded() -> None:
     assert isinstance(again, UpdatedLists)
     _, fresh = update_related(documents, options, TermCache(), None, None)
     assert _facts(state) == _facts(fresh)
+
+
+def test_a_state_kept_with_64_bit_columns_is_read_back() -> None:
+    """Columns are kept in 32 bits where they fit; the 64-bit layout (a vocabulary past
+    two billion terms, or a store of an earlier version) reads back the same."""
+    import numpy as np
+
+    from feedsearch.related_store import state_from, state_rows
+
+    rng = random.Random(12)
+    documents = [essay(rng, n) for n in range(30)]
+    _, state = update_related(documents, RelatedOptions(), TermCache(), None, None)
+    values = dict(state_rows(state).changed)
+    assert "texts.rows" in values and "texts.size" not in values
+    wide = {}
+    for key, value in values.items():
+        name, _, rest = key.partition(".")
+        if rest == "rows":
+            wide[f"{name}.size"] = value
+        elif rest.startswith("columns."):
+            wide[f"{name}.indices.{rest.split('.')[1]}"] = \
+                np.frombuffer(value, dtype="<i4").astype("<i8").tobytes()
+        else:
+            wide[key] = value
+    for kept in (values, wide):
+        loaded = state_from(kept)
+        for name in ("texts", "tags"):
+            before, after = getattr(state, name).matrix, getattr(loaded, name).matrix
+            assert after.shape == before.shape and (after != before).nnz == 0

@@ -78,16 +78,15 @@ def unchanged_texts(related: Mapping[str, list[dict]],
                     stored: Mapping[str, list[dict]] | None) -> dict[str, str]:
     """The JSON of each list of ``related`` that is ``stored``'s own, as stored (written
     out as it is, a list need not be encoded again)."""
-    if not isinstance(stored, StoredLists):
+    if not isinstance(stored, StoredLists) or not (
+            related is stored or isinstance(related, UpdatedLists) and related.stored is stored):
         return {}
-    if isinstance(related, UpdatedLists) and related.stored is stored:
-        slugs = (slug for slug in related.order if slug not in related.made)
-    elif related is stored:
-        slugs = iter(stored)
-    else:
-        return {}
-    texts = stored.texts  # as StoredLists.text gives them, looked up once per list
-    return {slug: text for slug in slugs if "\\u" not in (text := texts[slug])}
+    kept = dict(stored.texts)
+    for slug in related.made if isinstance(related, UpdatedLists) else ():
+        kept.pop(slug, None)
+    if "\\u" in "".join(kept.values()):  # some escaped (see StoredLists.text): not those
+        kept = {slug: text for slug, text in kept.items() if "\\u" not in text}
+    return kept
 
 
 def changed_lists(related: Mapping[str, list[dict]],

@@ -102,15 +102,24 @@ def state_rows(state: RelatedState, piece_rows: int = PIECE_ROWS) -> store.State
                            [key for key, _ in rows])
 
 
+# A matrix's columns are kept in 32 bits where they fit (under "<name>.rows" and
+# "<name>.columns.<piece>"; else in 64, under "<name>.size" and "<name>.indices.<piece>"):
+# half the bytes to read and write, and none to convert, since SciPy holds them so. A
+# version that knows only the 64-bit keys finds no matrix, and computes its map whole.
+_LAYOUTS = {"rows": ("columns", "<i4"), "size": ("indices", "<i8")}
+
+
 def _matrix_rows(name: str, matrix: sparse.csr_matrix,
                  piece_rows: int) -> list[tuple[str, bytes]]:
     """A sparse matrix as rows of the store: its shape, and each piece of rows' entries."""
-    rows = [(f"{name}.size", json.dumps(list(matrix.shape)).encode())]
+    layout = "rows" if matrix.shape[1] < 2**31 else "size"
+    key, kind = _LAYOUTS[layout]
+    rows = [(f"{name}.{layout}", json.dumps(list(matrix.shape)).encode())]
     for piece, start in enumerate(range(0, matrix.shape[0], piece_rows)):
         pointers = matrix.indptr[start:start + piece_rows + 1]
         entries = slice(pointers[0], pointers[-1])
         rows += [(f"{name}.data.{piece}", matrix.data[entries].astype("<f8").tobytes()),
-                 (f"{name}.indices.{piece}", matrix.indices[entries].astype("<i8").tobytes()),
+                 (f"{name}.{key}.{piece}", matrix.indices[entries].astype(kind).tobytes()),
                  (f"{name}.indptr.{piece}", (pointers - pointers[0]).astype("<i8").tobytes())]
     return rows
 
@@ -169,16 +178,18 @@ def _neighbours(values: dict[str, bytes]) -> Neighbours | None:
 
 
 def _matrix(values: dict[str, bytes], name: str) -> sparse.csr_matrix | None:
-    if f"{name}.size" not in values:
+    layout = next((layout for layout in _LAYOUTS if f"{name}.{layout}" in values), None)
+    if layout is None:
         return None
+    key, kind = _LAYOUTS[layout]
     pointers = _pieces(values, f"{name}.indptr", "<i8")
     offsets = np.cumsum([0] + [piece[-1] for piece in pointers])[:len(pointers)]
     indptr = np.concatenate([[0]] + [piece[1:] + offset
                                      for piece, offset in zip(pointers, offsets, strict=True)])
+    indices = _joined(_pieces(values, f"{name}.{key}", kind), kind)
     return sparse.csr_matrix(
-        (_joined(_pieces(values, f"{name}.data", "<f8"), "<f8"),
-         _joined(_pieces(values, f"{name}.indices", "<i8"), "<i8"), indptr.astype(np.int64)),
-        shape=tuple(store.loads(values[f"{name}.size"])))
+        (_joined(_pieces(values, f"{name}.data", "<f8"), "<f8"), indices,
+         indptr.astype(indices.dtype)), shape=tuple(store.loads(values[f"{name}.{layout}"])))
 
 
 def _vectors(values: dict[str, bytes], name: str) -> Vectors | None:

@@ -98,7 +98,8 @@ def spliced(old: sparse.csr_matrix, sources: np.ndarray, fresh: sparse.csr_matri
             indices.append(fresh.indices[piece])
             taken += end - start
     kind = np.int32 if max(pointers[-1], width) < 2**31 else np.int64
-    return sparse.csr_matrix((np.concatenate(data), np.concatenate(indices).astype(kind),
+    return sparse.csr_matrix((np.concatenate(data),
+                              np.concatenate(indices).astype(kind, copy=False),
                               pointers.astype(kind)), shape=(len(sources), width))
 
 

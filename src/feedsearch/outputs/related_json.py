@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from ..settings import BuildOptions
 from . import Output, OutputContext, Rendered, register
 
 NAME = "related.json"
+_ESCAPED = re.compile(r'["\\\x00-\x1f]')  # what json.dumps escapes, ASCII aside
 
 
 def related_json_bytes(related: Mapping[str, list], texts: dict[str, str] | None = None
@@ -19,9 +21,12 @@ def related_json_bytes(related: Mapping[str, list], texts: dict[str, str] | None
     (a tenth of a second for 10,000 essays). ``texts``: lists already encoded, by slug
     (those the store holds as they are), taken as they are."""
     texts = texts or {}
-    lines = [f"  {json.dumps(slug, ensure_ascii=False)}: "
-             f"{texts.get(slug) or json.dumps(related[slug], ensure_ascii=False)}"
-             for slug in related]
+    if _ESCAPED.search("".join(related)):
+        keys = [json.dumps(slug, ensure_ascii=False) for slug in related]
+    else:  # as json.dumps writes them, each in quotes, at a fraction of the cost
+        keys = [f'"{slug}"' for slug in related]
+    lines = [f"  {key}: {texts.get(slug) or json.dumps(related[slug], ensure_ascii=False)}"
+             for key, slug in zip(keys, related, strict=True)]
     return ("{\n" + ",\n".join(lines) + "\n}\n" if lines else "{}\n").encode("utf-8")
 
 
