@@ -409,7 +409,7 @@ def test_lists_left_as_stored_are_not_decoded() -> None:
     documents = [essay(rng, n) for n in range(400)]
     cache = TermCache()
     made, state = update_related(documents, options, cache, None, None)
-    stored = StoredLists({slug: json.dumps(items, ensure_ascii=False)
+    stored = StoredLists({slug: json.dumps(items, ensure_ascii=False).encode()
                           for slug, items in made.items()})
     words = documents[40].text.split()
     documents[40] = replace(documents[40], text=" ".join(words + words[:1]),

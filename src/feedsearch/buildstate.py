@@ -98,7 +98,7 @@ class RelatedMap:
             self.stored = load_lists(self.index)
         return self.stored
 
-    def unchanged_texts(self) -> dict[str, str]:
+    def unchanged_texts(self) -> dict[str, bytes]:
         """The JSON of each list this build left as stored: written out as it is, a list
         need not be encoded again."""
         from .related_map import unchanged_texts

@@ -11,9 +11,9 @@ from . import store
 
 
 class StoredLists(Mapping):
-    """The store's lists by slug, from their JSON (``texts``, in slug order)."""
+    """The store's lists by slug, from their JSON (``texts``, UTF-8, in slug order)."""
 
-    def __init__(self, texts: dict[str, str]) -> None:
+    def __init__(self, texts: dict[str, bytes]) -> None:
         self.texts = texts
         self._decoded: dict[str, list[dict]] = {}
 
@@ -32,11 +32,11 @@ class StoredLists(Mapping):
     def __len__(self) -> int:
         return len(self.texts)
 
-    def text(self, slug: str) -> str | None:
+    def text(self, slug: str) -> bytes | None:
         """The list's JSON as related.json writes it, or None (an older store escaped
         what is not ASCII)."""
         text = self.texts.get(slug)
-        return text if text is not None and "\\u" not in text else None
+        return text if text is not None and b"\\u" not in text else None
 
 
 class UpdatedLists(Mapping):
@@ -75,7 +75,7 @@ def load_lists(index_dir) -> StoredLists:
 
 
 def unchanged_texts(related: Mapping[str, list[dict]],
-                    stored: Mapping[str, list[dict]] | None) -> dict[str, str]:
+                    stored: Mapping[str, list[dict]] | None) -> dict[str, bytes]:
     """The JSON of each list of ``related`` that is ``stored``'s own, as stored (written
     out as it is, a list need not be encoded again)."""
     if not isinstance(stored, StoredLists) or not (
@@ -84,8 +84,8 @@ def unchanged_texts(related: Mapping[str, list[dict]],
     kept = dict(stored.texts)
     for slug in related.made if isinstance(related, UpdatedLists) else ():
         kept.pop(slug, None)
-    if "\\u" in "".join(kept.values()):  # some escaped (see StoredLists.text): not those
-        kept = {slug: text for slug, text in kept.items() if "\\u" not in text}
+    if b"\\u" in b"".join(kept.values()):  # some escaped (StoredLists.text): not those
+        kept = {slug: text for slug, text in kept.items() if b"\\u" not in text}
     return kept
 
 

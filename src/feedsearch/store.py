@@ -254,11 +254,12 @@ def load_related(index_dir: Path, texts: dict[str, str] | None = None
         return {slug: loads(data) for slug, data in rows}
 
 
-def related_texts(index_dir: Path) -> dict[str, str]:
-    """Each stored related list's JSON, by slug, in slug order (related_map.StoredLists
-    decodes them)."""
+def related_texts(index_dir: Path) -> dict[str, bytes]:
+    """Each stored related list's JSON (UTF-8), by slug, in slug order
+    (related_map.StoredLists decodes them)."""
     with closing(_connect(index_dir)) as db:
-        return dict(db.execute("SELECT slug, data FROM related ORDER BY slug").fetchall())
+        return dict(db.execute("SELECT slug, CAST(data AS BLOB) FROM related "
+                               "ORDER BY slug").fetchall())
 
 
 def get_related(index_dir: Path, slug: str) -> list[dict] | None:

@@ -43,7 +43,7 @@ class OutputContext:
     data_dir: Path | None = None  # the site's data folder (--data-dir), if any
     site_kind: str = ""  # the kind of site SOURCE is ("hugo"), if it is one
     # The JSON of the related lists the store holds as they are (RelatedMap.unchanged_texts).
-    related_texts: Callable[[], dict[str, str]] = dict
+    related_texts: Callable[[], dict[str, bytes]] = dict
 
     def folder(self, root: str) -> Path:
         """Where an output's files go: OUT, or the data folder (``root`` "data")."""

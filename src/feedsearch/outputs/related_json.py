@@ -14,20 +14,25 @@ NAME = "related.json"
 _ESCAPED = re.compile(r'["\\\x00-\x1f]')  # what json.dumps escapes, ASCII aside
 
 
-def related_json_bytes(related: Mapping[str, list], texts: dict[str, str] | None = None
+def related_json_bytes(related: Mapping[str, list], texts: dict[str, bytes] | None = None
                        ) -> bytes:
     """The related map as JSON, one essay's list per line: as readable as indented JSON
     and as easy to diff, and written by the json module's C encoder, several times faster
     (a tenth of a second for 10,000 essays). ``texts``: lists already encoded, by slug
     (those the store holds as they are), taken as they are."""
     texts = texts or {}
+    if not related:
+        return b"{}\n"
     if _ESCAPED.search("".join(related)):
         keys = [json.dumps(slug, ensure_ascii=False) for slug in related]
     else:  # as json.dumps writes them, each in quotes, at a fraction of the cost
         keys = [f'"{slug}"' for slug in related]
-    lines = [f"  {key}: {texts.get(slug) or json.dumps(related[slug], ensure_ascii=False)}"
-             for key, slug in zip(keys, related, strict=True)]
-    return ("{\n" + ",\n".join(lines) + "\n}\n" if lines else "{}\n").encode("utf-8")
+    parts = [b"{\n"]
+    for key, slug in zip(keys, related, strict=True):
+        text = texts.get(slug) or json.dumps(related[slug], ensure_ascii=False).encode()
+        parts += (b"  ", key.encode(), b": ", text, b",\n")
+    parts[-1] = b"\n}\n"
+    return b"".join(parts)
 
 
 @register
