@@ -35,6 +35,9 @@ def _assert_as_made_whole(ordered: list[Document], cache: TermCache, options, up
     assert made.has_text.tolist() == whole.has_text.tolist()
     assert made.matrix.shape == whole.matrix.shape
     assert (made.matrix != whole.matrix).nnz == 0
+    assert made.held is not None  # kept up to date, for related_neighbours.exact_work
+    assert made.held.tolist() == np.bincount(whole.matrix.indices,
+                                             minlength=whole.matrix.shape[1]).tolist()
 
 
 def _start(seed: int, count: int, options: RelatedOptions):

@@ -36,6 +36,7 @@ from .settings import RelatedOptions
 
 if TYPE_CHECKING:
     from .related_lists import Prepared
+    from .vectors import Vectors
 
 NEIGHBOUR_BLOCK = 4096  # rows per multiplication
 TIE_SLACK = 8  # scores asked for beyond those kept, to see where ties end
@@ -68,9 +69,12 @@ def width(options: RelatedOptions) -> int:
     return max(options.candidates, options.limit, options.neighbours)
 
 
-def exact_work(texts: sparse.csr_matrix) -> float:
-    """The multiply-adds of the exact search: over terms, essays holding it, squared."""
-    held = np.bincount(texts.indices, minlength=texts.shape[1]).astype(np.float64)
+def exact_work(texts: Vectors) -> float:
+    """The multiply-adds of the exact search: over terms, essays holding it, squared.
+    The counts are kept with the vectors (a rebuild updates them: related_texts_update)."""
+    if texts.held is None:
+        texts.held = np.bincount(texts.matrix.indices, minlength=texts.matrix.shape[1])
+    held = texts.held.astype(np.float64)
     return float(held @ held)
 
 
@@ -78,7 +82,7 @@ def by_candidates(prepared: Prepared) -> bool:
     """Whether this archive's neighbours come from candidates (see the module); found
     once (it counts every entry of the vectors)."""
     if prepared.candidates is None:
-        prepared.candidates = exact_work(prepared.texts.matrix) > prepared.options.exact_work
+        prepared.candidates = exact_work(prepared.texts) > prepared.options.exact_work
     return prepared.candidates
 
 

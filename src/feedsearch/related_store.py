@@ -73,6 +73,8 @@ def state_rows(state: RelatedState, piece_rows: int = PIECE_ROWS) -> store.State
         rows += _matrix_rows(name, vectors.matrix, piece_rows)
         if vectors.idf is not None:
             rows.append((f"{name}.idf", vectors.idf.astype("<f8").tobytes()))
+        if vectors.held is not None:
+            rows.append((f"{name}.held", vectors.held.astype("<i8").tobytes()))
         if vectors.df is not None and vectors.numbers is not None:
             rows += [(f"{name}.df", vectors.df.astype("<i8").tobytes()),
                      (f"{name}.numbers", vectors.numbers.astype("<i8").tobytes()),
@@ -199,8 +201,12 @@ def _vectors(values: dict[str, bytes], name: str) -> Vectors | None:
     idf, df = values.get(f"{name}.idf"), values.get(f"{name}.df")
     numbers, has_text = values.get(f"{name}.numbers"), values.get(f"{name}.has_text")
     counted = df is not None and numbers is not None and has_text is not None
-    return Vectors(matrix, store.loads(values[f"{name}.terms"]),
-                   np.frombuffer(has_text, dtype="u1").astype(bool) if counted else None,
-                   np.frombuffer(idf, dtype="<f8") if idf is not None else None,
-                   df=np.frombuffer(df, dtype="<i8") if counted else None,
-                   numbers=np.frombuffer(numbers, dtype="<i8") if counted else None)
+    vectors = Vectors(matrix, store.loads(values[f"{name}.terms"]),
+                      np.frombuffer(has_text, dtype="u1").astype(bool) if counted else None,
+                      np.frombuffer(idf, dtype="<f8") if idf is not None else None,
+                      df=np.frombuffer(df, dtype="<i8") if counted else None,
+                      numbers=np.frombuffer(numbers, dtype="<i8") if counted else None)
+    held = values.get(f"{name}.held")
+    if held is not None and len(held) == 8 * matrix.shape[1]:
+        vectors.held = np.frombuffer(held, dtype="<i8")
+    return vectors

@@ -27,7 +27,7 @@ from .related import (
     weights_of,
 )
 from .settings import RelatedOptions
-from .vectors import Vectors, entries_by_row, spliced
+from .vectors import Vectors, entries_by_row, rows_of, spliced
 
 
 @dataclass
@@ -86,15 +86,17 @@ def updated_texts(ordered: list[Document], options: RelatedOptions, cache: TermC
     counts = _count_matrix(counts_of, width, columns.rank)
     counts.has_sorted_indices = False
     counts.sort_indices()
-    matrix = spliced(old.matrix, sources, unit_vectors(counts, idf, columns.terms, options),
-                     width, columns.moved)
+    fresh = unit_vectors(counts, idf, columns.terms, options)
+    matrix = spliced(old.matrix, sources, fresh, width, columns.moved)
     has_text = np.zeros(len(ordered), dtype=bool)
     has_text[sources >= 0] = old.has_text[sources[sources >= 0]]
     has_text[redo] = _has_words(counts, columns.terms) | \
         np.array([bool(ordered[i].text) for i in redo.tolist()], dtype=bool)
     words = shown_words(cache.display, cache.vocabulary, columns.numbers)
-    return TextUpdate(Vectors(matrix, columns.terms, has_text, idf, words, df, columns.numbers),
-                      redo)
+    vectors = Vectors(matrix, columns.terms, has_text, idf, words, df, columns.numbers)
+    if old.held is not None:
+        vectors.held = _held_after(old, sources, fresh, columns)
+    return TextUpdate(vectors, redo)
 
 
 def _matched(ordered: list[Document], slugs: list[str], identities: list[str],
@@ -158,6 +160,18 @@ def _held(rows: list[tuple[np.ndarray, np.ndarray]], rank: np.ndarray,
     if not rows:
         return np.zeros(width, dtype=np.int64)
     return np.bincount(rank[np.concatenate([ids for ids, _ in rows])], minlength=width)
+
+
+def _held_after(old: Vectors, sources: np.ndarray, fresh: sparse.csr_matrix,
+                columns: _Columns) -> np.ndarray:
+    """The rows holding each column (related_neighbours.exact_work) once the earlier rows
+    not kept are gone and the ``fresh`` ones come."""
+    dropped = np.ones(old.matrix.shape[0], dtype=bool)
+    dropped[sources[sources >= 0]] = False
+    gone = rows_of(old.matrix, np.flatnonzero(dropped)).indices
+    width = len(columns.terms)
+    held = columns.widened(old.held - np.bincount(gone, minlength=len(old.held)))
+    return held + np.bincount(fresh.indices, minlength=width)
 
 
 def _has_words(counts: sparse.csr_matrix, terms: list[str]) -> np.ndarray:

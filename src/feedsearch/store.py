@@ -98,7 +98,7 @@ def loads(data: str | bytes):
         return json.loads(data)
 
 
-def _document(data: str, html: str = "", text: str = "") -> Document:
+def _document(data: str | bytes, html: str = "", text: str = "") -> Document:
     record = loads(data)
     record["html"], record["text"] = html, text
     return Document.from_dict(record, own=True)
@@ -110,7 +110,9 @@ def load_documents(index_dir: Path, bodies: bool = True) -> dict[str, Document]:
     rebuild that finds nothing changed never needs them."""
     if not store_path(index_dir).exists():
         return {}
-    columns = "source, data, html, text" if bodies else "source, data"
+    # The JSON as bytes: orjson reads UTF-8, and no string of it need be made first.
+    columns = "source, CAST(data AS BLOB), html, text" if bodies else \
+        "source, CAST(data AS BLOB)"
     with closing(_connect(index_dir)) as db:
         rows = db.execute(f"SELECT {columns} FROM documents ORDER BY source").fetchall()
     with without_collection():

@@ -20,6 +20,8 @@ class Vectors:
         # next build can weigh a few changed essays' counts in and out
         # (related_texts_update.py).
         self.df, self.numbers = df, numbers
+        # The rows holding each column (related_neighbours.exact_work), once counted.
+        self.held: np.ndarray | None = None
         # Rows with any words before pruning; an essay of only stop words has none.
         self.has_text = has_text if has_text is not None else np.diff(matrix.indptr) > 0
 
