@@ -36,14 +36,17 @@ class _Intake:
                 document.date > self.now:
             state.report.future += 1
             return
-        if document.url is None or document.url_from_slug:  # the slug may have changed
-            assert state.urls is not None
+        assert state.urls is not None
+        reused = state.earlier.documents.get(document.source) is document
+        same = reused and self.known_slugs.get(document.source) == document.slug
+        # A URL made from the slug alone (no site rules, no permalink pattern) is the one
+        # stored while the slug is.
+        if document.url is None or document.url_from_slug and not (same and state.urls.plain):
             document.url, problem = state.urls.url(document)
             document.url_from_slug = True
             if problem:
                 state.url_warnings.append(FileWarning(document.source, problem))
-        reused = state.earlier.documents.get(document.source) is document
-        if reused and self.known_slugs.get(document.source) == document.slug:
+        if same:
             state.documents.append(document)
             return
         if reused:

@@ -84,7 +84,7 @@ def unchanged_texts(related: Mapping[str, list[dict]],
     kept = dict(stored.texts)
     for slug in related.made if isinstance(related, UpdatedLists) else ():
         kept.pop(slug, None)
-    if b"\\u" in b"".join(kept.values()):  # some escaped (StoredLists.text): not those
+    if any(b"\\u" in text for text in kept.values()):  # escaped (StoredLists.text)
         kept = {slug: text for slug, text in kept.items() if b"\\u" not in text}
     return kept
 
