@@ -214,7 +214,8 @@ def load_vocabulary(index_dir: Path) -> tuple[list[str], dict[int, str], set[str
 def load_term_rows(index_dir: Path, hashes: list[str]) -> list[tuple[str, bytes, bytes]]:
     """The stored term-count rows of ``hashes`` (content hash, term numbers, counts)."""
     if len(hashes) > TERM_ROWS_ONE_BY_ONE:
-        return [row for row in load_terms(index_dir)[1] if row[0] in set(hashes)]
+        wanted = set(hashes)
+        return [row for row in load_terms(index_dir)[1] if row[0] in wanted]
     with closing(_connect(index_dir)) as db:
         return [row for digest in hashes for row in db.execute(
             "SELECT hash, ids, counts FROM term_counts WHERE hash = ?", (digest,))]
