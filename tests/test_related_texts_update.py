@@ -173,14 +173,14 @@ def test_rows_spliced_from_two_matrices_are_in_their_places(monkeypatch) -> None
 @pytest.mark.parametrize("one_by_one", [2000, 5], ids=["by-hash", "in-one-pass"])
 def test_stored_counts_are_loaded_as_they_are_asked_for(corpus_dir, tmp_path, monkeypatch,
                                                         one_by_one) -> None:
-    from feedsearch import store
+    from feedsearch import store_related
     from feedsearch.build import build
     from feedsearch.related_store import load_term_counts, stored_term_counts
     from tests.conftest import build_options
 
     options = build_options(corpus_dir, tmp_path)
     build(options)
-    monkeypatch.setattr(store, "TERM_ROWS_ONE_BY_ONE", one_by_one)
+    monkeypatch.setattr(store_related, "TERM_ROWS_ONE_BY_ONE", one_by_one)
     every = load_term_counts(options.index)
     lazy = stored_term_counts(options.index)
     assert lazy.vocabulary == every.vocabulary and lazy.display == every.display

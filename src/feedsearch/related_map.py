@@ -71,7 +71,9 @@ class UpdatedLists(Mapping):
 
 def load_lists(index_dir) -> StoredLists:
     """The stored map, its lists decoded as they are looked at."""
-    return StoredLists(store.related_texts(index_dir))
+    from .store_related import related_texts
+
+    return StoredLists(related_texts(index_dir))
 
 
 def unchanged_texts(related: Mapping[str, list[dict]],

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from . import store
+from . import store, store_related
 from .analysis import StoredCounts, TermCache
 from .related import Vectors
 from .related_list_facts import ListFacts
@@ -21,7 +21,7 @@ from .related_update import RelatedState
 
 def load_term_counts(index_dir: Path) -> TermCache:
     """Each stored essay's analysed term counts, by content hash."""
-    vocabulary, rows, display = store.load_terms(index_dir)
+    vocabulary, rows, display = store_related.load_terms(index_dir)
     return TermCache(vocabulary, {
         digest: (np.frombuffer(ids, dtype=np.uint32), np.frombuffer(counts, dtype=np.uint32))
         for digest, ids, counts in rows}, display)
@@ -29,17 +29,17 @@ def load_term_counts(index_dir: Path) -> TermCache:
 
 def stored_term_counts(index_dir: Path) -> TermCache:
     """The stored terms, and each essay's counts loaded as they are asked for."""
-    vocabulary, display, hashes = store.load_vocabulary(index_dir)
+    vocabulary, display, hashes = store_related.load_vocabulary(index_dir)
 
     def load(digests: list[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         return {digest: (np.frombuffer(ids, dtype=np.uint32),
                          np.frombuffer(counts, dtype=np.uint32))
-                for digest, ids, counts in store.load_term_rows(index_dir, digests)}
+                for digest, ids, counts in store_related.load_term_rows(index_dir, digests)}
 
     return TermCache(vocabulary, None, display, StoredCounts(hashes, load))
 
 
-def term_rows(cache: TermCache) -> store.TermRows:
+def term_rows(cache: TermCache) -> store_related.TermRows:
     """The terms and counts this build added to ``cache``, as rows for the store: new terms,
     and older ones whose shown word changed."""
     display, saved = cache.display, cache.saved_display
@@ -48,7 +48,7 @@ def term_rows(cache: TermCache) -> store.TermRows:
     new_terms = [(n, cache.vocabulary[n], display.get(n, "")) for n in numbers]
     rows = [(digest, cache[digest][0].astype(np.uint32).tobytes(),
              cache[digest][1].astype(np.uint32).tobytes()) for digest in sorted(cache.added)]
-    return store.TermRows(new_terms, rows, cache.spelled_words())
+    return store_related.TermRows(new_terms, rows, cache.spelled_words())
 
 
 # The state's long arrays are kept in pieces of this many rows, so that a rebuild that
@@ -59,7 +59,7 @@ PIECE_ROWS = 8192
 # "<name>.shape", finds none, and computes its map whole instead of misreading these.
 
 
-def state_rows(state: RelatedState, piece_rows: int = PIECE_ROWS) -> store.StateRows:
+def state_rows(state: RelatedState, piece_rows: int = PIECE_ROWS) -> store_related.StateRows:
     """The state as the store's rows: those whose bytes differ from the ones it was loaded
     from (``state.stored``), and the keys of all of them."""
     rows = [("meta", json.dumps({"options": state.options, "slugs": state.slugs,
@@ -100,8 +100,9 @@ def state_rows(state: RelatedState, piece_rows: int = PIECE_ROWS) -> store.State
                      (f"lists.lowest.{piece}", facts.lowest[start:start + piece_rows]
                       .astype("<f8").tobytes())]
     stored = state.stored or {}
-    return store.StateRows([(key, value) for key, value in rows if stored.get(key) != value],
-                           [key for key, _ in rows])
+    return store_related.StateRows(
+        [(key, value) for key, value in rows if stored.get(key) != value],
+        [key for key, _ in rows])
 
 
 # A matrix's columns are kept in 32 bits where they fit (under "<name>.rows" and
@@ -128,7 +129,7 @@ def _matrix_rows(name: str, matrix: sparse.csr_matrix,
 
 def load_related_state(index_dir: Path) -> RelatedState | None:
     """What the stored related map was computed from (see related_update), or None."""
-    return state_from(store.load_blobs(index_dir))
+    return state_from(store_related.load_blobs(index_dir))
 
 
 def state_from(values: dict[str, bytes]) -> RelatedState | None:

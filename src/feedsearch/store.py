@@ -5,8 +5,8 @@ unchanged file again and the search index stores only what search output needs. 
 gives one transaction per build: a build killed half-way leaves the previous state.
 
 The store keeps rows: Documents, file stats, the related map, meta values, and the bytes
-that related posts keep between builds (term counts, the last map's state), whose meaning
-is related_store.py's.
+that related posts keep between builds (term counts, the last map's state: their tables
+are store_related.py's, their meaning related_store.py's).
 """
 
 from __future__ import annotations
@@ -15,13 +15,17 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
 
 from .collection import without_collection
 from .model import Document
+
+if TYPE_CHECKING:
+    from .store_related import StateRows, TermRows
 
 STORE_NAME = "documents.sqlite"
 _SCHEMA = """
@@ -185,45 +189,6 @@ def get_texts(index_dir: Path, slugs: list[str]) -> dict[str, str]:
         return dict(rows.fetchall())
 
 
-def load_terms(index_dir: Path) -> tuple[list[str], list[tuple[str, bytes, bytes]],
-                                         dict[int, str]]:
-    """The numbered terms (in number order), each essay's term-count row (content hash,
-    term numbers and counts, as stored bytes), and the word shown for each term."""
-    if not store_path(index_dir).exists():
-        return [], [], {}
-    with closing(_connect(index_dir)) as db:
-        numbered = db.execute("SELECT term, word FROM terms ORDER BY id").fetchall()
-        rows = db.execute("SELECT hash, ids, counts FROM term_counts").fetchall()
-    vocabulary = [term for term, _ in numbered]
-    display = {n: word for n, (_, word) in enumerate(numbered) if word}
-    return vocabulary, rows, display
-
-
-def load_vocabulary(index_dir: Path) -> tuple[list[str], dict[int, str], set[str]]:
-    """The numbered terms (in number order), the word shown for each, and the content
-    hashes whose term counts are stored (load_term_rows gives them)."""
-    if not store_path(index_dir).exists():
-        return [], {}, set()
-    with closing(_connect(index_dir)) as db:
-        numbered = db.execute("SELECT term, word FROM terms ORDER BY id").fetchall()
-        hashes = {digest for (digest,) in db.execute("SELECT hash FROM term_counts")}
-    return [term for term, _ in numbered], \
-        {n: word for n, (_, word) in enumerate(numbered) if word}, hashes
-
-
-def load_term_rows(index_dir: Path, hashes: list[str]) -> list[tuple[str, bytes, bytes]]:
-    """The stored term-count rows of ``hashes`` (content hash, term numbers, counts)."""
-    if len(hashes) > TERM_ROWS_ONE_BY_ONE:
-        wanted = set(hashes)
-        return [row for row in load_terms(index_dir)[1] if row[0] in wanted]
-    with closing(_connect(index_dir)) as db:
-        return [row for digest in hashes for row in db.execute(
-            "SELECT hash, ids, counts FROM term_counts WHERE hash = ?", (digest,))]
-
-
-TERM_ROWS_ONE_BY_ONE = 2000  # past this many, every row is read in one pass
-
-
 def words_starting(index_dir: Path, prefix: str) -> list[str]:
     """The words as written that essays have held, beginning with ``prefix`` (a range of
     the table's key, read in order)."""
@@ -231,17 +196,6 @@ def words_starting(index_dir: Path, prefix: str) -> list[str]:
         rows = db.execute("SELECT word FROM words WHERE word >= ? AND word < ?",
                           (prefix, prefix + "\U0010ffff")).fetchall()
     return [word for (word,) in rows]
-
-
-def load_blobs(index_dir: Path) -> dict[str, bytes]:
-    """The related map's stored state, by key (see related_store.py)."""
-    if not store_path(index_dir).exists():
-        return {}
-    with closing(_connect(index_dir)) as db:
-        try:
-            return dict(db.execute("SELECT key, value FROM related_state").fetchall())
-        except sqlite3.OperationalError:  # a store from before this table
-            return {}
 
 
 def load_related(index_dir: Path, texts: dict[str, str] | None = None
@@ -255,14 +209,6 @@ def load_related(index_dir: Path, texts: dict[str, str] | None = None
         texts.update((slug, data) for slug, data in rows if "\\u" not in data)
     with without_collection():
         return {slug: loads(data) for slug, data in rows}
-
-
-def related_texts(index_dir: Path) -> dict[str, bytes]:
-    """Each stored related list's JSON (UTF-8), by slug, in slug order
-    (related_map.StoredLists decodes them)."""
-    with closing(_connect(index_dir)) as db:
-        return dict(db.execute("SELECT slug, CAST(data AS BLOB) FROM related "
-                               "ORDER BY slug").fetchall())
 
 
 def get_related(index_dir: Path, slug: str) -> list[dict] | None:
@@ -281,28 +227,6 @@ def get_meta(index_dir: Path) -> dict[str, str]:
 def update_meta(index_dir: Path, values: dict[str, str]) -> None:
     with closing(_connect(index_dir, create=True)) as db, db:
         db.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", values.items())
-
-
-@dataclass
-class TermRows:
-    """Term counts to add: new terms by number, the rows of essays counted this build, and
-    the words as written that those essays hold (for "did you mean")."""
-
-    new_terms: list[tuple[int, str, str]] = field(default_factory=list)  # id, term, word
-    rows: list[tuple[str, bytes, bytes]] = field(default_factory=list)
-    words: list[str] = field(default_factory=list)
-    # The content hashes whose counts may no longer be any essay's (those of essays changed
-    # or removed in this build); None: look at every stored count.
-    stale: list[str] | None = None
-
-
-@dataclass
-class StateRows:
-    """The related map's state (related_store.py): the rows that changed, and the keys of
-    all of them (any other row goes)."""
-
-    changed: list[tuple[str, bytes]]
-    keys: list[str]
 
 
 @dataclass
@@ -353,16 +277,18 @@ class StoreWriter:
 
     def finish(self, changes: StoreChanges) -> None:
         """Delete removed sources, write the rest, and commit (see StoreChanges)."""
+        from .store_related import save_related, save_state, save_terms
+
         db, fresh = self.db, self.replace_all
         try:
             db.executemany("DELETE FROM documents WHERE source = ?",
                            [(s,) for s in changes.removed])
             if changes.related is not None:  # None: the stored map is still the build's
-                _save_related(db, changes.related,
-                              None if fresh else changes.previous_related)
-                _save_state(db, changes.related_state)
+                save_related(db, changes.related,
+                             None if fresh else changes.previous_related)
+                save_state(db, changes.related_state)
             if changes.terms is not None:
-                _save_terms(db, changes.terms)
+                save_terms(db, changes.terms)
             if changes.file_stats is not None:
                 _save_file_stats(db, changes.file_stats,
                                  None if fresh else changes.previous_stats)
@@ -380,35 +306,6 @@ class StoreWriter:
         self.db.close()
 
 
-def _save_state(db: sqlite3.Connection, state: StateRows | None) -> None:
-    if state is None:
-        db.execute("DELETE FROM related_state")
-        return
-    kept = set(state.keys)
-    gone = [(key,) for (key,) in db.execute("SELECT key FROM related_state") if key not in kept]
-    db.executemany("DELETE FROM related_state WHERE key = ?", gone)
-    db.executemany("INSERT OR REPLACE INTO related_state (key, value) VALUES (?, ?)",
-                   state.changed)
-
-
-def _save_terms(db: sqlite3.Connection, terms: TermRows) -> None:
-    """New terms and the counts of essays analysed in this build; counts of essays no
-    longer stored go."""
-    db.executemany("INSERT OR REPLACE INTO terms (id, term, word) VALUES (?, ?, ?)",
-                   terms.new_terms)
-    db.executemany("INSERT OR REPLACE INTO term_counts (hash, ids, counts) VALUES (?, ?, ?)",
-                   terms.rows)
-    if terms.stale is None:
-        db.execute("DELETE FROM term_counts WHERE hash NOT IN (SELECT hash FROM documents)")
-    else:
-        gone = sorted(set(terms.stale) | {digest for digest, _, _ in terms.rows})
-        db.executemany("DELETE FROM term_counts WHERE hash = ? AND NOT EXISTS "
-                       "(SELECT 1 FROM documents WHERE hash = ?)",
-                       [(digest, digest) for digest in gone])
-    db.executemany("INSERT OR IGNORE INTO words (word) VALUES (?)",
-                   ((word,) for word in terms.words))
-
-
 def row(document: Document) -> tuple[str, str, str, str, str, str]:
     """An essay as the store's documents table holds it (JSON text, so a document that
     cannot be encoded fails here, before anything is written)."""
@@ -416,20 +313,6 @@ def row(document: Document) -> tuple[str, str, str, str, str, str]:
     html, text = data.pop("html"), data.pop("text")
     return (document.source, document.slug, document.content_hash,
             json.dumps(data, ensure_ascii=False), html, text)
-
-
-def _save_related(db: sqlite3.Connection, related: dict[str, list[dict]],
-                  previous: dict[str, list[dict]] | None) -> None:
-    if previous is None:
-        db.execute("DELETE FROM related")
-        previous = {}
-    db.executemany("DELETE FROM related WHERE slug = ?",
-                   [(slug,) for slug in previous if slug not in related])
-    from .related_map import changed_lists
-
-    db.executemany("INSERT OR REPLACE INTO related (slug, data) VALUES (?, ?)",
-                   ((slug, json.dumps(items, ensure_ascii=False))
-                    for slug, items in changed_lists(related, previous)))
 
 
 def _save_file_stats(db: sqlite3.Connection, stats: dict[str, tuple[int, int, str]],

@@ -147,24 +147,29 @@ def _files_as_recorded(state: BuildState, archive: Archive,
     progress.stage(READING, len(sources), "files")
     if len(sources) != len(stats) + len(others):
         return False
-    # Each file is looked at even past the first changed one: the read stage then takes
-    # the stats from here (sources.Earlier.seen), and no file is looked at twice.
-    seen, same = state.earlier.seen, True
+    # Past the first changed file, each file is still looked at, and its stat kept for the
+    # read stage (sources.Earlier.seen), which then need not look at it again.
+    seen: dict[str, os.stat_result] | None = None
     for source in sources:
         progress.advance(source.relpath)
         known = stats.get(source.relpath)
         if known is None:
             other = others.get(source.relpath)
-            same = same and other is not None and not (other[1] < 0 and other[0] >= 0) \
-                and _stat(source.location) == other
+            if seen is None and (other is None or other[1] < 0 and other[0] >= 0 or
+                                 _stat(source.location) != other):
+                seen = state.earlier.seen
             continue
         try:
-            now = seen[source.relpath] = os.stat(source.location)
+            now = os.stat(source.location)
         except OSError:
-            same = False
+            seen = state.earlier.seen if seen is None else seen
             continue
-        same = same and known[1] >= 0 and (now.st_size, now.st_mtime_ns) == (known[0], known[1])
-    return same
+        if seen is None and known[1] >= 0 and \
+                (now.st_size, now.st_mtime_ns) == (known[0], known[1]):
+            continue
+        seen = state.earlier.seen if seen is None else seen
+        seen[source.relpath] = now
+    return seen is None
 
 
 def _report(state: BuildState, recorded: dict, outputs: list) -> BuildReport:
