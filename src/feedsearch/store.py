@@ -198,15 +198,11 @@ def words_starting(index_dir: Path, prefix: str) -> list[str]:
     return [word for (word,) in rows]
 
 
-def load_related(index_dir: Path, texts: dict[str, str] | None = None
-                 ) -> dict[str, list[dict]]:
-    """The whole stored related map, by slug. ``texts``, if given, is filled with each
-    list's JSON as related.json writes it (not escaped to ASCII), where the store holds
-    it so (lists stored by older versions were escaped)."""
+def load_related(index_dir: Path) -> dict[str, list[dict]]:
+    """The whole stored related map, by slug, decoded (a build decodes a list only when it
+    looks at it: related_map.StoredLists)."""
     with closing(_connect(index_dir)) as db:
         rows = db.execute("SELECT slug, data FROM related ORDER BY slug").fetchall()
-    if texts is not None:
-        texts.update((slug, data) for slug, data in rows if "\\u" not in data)
     with without_collection():
         return {slug: loads(data) for slug, data in rows}
 
