@@ -32,11 +32,6 @@ class StoredLists(Mapping):
     def __len__(self) -> int:
         return len(self.texts)
 
-    def text(self, slug: str) -> bytes | None:
-        """The list's JSON as related.json writes it, or None (an older store escaped
-        what is not ASCII)."""
-        text = self.texts.get(slug)
-        return text if text is not None and b"\\u" not in text else None
 
 
 class UpdatedLists(Mapping):
@@ -64,10 +59,6 @@ class UpdatedLists(Mapping):
     def __len__(self) -> int:
         return len(self.order)
 
-    def kept(self, slug: str) -> bool:
-        """Is the slug's list the stored one, as it was?"""
-        return slug in self._slugs and slug not in self.made
-
 
 def load_lists(index_dir) -> StoredLists:
     """The stored map, its lists decoded as they are looked at."""
@@ -86,7 +77,8 @@ def unchanged_texts(related: Mapping[str, list[dict]],
     kept = dict(stored.texts)
     for slug in related.made if isinstance(related, UpdatedLists) else ():
         kept.pop(slug, None)
-    if any(b"\\u" in text for text in kept.values()):  # escaped (StoredLists.text)
+    # An older store escaped what is not ASCII: those lists are encoded again.
+    if any(b"\\u" in text for text in kept.values()):
         kept = {slug: text for slug, text in kept.items() if b"\\u" not in text}
     return kept
 
